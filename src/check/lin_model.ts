@@ -65,6 +65,9 @@ export interface ModelOperation {
  */
 export class RegisterModel {
   #ids = new Map<string, number>();
+  // Strings get their own table keyed by the raw text, sparing a JSON encoding of long
+  // append values on every new state.
+  #stringIds = new Map<string, number>();
   #values: JsonValue[] = [];
   #appendMemo = new Map<string, number>();
 
@@ -79,11 +82,12 @@ export class RegisterModel {
    * @returns Its id; equal values (by canonical JSON) share an id.
    */
   intern(value: JsonValue): number {
-    const text = canonicalJson(value);
-    let id = this.#ids.get(text);
+    const table = typeof value === "string" ? this.#stringIds : this.#ids;
+    const text = typeof value === "string" ? value : canonicalJson(value);
+    let id = table.get(text);
     if (id === undefined) {
       id = this.#values.length;
-      this.#ids.set(text, id);
+      table.set(text, id);
       this.#values.push(value);
     }
     return id;

@@ -24,7 +24,7 @@
  */
 
 import type { JsonValue, Operation } from "./history.ts";
-import { INVALID, type ModelOperation, RegisterModel } from "./lin_model.ts";
+import { INVALID, type ModelOperation, OpCode, RegisterModel } from "./lin_model.ts";
 
 /** Limits and probes of {@linkcode searchLinearization}. */
 export interface SearchOptions {
@@ -92,7 +92,14 @@ export function searchLinearization(
   const returnEntry = new Int32Array(n).fill(END);
   let entries = 1;
   const defIndex = new Int32Array(n).fill(-1);
-  const infoIndex = new Int32Array(n).fill(-1);
+  // Unknown-outcome ops with the same effect are interchangeable: if a linearization uses a
+  // later-invoked one, swapping in the earliest unused one (available at least as early, and
+  // never forced) is also a linearization. So only the earliest unlinearized op of each class
+  // is tried, the linearized ones of a class are always a prefix of it, and the configuration
+  // records just how many of each class are linearized.
+  const infoClass = new Int32Array(n).fill(-1);
+  const classMembers: number[][] = [];
+  const classOf = new Map<string, number>();
   const definiteOps: number[] = [];
   let infoCount = 0;
   for (let i = 0; i < n; i++) {
@@ -108,7 +115,16 @@ export function searchLinearization(
       defIndex[i] = definiteOps.length;
       definiteOps.push(i);
     } else {
-      infoIndex[i] = infoCount++;
+      infoCount++;
+      const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
+      let c = classOf.get(signature);
+      if (c === undefined) {
+        c = classMembers.length;
+        classOf.set(signature, c);
+        classMembers.push([]);
+      }
+      infoClass[i] = c;
+      classMembers[c].push(i);
     }
   }
   points.sort((x, y) => x.line - y.line);
@@ -142,7 +158,7 @@ export function searchLinearization(
   const linearizedDef = new Uint8Array(definiteOps.length + 1);
   let prefix = 0; // every definite op with defIndex < prefix is linearized
   let linearizedDefCount = 0;
-  const infoWords = new Int32Array(Math.ceil(infoCount / 32));
+  const classLinearized = new Int32Array(classMembers.length);
   let linearizedInfoCount = 0;
   const mark = (i: number) => {
     const d = defIndex[i];
@@ -151,7 +167,7 @@ export function searchLinearization(
       linearizedDefCount++;
       while (linearizedDef[prefix] === 1) prefix++;
     } else {
-      infoWords[infoIndex[i] >> 5] |= 1 << (infoIndex[i] & 31);
+      classLinearized[infoClass[i]]++;
       linearizedInfoCount++;
     }
   };
@@ -162,7 +178,7 @@ export function searchLinearization(
       linearizedDefCount--;
       if (d < prefix) prefix = d;
     } else {
-      infoWords[infoIndex[i] >> 5] &= ~(1 << (infoIndex[i] & 31));
+      classLinearized[infoClass[i]]--;
       linearizedInfoCount--;
     }
   };
@@ -176,12 +192,48 @@ export function searchLinearization(
       }
     }
     if (linearizedInfoCount > 0) {
-      let top = infoWords.length - 1;
-      while (infoWords[top] === 0) top--;
+      let top = classLinearized.length - 1;
+      while (classLinearized[top] === 0) top--;
       key += "|";
-      for (let w = 0; w <= top; w++) key += `${infoWords[w].toString(36)}.`;
+      for (let c = 0; c <= top; c++) key += `${classLinearized[c]}.`;
     }
     return key;
+  };
+
+  // Append-only registers only grow, so a value that is not a prefix of what a pending read
+  // returned can never satisfy that read: such configurations are dead (a pure function of the
+  // configuration, hence safe with memoisation). Without this, unknown-outcome appends make
+  // the search try every subset of them.
+  const appendOnly = operations.some((op) => op.code === OpCode.Append) &&
+    operations.every((op) => op.code === OpCode.Append || op.code === OpCode.Read);
+  // The first few unlinearized definite reads; checking a few is enough to prune well.
+  const pendingReads = (skip: number): (string | null | undefined)[] => {
+    const reads: (string | null | undefined)[] = [];
+    for (let d = prefix; d < definiteOps.length && reads.length < 3; d++) {
+      const i = definiteOps[d];
+      if (linearizedDef[d] === 1 || i === skip || operations[i].code !== OpCode.Read) continue;
+      const value = model.value(operations[i].a);
+      // A read of a non-string can never be satisfied in an append-only register.
+      reads.push(typeof value === "string" || value === null ? value : undefined);
+    }
+    return reads;
+  };
+  // Every configuration entered is viable, so the current value is a prefix of the pending
+  // reads; an append then only needs its own text compared, not the whole value.
+  const viable = (state: number, i: number): boolean => {
+    const op = operations[i];
+    const current = model.value(state) as string | null;
+    if (op.code === OpCode.Append) {
+      const offset = current === null ? 0 : current.length;
+      return pendingReads(-1).every((read) =>
+        typeof read === "string" && read.startsWith(op.text, offset)
+      );
+    }
+    return pendingReads(i).every((read) =>
+      read === null
+        ? current === null
+        : read !== undefined && (current === null || read.startsWith(current))
+    );
   };
 
   const seen = new Set<string>();
@@ -213,7 +265,14 @@ export function searchLinearization(
     }
     const i = entryOp[entry];
     if (entryIsCall[entry] === 1) {
-      const nextState = model.step(state, operations[i]);
+      const c = infoClass[i];
+      if (c >= 0 && classMembers[c][classLinearized[c]] !== i) {
+        entry = next[entry];
+        continue;
+      }
+      const nextState = appendOnly && !viable(state, i)
+        ? INVALID
+        : model.step(state, operations[i]);
       if (nextState === INVALID) {
         if (i === watch) watched.add(state);
         entry = next[entry];
