@@ -171,7 +171,9 @@ function takeEffect(
       registers.set(op.key, op.value);
       return { type: "ok", value: op.value };
     case "append":
-      registers.set(op.key, (typeof current === "string" ? current : "") + op.value);
+      // Appending to a number is impossible in the model, so such an append fails.
+      if (current !== null && typeof current !== "string") return { type: "fail", value: op.value };
+      registers.set(op.key, (current ?? "") + op.value);
       return { type: "ok", value: op.value };
     case "cas": {
       const [expected, next] = op.value as JsonValue[];
