@@ -37,6 +37,11 @@ export interface ModelOperation {
   text: string;
   /** True when the operation must take effect before `completeLine` (ok or fail). */
   definite: boolean;
+  /**
+   * A failed write or append, kept (see {@linkcode RegisterModel.compile}): it may take effect
+   * only while it is open, and must not have taken effect by `completeLine`.
+   */
+  failed: boolean;
   invokeLine: number;
   /** The completion line; `Infinity` when the outcome is unknown. */
   completeLine: number;
@@ -107,9 +112,13 @@ export class RegisterModel {
    * Compiles history operations of one register, leaving out those that constrain nothing.
    *
    * @param operations Operations of a single key, in invocation order.
+   * @param keepFailed Keep the success of failed writes, appends and cas as operations
+   *   flagged `failed`. They cannot change the verdict of the whole history, but a prefix cut
+   *   before the failure treats the operation as unknown, so the breadth-first search, which
+   *   judges every prefix, needs them.
    * @returns The operations the search must place, in invocation order.
    */
-  compile(operations: readonly Operation[]): ModelOperation[] {
+  compile(operations: readonly Operation[], keepFailed = false): ModelOperation[] {
     const compiled: ModelOperation[] = [];
     for (const op of operations) {
       const definite = op.outcome !== "unknown";
@@ -118,6 +127,7 @@ export class RegisterModel {
         b: 0,
         text: "",
         definite,
+        failed: false,
         invokeLine: op.invokeLine,
         completeLine: definite ? op.completeLine as number : Infinity,
         source: op,
@@ -129,19 +139,39 @@ export class RegisterModel {
           }
           break;
         case "write":
-          if (op.outcome !== "fail") {
-            compiled.push({ ...base, code: OpCode.Write, a: this.intern(op.value) });
+          if (op.outcome !== "fail" || keepFailed) {
+            compiled.push({
+              ...base,
+              failed: op.outcome === "fail",
+              code: OpCode.Write,
+              a: this.intern(op.value),
+            });
           }
           break;
         case "append":
-          if (op.outcome !== "fail") {
-            compiled.push({ ...base, code: OpCode.Append, text: op.value as string });
+          if (op.outcome !== "fail" || keepFailed) {
+            compiled.push({
+              ...base,
+              failed: op.outcome === "fail",
+              code: OpCode.Append,
+              text: op.value as string,
+            });
           }
           break;
         case "cas": {
           const [expected, next] = op.value as JsonValue[];
           const code = op.outcome === "fail" ? OpCode.CasFail : OpCode.Cas;
           compiled.push({ ...base, code, a: this.intern(expected), b: this.intern(next) });
+          if (op.outcome === "fail" && keepFailed) {
+            // While open, a cas that will fail may as well succeed, in the prefix's eyes.
+            compiled.push({
+              ...base,
+              failed: true,
+              code: OpCode.Cas,
+              a: this.intern(expected),
+              b: this.intern(next),
+            });
+          }
           break;
         }
       }

@@ -25,6 +25,7 @@
 
 import type { JsonValue, Operation } from "./history.ts";
 import { INVALID, type ModelOperation, OpCode, RegisterModel } from "./lin_model.ts";
+import { frontierSearch } from "./lin_frontier.ts";
 
 /** Limits and probes of {@linkcode searchLinearization}. */
 export interface SearchOptions {
@@ -306,27 +307,24 @@ export function searchLinearization(
   }
 }
 
-/** A search result over history operations, with value ids decoded. */
-export interface RegisterSearchResult {
+/** A check of one register's history operations, with value ids decoded. */
+export interface RegisterCheck {
   verdict: SearchResult["verdict"];
   statesExplored: number;
-  /** When linearizable: the operations placed, in a valid linearization order. */
-  order?: Operation[];
-  /** When linearizable: the register's value after that order. */
-  finalValue?: JsonValue;
-  /** Values in which the watched operation could not take effect. */
-  watchedValues?: JsonValue[];
-  /** Values in which the watched operation took effect, yet no linearization followed. */
-  watchedAppliedValues?: JsonValue[];
+  /** Not linearizable: the line ending the minimal non-linearizable prefix. */
+  failedAtLine?: number;
+  /** Not linearizable: values in which the culprit (completed on that line) did not fit. */
+  culpritValues?: JsonValue[];
+  /** Not linearizable: the values the register could hold just before that line. */
+  frontierValues?: JsonValue[];
 }
 
 /**
- * Checks one register's history operations: compiles them and runs
- * {@linkcode searchLinearization}.
+ * Checks one register's history operations with the breadth-first search
+ * ({@linkcode frontierSearch}), whose cost does not depend on where a violation is.
  *
  * @param operations Operations of a single key, in invocation order.
  * @param maxStates The search budget.
- * @param watch `Operation.index` of an operation whose placements to record.
  * @returns The verdict with decoded values.
  *
  * @example
@@ -337,32 +335,53 @@ export interface RegisterSearchResult {
  *   { process: 1, type: "invoke", f: "cas", value: [null, 1] },
  *   { process: 1, type: "fail", f: "cas" },
  * ]);
- * console.assert(checkRegisterOperations(ops, 100).verdict === "not-linearizable");
+ * console.assert(checkRegisterOperations(ops, 100).failedAtLine === 2);
  * ```
  */
 export function checkRegisterOperations(
   operations: readonly Operation[],
   maxStates: number,
-  watch?: number,
-): RegisterSearchResult {
+): RegisterCheck {
   const model = new RegisterModel();
-  const compiled = model.compile(operations);
-  const watchIndex = watch === undefined
-    ? -1
-    : compiled.findIndex((op) => op.source.index === watch);
-  const search = searchLinearization(model, compiled, { maxStates, watch: watchIndex });
-  const decode = (ids: number[] | undefined) => ids?.map((id) => model.value(id));
-  const result: RegisterSearchResult = {
-    verdict: search.verdict,
-    statesExplored: search.statesExplored,
-  };
-  if (search.order !== undefined) {
-    result.order = search.order.map((i) => compiled[i].source);
-    result.finalValue = model.value(search.finalState ?? 0);
-  }
-  if (watchIndex >= 0) {
-    result.watchedValues = decode(search.watchedStates);
-    result.watchedAppliedValues = decode(search.watchedAppliedStates);
+  const search = frontierSearch(model, model.compile(operations, true), maxStates);
+  const result: RegisterCheck = { verdict: search.verdict, statesExplored: search.statesExplored };
+  if (search.verdict === "not-linearizable") {
+    result.failedAtLine = search.failedAtLine;
+    result.culpritValues = search.culpritStates?.map((id) => model.value(id));
+    result.frontierValues = search.frontierStates?.map((id) => model.value(id));
   }
   return result;
+}
+
+/**
+ * Finds one linearization of a register's operations with the depth-first search, for
+ * explanations: the operations in order and the value after them.
+ *
+ * @param operations Operations of a single key, in invocation order.
+ * @param maxStates The search budget.
+ * @returns The order and final value, or `undefined` if none was found within the budget.
+ *
+ * @example
+ * ```ts
+ * import { linearizationWitness } from "./lin_search.ts";
+ * import { pairOperations } from "./history.ts";
+ * const ops = pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 4 },
+ *   { process: 1, type: "ok", f: "write", value: 4 },
+ * ]);
+ * console.assert(linearizationWitness(ops, 100)?.value === 4);
+ * ```
+ */
+export function linearizationWitness(
+  operations: readonly Operation[],
+  maxStates: number,
+): { order: Operation[]; value: JsonValue } | undefined {
+  const model = new RegisterModel();
+  const compiled = model.compile(operations);
+  const search = searchLinearization(model, compiled, { maxStates });
+  if (search.order === undefined) return undefined;
+  return {
+    order: search.order.map((i) => compiled[i].source),
+    value: model.value(search.finalState ?? 0),
+  };
 }
