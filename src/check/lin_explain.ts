@@ -64,6 +64,8 @@ export interface Violation {
   key: string | number | null;
   /** The smallest `k` such that lines 1..k are not linearizable (on `key`). */
   prefixLength: number;
+  /** False when a search budget ran out and `prefixLength` is only an upper bound. */
+  minimal: boolean;
   /** The operation completed on line `prefixLength`: it cannot be linearized. */
   culprit: InvolvedOperation;
   /** The values the register held wherever the culprit could take effect (and did not fit). */
@@ -133,6 +135,35 @@ export function truncateOperations(operations: readonly Operation[], k: number):
 }
 
 /**
+ * The fallback when only the depth-first search proved the violation: binary search over the
+ * key's completion lines for the shortest non-linearizable prefix (prefixes are monotone).
+ *
+ * @param operations Operations of one key; the whole is known not to be linearizable.
+ * @param maxStates The budget of each search.
+ * @returns The prefix length and whether it is proven minimal.
+ */
+function bisectPrefix(
+  operations: readonly Operation[],
+  maxStates: number,
+): { k: number; minimal: boolean } {
+  const lines = operations
+    .filter((op) => op.outcome !== "unknown")
+    .map((op) => op.completeLine as number)
+    .sort((a, b) => a - b);
+  // Invariant: prefix lines[hi] is not linearizable; prefix lines[lo] (or empty) is.
+  let lo = -1;
+  let hi = lines.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const check = checkRegisterOperations(truncateOperations(operations, lines[mid]), maxStates);
+    if (check.verdict === "not-linearizable") hi = mid;
+    else if (check.verdict === "linearizable") lo = mid;
+    else return { k: lines[hi], minimal: false };
+  }
+  return { k: lines[hi], minimal: true };
+}
+
+/**
  * Explains a violation: picks the failing key with the shortest non-linearizable prefix and
  * describes its culprit.
  *
@@ -159,15 +190,21 @@ export function explainViolation(
   maxStates: number,
 ): Violation {
   if (failingKeys.length === 0) throw new RangeError("explainViolation: no failing key given");
-  let best: { ops: readonly Operation[]; check: RegisterCheck } | undefined;
+  let best:
+    | { ops: readonly Operation[]; check: RegisterCheck; k: number; minimal: boolean }
+    | undefined;
   for (const ops of failingKeys) {
     const check = checkRegisterOperations(ops, maxStates);
-    if (check.verdict === "unknown") continue;
-    if (best === undefined || check.failedAtLine! < best.check.failedAtLine!) best = { ops, check };
+    if (check.verdict !== "not-linearizable") continue;
+    const { k, minimal } = check.failedAtLine !== undefined
+      ? { k: check.failedAtLine, minimal: true }
+      : bisectPrefix(ops, maxStates);
+    if (best === undefined || k < best.k) best = { ops, check, k, minimal };
   }
-  if (best === undefined) throw new RangeError("explainViolation: no key failed within the budget");
-  const { ops, check } = best;
-  const k = check.failedAtLine!;
+  if (best === undefined) {
+    throw new RangeError("explainViolation: no key was proven not linearizable within the budget");
+  }
+  const { ops, check, k, minimal } = best;
   const key = ops[0].key;
   const prefixOps = truncateOperations(ops, k);
   const culpritOp = prefixOps.find((op) => op.completeLine === k)!;
@@ -207,6 +244,7 @@ export function explainViolation(
   const violation: Violation = {
     key,
     prefixLength: k,
+    minimal,
     culprit,
     valuesAtCulprit: check.culpritValues ?? [],
     valuesBefore: check.frontierValues ?? [],
@@ -263,9 +301,12 @@ function violationText(v: Violation): string {
   const c = v.culprit;
   const lines = [
     `Not linearizable on ${name}.`,
-    `Minimal non-linearizable prefix: lines 1–${v.prefixLength} (lines 1–${
-      v.prefixLength - 1
-    } are linearizable).`,
+    v.minimal
+      ? `Minimal non-linearizable prefix: lines 1–${v.prefixLength} (lines 1–${
+        v.prefixLength - 1
+      } are linearizable).`
+      : `Non-linearizable prefix: lines 1–${v.prefixLength} (the search budget ran out ` +
+        `while shortening it; a shorter one may exist).`,
     `Line ${v.prefixLength} completes ${describeOp(c)}, which cannot be linearized:`,
   ];
   const need = c.f === "read"

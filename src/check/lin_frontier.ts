@@ -57,7 +57,8 @@ function keyOf(c: Configuration): string {
  *
  * @param model The model the operations were compiled with.
  * @param operations Compiled operations in invocation order.
- * @param maxStates Configurations to explore before giving up with `unknown`.
+ * @param maxStates Configurations to explore (frontiers included) before giving up with
+ *   `unknown`.
  * @returns The verdict and, when violated, where and why.
  *
  * @example
@@ -134,21 +135,23 @@ export function frontierSearch(
       continue;
     }
     const next = new Map<string, Configuration>();
-    const visited = new Set<string>();
+    const visited = new Dominance();
     const culpritStates = new Set<number>();
-    // Depth-first over the ways to linearize available operations until `target` is.
-    const stack: Configuration[] = [];
+    // Breadth-first over the ways to linearize available operations until `target` is: a
+    // configuration reached with fewer operations comes first, so the dominance check meets
+    // the cheap way to a value before the wasteful ones.
+    const queue: Configuration[] = [];
+    let head = 0;
     for (const c of frontier) {
       if (c.linearized.includes(target)) {
         const done = { ...c, linearized: c.linearized.filter((i) => i !== target) };
         next.set(keyOf(done), done);
-      } else if (!visited.has(keyOf(c))) {
-        visited.add(keyOf(c));
-        stack.push(c);
+      } else if (visited.admit(c)) {
+        queue.push(c);
       }
     }
-    while (stack.length > 0) {
-      const c = stack.pop()!;
+    while (head < queue.length) {
+      const c = queue[head++];
       const candidates = open.filter((i) => !c.linearized.includes(i));
       c.used.forEach((count, k) => {
         const i = members[k][count];
@@ -156,6 +159,8 @@ export function frontierSearch(
       });
       for (const i of candidates) {
         const state = model.step(c.state, operations[i]);
+        // An unknown-outcome operation that leaves the value as it is only uses it up.
+        if (classOf[i] >= 0 && state === c.state) continue;
         if (state === INVALID) {
           if (i === target) culpritStates.add(c.state);
           continue;
@@ -172,11 +177,9 @@ export function frontierSearch(
             used: c.used.map((n, k) => k === classOf[i] ? n + 1 : n),
           }
           : { state, linearized: [...c.linearized, i].sort((x, y) => x - y), used: c.used };
-        const key = keyOf(successor);
-        if (visited.has(key)) continue;
-        visited.add(key);
+        if (!visited.admit(successor)) continue;
         if (++explored > maxStates) return { verdict: "unknown", statesExplored: explored };
-        stack.push(successor);
+        queue.push(successor);
       }
     }
     open.splice(open.indexOf(target), 1);
@@ -219,4 +222,26 @@ function pruneDominated(configurations: Configuration[]): Configuration[] {
     }
   }
   return kept;
+}
+
+/**
+ * The configurations seen while exploring, up to dominance: a configuration is new unless one
+ * with the same value and open set that used no more unknown-outcome operations of any kind
+ * was seen (what it can reach, the seen one can reach too).
+ */
+class Dominance {
+  #groups = new Map<string, number[][]>();
+
+  /** Records `c` and returns true if it is not dominated by one seen before. */
+  admit(c: Configuration): boolean {
+    const key = `${c.state}|${c.linearized.join(",")}`;
+    const group = this.#groups.get(key);
+    if (group === undefined) {
+      this.#groups.set(key, [c.used]);
+      return true;
+    }
+    if (group.some((used) => used.every((n, k) => n <= c.used[k]))) return false;
+    group.push(c.used);
+    return true;
+  }
 }

@@ -320,12 +320,19 @@ export interface RegisterCheck {
 }
 
 /**
- * Checks one register's history operations with the breadth-first search
- * ({@linkcode frontierSearch}), whose cost does not depend on where a violation is.
+ * Checks one register's history operations, racing the two searches with growing budgets:
+ * the depth-first one ({@linkcode searchLinearization}) finds a linearization fast, even
+ * with many unknown outcomes, but must exhaust every configuration to prove there is none;
+ * the breadth-first one ({@linkcode frontierSearch}) costs the same wherever a violation is
+ * and finds the minimal non-linearizable prefix, but keeps every alternative an
+ * unknown-outcome operation opens. Each round multiplies the budget by four; the
+ * breadth-first search gets a quarter of it, except in the last round or once the depth-first
+ * search has proven a violation (then only the prefix is sought).
  *
  * @param operations Operations of a single key, in invocation order.
- * @param maxStates The search budget.
- * @returns The verdict with decoded values.
+ * @param maxStates The largest budget: configurations each search may explore.
+ * @returns The verdict with decoded values; `failedAtLine` is absent when only the
+ *   depth-first search reached a verdict of not linearizable.
  *
  * @example
  * ```ts
@@ -343,14 +350,41 @@ export function checkRegisterOperations(
   maxStates: number,
 ): RegisterCheck {
   const model = new RegisterModel();
-  const search = frontierSearch(model, model.compile(operations, true), maxStates);
-  const result: RegisterCheck = { verdict: search.verdict, statesExplored: search.statesExplored };
-  if (search.verdict === "not-linearizable") {
-    result.failedAtLine = search.failedAtLine;
-    result.culpritValues = search.culpritStates?.map((id) => model.value(id));
-    result.frontierValues = search.frontierStates?.map((id) => model.value(id));
+  const depthFirstOps = model.compile(operations);
+  const breadthFirstOps = model.compile(operations, true);
+  let explored = 0;
+  let proven: "not-linearizable" | undefined;
+  for (let budget = Math.min(10_000, maxStates);; budget = Math.min(budget * 4, maxStates)) {
+    if (proven === undefined) {
+      const depthFirst = searchLinearization(model, depthFirstOps, { maxStates: budget });
+      explored += depthFirst.statesExplored;
+      if (depthFirst.verdict === "linearizable") {
+        return { verdict: "linearizable", statesExplored: explored };
+      }
+      if (depthFirst.verdict === "not-linearizable") proven = "not-linearizable";
+    }
+    // The breadth-first search costs more per configuration: a quarter of the budget, until
+    // the last round.
+    const breadthFirst = frontierSearch(
+      model,
+      breadthFirstOps,
+      budget === maxStates || proven !== undefined ? budget : Math.ceil(budget / 4),
+    );
+    explored += breadthFirst.statesExplored;
+    if (breadthFirst.verdict === "linearizable") {
+      return { verdict: "linearizable", statesExplored: explored };
+    }
+    if (breadthFirst.verdict === "not-linearizable") {
+      return {
+        verdict: "not-linearizable",
+        statesExplored: explored,
+        failedAtLine: breadthFirst.failedAtLine,
+        culpritValues: breadthFirst.culpritStates?.map((id) => model.value(id)),
+        frontierValues: breadthFirst.frontierStates?.map((id) => model.value(id)),
+      };
+    }
+    if (budget === maxStates) return { verdict: proven ?? "unknown", statesExplored: explored };
   }
-  return result;
 }
 
 /**
