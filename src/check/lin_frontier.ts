@@ -23,7 +23,12 @@
  * @module
  */
 
-import { INVALID, type ModelOperation, type RegisterModel } from "./lin_model.ts";
+import {
+  INVALID,
+  type ModelOperation,
+  type RegisterModel,
+  unknownOutcomeGroups,
+} from "./lin_model.ts";
 
 /** Outcome of {@linkcode frontierSearch}. */
 export interface FrontierResult {
@@ -81,25 +86,11 @@ export function frontierSearch(
   operations: readonly ModelOperation[],
   maxStates: number,
 ): FrontierResult {
-  const classOf = new Int32Array(operations.length).fill(-1);
-  const members: number[][] = [];
-  const signatures = new Map<string, number>();
+  const { groupOf: classOf, members } = unknownOutcomeGroups(operations);
   const events: { line: number; op: number; call: boolean }[] = [];
   operations.forEach((op, i) => {
     events.push({ line: op.invokeLine, op: i, call: true });
-    if (op.definite) {
-      events.push({ line: op.completeLine, op: i, call: false });
-      return;
-    }
-    const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
-    let c = signatures.get(signature);
-    if (c === undefined) {
-      c = members.length;
-      signatures.set(signature, c);
-      members.push([]);
-    }
-    classOf[i] = c;
-    members[c].push(i);
+    if (op.definite) events.push({ line: op.completeLine, op: i, call: false });
   });
   // On the same line, discard configurations that used a failed operation's success first.
   const rank = (e: { op: number; call: boolean }) => e.call ? 0 : operations[e.op].failed ? 1 : 2;
@@ -109,6 +100,15 @@ export function frontierSearch(
   const invoked = new Uint8Array(operations.length);
   let frontier: Configuration[] = [{ state: 0, linearized: [], used: members.map(() => 0) }];
   let explored = 0;
+  const ascending = (ids: Iterable<number>) => [...new Set(ids)].sort((x, y) => x - y);
+  const violated = (line: number, culprit: number, culpritStates: number[]): FrontierResult => ({
+    verdict: "not-linearizable",
+    statesExplored: explored,
+    failedAtLine: line,
+    culprit,
+    culpritStates: ascending(culpritStates),
+    frontierStates: ascending(frontier.map((c) => c.state)),
+  });
 
   for (const event of events) {
     if (event.call) {
@@ -121,16 +121,7 @@ export function frontierSearch(
       // A failed write or append was available while open, but must not have taken effect.
       open.splice(open.indexOf(target), 1);
       const survivors = frontier.filter((c) => !c.linearized.includes(target));
-      if (survivors.length === 0) {
-        return {
-          verdict: "not-linearizable",
-          statesExplored: explored,
-          failedAtLine: event.line,
-          culprit: target,
-          culpritStates: [],
-          frontierStates: [...new Set(frontier.map((c) => c.state))].sort((x, y) => x - y),
-        };
-      }
+      if (survivors.length === 0) return violated(event.line, target, []);
       frontier = survivors;
       continue;
     }
@@ -183,16 +174,7 @@ export function frontierSearch(
       }
     }
     open.splice(open.indexOf(target), 1);
-    if (next.size === 0) {
-      return {
-        verdict: "not-linearizable",
-        statesExplored: explored,
-        failedAtLine: event.line,
-        culprit: target,
-        culpritStates: [...culpritStates].sort((x, y) => x - y),
-        frontierStates: [...new Set(frontier.map((c) => c.state))].sort((x, y) => x - y),
-      };
-    }
+    if (next.size === 0) return violated(event.line, target, [...culpritStates]);
     frontier = pruneDominated([...next.values()]);
     explored += frontier.length;
     if (explored > maxStates) return { verdict: "unknown", statesExplored: explored };

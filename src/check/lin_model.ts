@@ -215,3 +215,48 @@ export class RegisterModel {
     return next;
   }
 }
+
+/**
+ * Groups the unknown-outcome operations by effect (same opcode and arguments).
+ *
+ * Operations of a group are interchangeable: if a linearization uses a later-invoked one,
+ * swapping in the earliest unused one (available at least as early, and never forced) is
+ * also a linearization. So the searches only try the earliest unused operation of each group,
+ * the used ones always form a prefix of the group, and a configuration records just how many
+ * of each group it used.
+ *
+ * @param operations Compiled operations in invocation order.
+ * @returns For each operation its group (-1 when definite), and each group's members in
+ *   invocation order.
+ *
+ * @example
+ * ```ts
+ * import { RegisterModel, unknownOutcomeGroups } from "./lin_model.ts";
+ * import { pairOperations } from "./history.ts";
+ * const ops = new RegisterModel().compile(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 2, type: "invoke", f: "write", value: 1 },
+ * ]));
+ * console.assert(unknownOutcomeGroups(ops).members[0].length === 2);
+ * ```
+ */
+export function unknownOutcomeGroups(
+  operations: readonly ModelOperation[],
+): { groupOf: Int32Array; members: number[][] } {
+  const groupOf = new Int32Array(operations.length).fill(-1);
+  const members: number[][] = [];
+  const bySignature = new Map<string, number>();
+  operations.forEach((op, i) => {
+    if (op.definite) return;
+    const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
+    let group = bySignature.get(signature);
+    if (group === undefined) {
+      group = members.length;
+      bySignature.set(signature, group);
+      members.push([]);
+    }
+    groupOf[i] = group;
+    members[group].push(i);
+  });
+  return { groupOf, members };
+}

@@ -24,7 +24,13 @@
  */
 
 import type { JsonValue, Operation } from "./history.ts";
-import { INVALID, type ModelOperation, OpCode, RegisterModel } from "./lin_model.ts";
+import {
+  INVALID,
+  type ModelOperation,
+  OpCode,
+  RegisterModel,
+  unknownOutcomeGroups,
+} from "./lin_model.ts";
 import { frontierSearch } from "./lin_frontier.ts";
 
 /** Limits and probes of {@linkcode searchLinearization}. */
@@ -93,16 +99,9 @@ export function searchLinearization(
   const returnEntry = new Int32Array(n).fill(END);
   let entries = 1;
   const defIndex = new Int32Array(n).fill(-1);
-  // Unknown-outcome ops with the same effect are interchangeable: if a linearization uses a
-  // later-invoked one, swapping in the earliest unused one (available at least as early, and
-  // never forced) is also a linearization. So only the earliest unlinearized op of each class
-  // is tried, the linearized ones of a class are always a prefix of it, and the configuration
-  // records just how many of each class are linearized.
-  const infoClass = new Int32Array(n).fill(-1);
-  const classMembers: number[][] = [];
-  const classOf = new Map<string, number>();
+  // Unknown-outcome ops of one group are interchangeable (see unknownOutcomeGroups).
+  const { groupOf: infoClass, members: classMembers } = unknownOutcomeGroups(operations);
   const definiteOps: number[] = [];
-  let infoCount = 0;
   for (let i = 0; i < n; i++) {
     const op = operations[i];
     callEntry[i] = entries;
@@ -115,17 +114,6 @@ export function searchLinearization(
       points.push({ line: op.completeLine, entry: entries++ });
       defIndex[i] = definiteOps.length;
       definiteOps.push(i);
-    } else {
-      infoCount++;
-      const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
-      let c = classOf.get(signature);
-      if (c === undefined) {
-        c = classMembers.length;
-        classOf.set(signature, c);
-        classMembers.push([]);
-      }
-      infoClass[i] = c;
-      classMembers[c].push(i);
     }
   }
   points.sort((x, y) => x.line - y.line);
