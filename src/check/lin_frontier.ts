@@ -47,14 +47,46 @@ export interface FrontierResult {
 
 interface Configuration {
   state: number;
-  /** Open definite operations already linearized, ascending. */
-  linearized: number[];
-  /** Per class of unknown-outcome operations, how many were used. */
+  /** Open definite operations already linearized, as a bitmask over their slots. */
+  mask: number;
+  /** Per group of unknown-outcome operations, how many were used. */
   used: number[];
 }
 
-function keyOf(c: Configuration): string {
-  return `${c.state}|${c.linearized.join(",")}|${c.used.join(",")}`;
+/** Slots for open definite operations: one bit each in a configuration's mask. */
+const MAX_SLOTS = 30;
+const SLOT_SPAN = 2 ** MAX_SLOTS;
+
+/**
+ * Configurations grouped by (value, mask), keeping only those not dominated: one dominates
+ * another with the same value and mask if it used no more unknown-outcome operations of any
+ * group (whatever the other can reach, it can reach too).
+ */
+class ParetoSet {
+  #groups = new Map<number, Configuration[]>();
+  size = 0;
+
+  /** Adds `c` unless dominated (returns false then), dropping those it dominates. */
+  add(c: Configuration): boolean {
+    const key = c.state * SLOT_SPAN + c.mask;
+    const group = this.#groups.get(key);
+    if (group === undefined) {
+      this.#groups.set(key, [c]);
+      this.size++;
+      return true;
+    }
+    if (group.some((d) => d.used.every((n, k) => n <= c.used[k]))) return false;
+    const kept = group.filter((d) => !c.used.every((n, k) => n <= d.used[k]));
+    this.size += kept.length + 1 - group.length;
+    kept.push(c);
+    this.#groups.set(key, kept);
+    return true;
+  }
+
+  /** All configurations kept. */
+  values(): Configuration[] {
+    return [...this.#groups.values()].flat();
+  }
 }
 
 /**
@@ -97,8 +129,10 @@ export function frontierSearch(
   events.sort((x, y) => x.line - y.line || rank(x) - rank(y));
 
   const open: number[] = []; // open definite operations, ascending
+  const slotOf = new Int32Array(operations.length).fill(-1);
+  let slotsInUse = 0;
   const invoked = new Uint8Array(operations.length);
-  let frontier: Configuration[] = [{ state: 0, linearized: [], used: members.map(() => 0) }];
+  let frontier: Configuration[] = [{ state: 0, mask: 0, used: members.map(() => 0) }];
   let explored = 0;
   const ascending = (ids: Iterable<number>) => [...new Set(ids)].sort((x, y) => x - y);
   const violated = (line: number, culprit: number, culpritStates: number[]): FrontierResult => ({
@@ -113,37 +147,42 @@ export function frontierSearch(
   for (const event of events) {
     if (event.call) {
       invoked[event.op] = 1;
-      if (operations[event.op].definite) open.push(event.op);
+      if (!operations[event.op].definite) continue;
+      let slot = 0;
+      while (slotsInUse & (1 << slot)) slot++;
+      // More concurrent operations than slots: leave it to the depth-first search.
+      if (slot >= MAX_SLOTS) return { verdict: "unknown", statesExplored: explored };
+      slotsInUse |= 1 << slot;
+      slotOf[event.op] = slot;
+      open.push(event.op);
       continue;
     }
     const target = event.op;
+    const targetBit = 1 << slotOf[target];
+    open.splice(open.indexOf(target), 1);
+    slotsInUse &= ~targetBit;
     if (operations[target].failed) {
       // A failed write or append was available while open, but must not have taken effect.
-      open.splice(open.indexOf(target), 1);
-      const survivors = frontier.filter((c) => !c.linearized.includes(target));
+      const survivors = frontier.filter((c) => (c.mask & targetBit) === 0);
       if (survivors.length === 0) return violated(event.line, target, []);
       frontier = survivors;
       continue;
     }
-    const next = new Map<string, Configuration>();
-    const visited = new Dominance();
+    const next = new ParetoSet();
+    const visited = new ParetoSet();
     const culpritStates = new Set<number>();
     // Breadth-first over the ways to linearize available operations until `target` is: a
     // configuration reached with fewer operations comes first, so the dominance check meets
     // the cheap way to a value before the wasteful ones.
     const queue: Configuration[] = [];
-    let head = 0;
     for (const c of frontier) {
-      if (c.linearized.includes(target)) {
-        const done = { ...c, linearized: c.linearized.filter((i) => i !== target) };
-        next.set(keyOf(done), done);
-      } else if (visited.admit(c)) {
-        queue.push(c);
-      }
+      if (c.mask & targetBit) next.add({ ...c, mask: c.mask & ~targetBit });
+      else if (visited.add(c)) queue.push(c);
     }
-    while (head < queue.length) {
-      const c = queue[head++];
-      const candidates = open.filter((i) => !c.linearized.includes(i));
+    for (let head = 0; head < queue.length; head++) {
+      const c = queue[head];
+      const candidates = [target];
+      for (const i of open) if ((c.mask & (1 << slotOf[i])) === 0) candidates.push(i);
       c.used.forEach((count, k) => {
         const i = members[k][count];
         if (i !== undefined && invoked[i] === 1) candidates.push(i);
@@ -157,73 +196,21 @@ export function frontierSearch(
           continue;
         }
         if (i === target) {
-          const done = { state, linearized: c.linearized, used: c.used };
-          next.set(keyOf(done), done);
+          next.add({ state, mask: c.mask, used: c.used });
           continue;
         }
         const successor = classOf[i] >= 0
-          ? {
-            state,
-            linearized: c.linearized,
-            used: c.used.map((n, k) => k === classOf[i] ? n + 1 : n),
-          }
-          : { state, linearized: [...c.linearized, i].sort((x, y) => x - y), used: c.used };
-        if (!visited.admit(successor)) continue;
+          ? { state, mask: c.mask, used: c.used.map((n, k) => k === classOf[i] ? n + 1 : n) }
+          : { state, mask: c.mask | (1 << slotOf[i]), used: c.used };
+        if (!visited.add(successor)) continue;
         if (++explored > maxStates) return { verdict: "unknown", statesExplored: explored };
         queue.push(successor);
       }
     }
-    open.splice(open.indexOf(target), 1);
     if (next.size === 0) return violated(event.line, target, [...culpritStates]);
-    frontier = pruneDominated([...next.values()]);
+    frontier = next.values();
     explored += frontier.length;
     if (explored > maxStates) return { verdict: "unknown", statesExplored: explored };
   }
   return { verdict: "linearizable", statesExplored: explored };
-}
-
-/** Drops configurations that used at least as many unknown-outcome operations of every kind
- * as another with the same value and open set: the other can do all they can. */
-function pruneDominated(configurations: Configuration[]): Configuration[] {
-  if (configurations.length < 2 || configurations[0].used.length === 0) return configurations;
-  const groups = new Map<string, Configuration[]>();
-  for (const c of configurations) {
-    const key = `${c.state}|${c.linearized.join(",")}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [c]);
-    else group.push(c);
-  }
-  const kept: Configuration[] = [];
-  for (const group of groups.values()) {
-    for (const c of group) {
-      const dominated = group.some((d) =>
-        d !== c && d.used.every((n, k) => n <= c.used[k]) &&
-        (d.used.some((n, k) => n < c.used[k]) || group.indexOf(d) < group.indexOf(c))
-      );
-      if (!dominated) kept.push(c);
-    }
-  }
-  return kept;
-}
-
-/**
- * The configurations seen while exploring, up to dominance: a configuration is new unless one
- * with the same value and open set that used no more unknown-outcome operations of any kind
- * was seen (what it can reach, the seen one can reach too).
- */
-class Dominance {
-  #groups = new Map<string, number[][]>();
-
-  /** Records `c` and returns true if it is not dominated by one seen before. */
-  admit(c: Configuration): boolean {
-    const key = `${c.state}|${c.linearized.join(",")}`;
-    const group = this.#groups.get(key);
-    if (group === undefined) {
-      this.#groups.set(key, [c.used]);
-      return true;
-    }
-    if (group.some((used) => used.every((n, k) => n <= c.used[k]))) return false;
-    group.push(c.used);
-    return true;
-  }
 }
