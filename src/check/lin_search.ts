@@ -314,8 +314,9 @@ export interface RegisterCheck {
  * the breadth-first one ({@linkcode frontierSearch}) costs the same wherever a violation is
  * and finds the minimal non-linearizable prefix, but keeps every alternative an
  * unknown-outcome operation opens. Each round multiplies the budget by four; the
- * breadth-first search gets a quarter of it, except in the last round or once the depth-first
- * search has proven a violation (then only the prefix is sought).
+ * breadth-first search gets four times as much without unknown outcomes and a quarter with
+ * them, and the full budget in the last round or once the depth-first search has proven a
+ * violation (then only the prefix is sought).
  *
  * @param operations Operations of a single key, in invocation order.
  * @param maxStates The largest budget: configurations each search may explore.
@@ -351,12 +352,16 @@ export function checkRegisterOperations(
       }
       if (depthFirst.verdict === "not-linearizable") proven = "not-linearizable";
     }
-    // The breadth-first search costs more per configuration: a quarter of the budget, until
-    // the last round.
+    // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
+    // with them (it weighs alternatives against each other): four times the budget, or a
+    // quarter of it, until the last round or once the depth-first search proved a violation.
+    const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
     const breadthFirst = frontierSearch(
       model,
       breadthFirstOps,
-      budget === maxStates || proven !== undefined ? budget : Math.ceil(budget / 4),
+      budget === maxStates || proven !== undefined
+        ? maxStates
+        : Math.min(maxStates, Math.ceil(budget * weight)),
     );
     explored += breadthFirst.statesExplored;
     if (breadthFirst.verdict === "linearizable") {

@@ -48,9 +48,9 @@ export interface CheckOptions {
    */
   model?: Model;
   /**
-   * Budget: the most configurations a single search (one key, or one prefix while explaining)
-   * may explore before the verdict becomes `unknown`.
-   * @default 1_000_000
+   * Budget: the most configurations each of the two searches may explore on one key (and on
+   * one prefix while explaining) before the verdict becomes `unknown`.
+   * @default 2_000_000
    */
   maxStates?: number;
   /**
@@ -95,7 +95,7 @@ export interface CheckResult {
 
 export type { Violation } from "./lin_explain.ts";
 
-const DEFAULT_MAX_STATES = 1_000_000;
+const DEFAULT_MAX_STATES = 2_000_000;
 
 /**
  * Checks a history for linearizability against a register (or per-key register) model.
