@@ -73,8 +73,15 @@ for (const [name, events] of cases) {
   });
 }
 
+// Unknown outcomes make refuting a long history expensive (see the report), so the violation
+// case has none: every operation completes ok or fail.
 const broken = withStaleRead(
-  linearizable(7, { operations: 5000, processes: 8, functions: registerFunctions }),
+  linearizable(7, {
+    operations: 5000,
+    processes: 8,
+    functions: registerFunctions,
+    infoProbability: 0,
+  }),
 );
 if (checkHistory(broken, { explain: false }).verdict !== "not-linearizable") {
   throw new Error("The stale-read history should not be linearizable");
