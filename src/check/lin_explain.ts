@@ -167,13 +167,15 @@ function bisectPrefix(
  * Explains a violation: picks the failing key with the shortest non-linearizable prefix and
  * describes its culprit.
  *
- * @param failingKeys The operations of each key found not linearizable (at least one).
+ * @param failingKeys Each key found not linearizable: its operations and the check that said
+ *   so (from `checkRegisterOperations`).
  * @param maxStates The budget of each search.
  * @returns The explanation.
  *
  * @example
  * ```ts
  * import { explainViolation } from "./lin_explain.ts";
+ * import { checkRegisterOperations } from "./lin_search.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = pairOperations([
  *   { process: 1, type: "invoke", f: "write", key: "x", value: 1 },
@@ -181,20 +183,20 @@ function bisectPrefix(
  *   { process: 2, type: "invoke", f: "read", key: "x" },
  *   { process: 2, type: "ok", f: "read", key: "x", value: 2 },
  * ]);
- * const violation = explainViolation([ops], 1000);
+ * const check = checkRegisterOperations(ops, 1000);
+ * const violation = explainViolation([{ operations: ops, check }], 1000);
  * console.assert(violation.culprit.label === "r(x)=2" && violation.prefixLength === 4);
  * ```
  */
 export function explainViolation(
-  failingKeys: readonly Operation[][],
+  failingKeys: readonly { operations: readonly Operation[]; check: RegisterCheck }[],
   maxStates: number,
 ): Violation {
   if (failingKeys.length === 0) throw new RangeError("explainViolation: no failing key given");
   let best:
     | { ops: readonly Operation[]; check: RegisterCheck; k: number; minimal: boolean }
     | undefined;
-  for (const ops of failingKeys) {
-    const check = checkRegisterOperations(ops, maxStates);
+  for (const { operations: ops, check } of failingKeys) {
     if (check.verdict !== "not-linearizable") continue;
     const { k, minimal } = check.failedAtLine !== undefined
       ? { k: check.failedAtLine, minimal: true }
@@ -252,7 +254,9 @@ export function explainViolation(
     concurrent: concurrent.slice(0, LIST_LIMIT),
     writers,
     frontier,
-    otherFailingKeys: failingKeys.filter((o) => o !== ops).map((o) => o[0].key),
+    otherFailingKeys: failingKeys.filter((o) => o.operations !== ops).map((o) =>
+      o.operations[0].key
+    ),
     text: "",
     timeline: { title: "", key, prefixLength: k, operations: [] },
   };

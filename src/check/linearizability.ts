@@ -8,6 +8,11 @@
  * when the value equals the expected one. Operations with an unknown outcome (`info`, or never
  * completed) may take effect at any point after their invocation, or never.
  *
+ * The search (lin_search.ts, lin_frontier.ts) races two exact algorithms per key with growing
+ * budgets: the depth-first Wing–Gong–Lowe search with memoisation, which finds linearizations
+ * fast, and a breadth-first just-in-time search, which refutes fast wherever the violation is
+ * and yields the minimal non-linearizable prefix directly.
+ *
  * Guarantees:
  * - **Exact**: no false verdicts either way; if the search budget runs out the verdict is
  *   `unknown`, never a guess.
@@ -30,7 +35,7 @@ import {
   pairOperations,
   validateEvent,
 } from "./history.ts";
-import { checkRegisterOperations } from "./lin_search.ts";
+import { checkRegisterOperations, type RegisterCheck } from "./lin_search.ts";
 import { explainViolation, keyName, type Violation } from "./lin_explain.ts";
 
 /**
@@ -142,7 +147,7 @@ export function checkHistory(
   const byKey = partitionByKey(operations);
 
   const keys: KeyResult[] = [];
-  const failing: Operation[][] = [];
+  const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
   let unknownReason: string | undefined;
   for (const [key, keyOps] of byKey) {
     const search = checkRegisterOperations(keyOps, maxStates);
@@ -152,7 +157,7 @@ export function checkHistory(
       operations: keyOps.length,
       statesExplored: search.statesExplored,
     });
-    if (search.verdict === "not-linearizable") failing.push(keyOps);
+    if (search.verdict === "not-linearizable") failing.push({ operations: keyOps, check: search });
     if (search.verdict === "unknown" && unknownReason === undefined) {
       unknownReason = `Search budget exceeded: more than ${maxStates} states explored on ` +
         `${keyName(key)}; raise maxStates`;
