@@ -33,15 +33,10 @@ import {
 } from "./lin_model.ts";
 import { frontierSearch } from "./lin_frontier.ts";
 
-/** Limits and probes of {@linkcode searchLinearization}. */
+/** Limits of {@linkcode searchLinearization}. */
 export interface SearchOptions {
   /** Configurations to explore before giving up with `unknown`. */
   maxStates: number;
-  /**
-   * Index (into the operations) of an operation to watch: the values in which the search
-   * tried to linearize it and could not are collected in `watchedStates`.
-   */
-  watch?: number;
 }
 
 /** Outcome of {@linkcode searchLinearization}. */
@@ -53,10 +48,6 @@ export interface SearchResult {
   order?: number[];
   /** When linearizable: the value id after that order. */
   finalState?: number;
-  /** Value ids in which the watched operation could not take effect (see `watch`). */
-  watchedStates?: number[];
-  /** Value ids in which the watched operation took effect but led nowhere. */
-  watchedAppliedStates?: number[];
 }
 
 const END = -1;
@@ -66,7 +57,7 @@ const END = -1;
  *
  * @param model The register model the operations were compiled with.
  * @param operations Compiled operations in invocation order.
- * @param options The state budget and an optional watched operation.
+ * @param options The state budget.
  * @returns The verdict, the work done and, if linearizable, a witness order.
  *
  * @example
@@ -227,9 +218,6 @@ export function searchLinearization(
 
   const seen = new Set<string>();
   const stack: { op: number; state: number }[] = [];
-  const watched = new Set<number>();
-  const watchedApplied = new Set<number>();
-  const watch = options.watch ?? -1;
   let state = 0;
   let remaining = definiteOps.length;
   let entry = next[0];
@@ -238,10 +226,6 @@ export function searchLinearization(
     if (verdict === "linearizable") {
       result.order = stack.map((frame) => frame.op);
       result.finalState = state;
-    }
-    if (watch >= 0) {
-      result.watchedStates = [...watched].sort((x, y) => x - y);
-      result.watchedAppliedStates = [...watchedApplied].sort((x, y) => x - y);
     }
     return result;
   };
@@ -263,7 +247,6 @@ export function searchLinearization(
         ? INVALID
         : model.step(state, operations[i]);
       if (nextState === INVALID) {
-        if (i === watch) watched.add(state);
         entry = next[entry];
         continue;
       }
@@ -276,7 +259,6 @@ export function searchLinearization(
       }
       seen.add(key);
       if (seen.size > options.maxStates) return finish("unknown");
-      if (i === watch) watchedApplied.add(state);
       stack.push({ op: i, state });
       state = nextState;
       lift(i);
