@@ -1,0 +1,587 @@
+/**
+ * A Raft server as a pure state machine, in the style of etcd-io/raft: one entry point for
+ * messages ({@linkcode RaftNode.step}), one per timer, and output pulled as data
+ * ({@linkcode RaftNode.ready}): messages to send, state to persist, entries to apply, timers to
+ * (re)arm and state changes to trace. The caller carries them out, persisting before sending.
+ *
+ * Source: Ongaro and Ousterhout, "In Search of an Understandable Consensus Algorithm",
+ * Figure 2 and §5.1–§5.4; fast backup from §5.3. Guarantees (variant `"correct"`): Election
+ * Safety, Log Matching, Leader Completeness and State Machine Safety (§5.4.3) under crashes,
+ * restarts, partitions, loss, duplication and reordering.
+ * Non-goals: membership changes (§6), log compaction (§7), pre-vote and leadership transfer.
+ *
+ * @module
+ */
+
+import type { NodeId } from "../../sim/mod.ts";
+import type {
+  AppendEntries,
+  AppendEntriesResponse,
+  HardState,
+  LogEntry,
+  RaftMessage,
+  RaftRole,
+  RaftVariant,
+  RequestVote,
+  RequestVoteResponse,
+} from "./types.ts";
+import { RAFT_VARIANTS } from "./types.ts";
+
+/** Options of a {@linkcode RaftNode}. */
+export interface RaftNodeOptions<C = unknown> {
+  /** This server's id. */
+  id: NodeId;
+  /** Every other server of the cluster. */
+  peers: readonly NodeId[];
+  /** A uniform random number in [0, 1): randomizes election timeouts (§5.2). */
+  random: () => number;
+  /** Lower bound of the election timeout. @default 150 */
+  electionTimeoutMinMs?: number;
+  /** Upper bound of the election timeout. @default 300 */
+  electionTimeoutMaxMs?: number;
+  /** Interval between leader heartbeats. @default electionTimeoutMinMs / 2 */
+  heartbeatMs?: number;
+  /** Most entries one AppendEntries carries. @default 64 */
+  maxEntriesPerMessage?: number;
+  /** Which implementation to run. @default "correct" */
+  variant?: RaftVariant;
+  /** Durable state recovered after a restart. @default {currentTerm: 0, votedFor: null} */
+  hardState?: HardState;
+  /** Durable log recovered after a restart (index 1 first). @default [] */
+  log?: readonly LogEntry<C>[];
+}
+
+/** A message for the caller to send. */
+export interface Outgoing<C = unknown> {
+  to: NodeId;
+  msg: RaftMessage<C>;
+}
+
+/**
+ * What the caller must do after a call into the node, in this order: persist `hardState` and
+ * `logWrite`, then send `messages`, apply `committed`, arm `timers`, trace `changes`.
+ */
+export interface Ready<C = unknown> {
+  messages: Outgoing<C>[];
+  /** Term and vote to write to stable storage, or null when unchanged. */
+  hardState: HardState | null;
+  /**
+   * Log suffix to write: entries from `fromIndex` on, after which the log ends at
+   * `lastIndex` (anything beyond was truncated). Null when the log is unchanged.
+   */
+  logWrite: { fromIndex: number; entries: LogEntry<C>[]; lastIndex: number } | null;
+  /** Newly committed entries to apply to the state machine, in index order. */
+  committed: { index: number; entry: LogEntry<C> }[];
+  /** Timer requests: a delay in ms arms (or re-arms) the timer, null stops it. */
+  timers: { election?: number | null; heartbeat?: number | null };
+  /** State changes for the trace: role, term, leader, commitIndex. */
+  changes: [key: string, value: unknown][];
+}
+
+function emptyReady<C>(): Ready<C> {
+  return { messages: [], hardState: null, logWrite: null, committed: [], timers: {}, changes: [] };
+}
+
+/**
+ * One Raft server.
+ *
+ * @example
+ * ```ts
+ * import { RaftNode } from "./node.ts";
+ * const node = new RaftNode({ id: "n1", peers: ["n2", "n3"], random: () => 0.5 });
+ * node.start();
+ * node.electionTimeout(); // no leader heard from: stand for election (§5.2)
+ * const ready = node.ready();
+ * if (node.role !== "candidate" || ready.messages.length !== 2) throw new Error("RequestVote x2");
+ * ```
+ */
+export class RaftNode<C = unknown> {
+  readonly id: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly variant: RaftVariant;
+  readonly electionTimeoutMinMs: number;
+  readonly electionTimeoutMaxMs: number;
+  readonly heartbeatMs: number;
+  readonly maxEntriesPerMessage: number;
+
+  #random: () => number;
+  #role: RaftRole = "follower";
+  #currentTerm: number;
+  #votedFor: NodeId | null;
+  /** `#log[0]` is a sentinel with term 0 so that index arithmetic matches the paper. */
+  #log: LogEntry<C>[];
+  #commitIndex = 0;
+  #lastApplied = 0;
+  #leaderId: NodeId | null = null;
+  #votes = new Set<NodeId>();
+  #nextIndex = new Map<NodeId, number>();
+  #matchIndex = new Map<NodeId, number>();
+  #ready: Ready<C> = emptyReady();
+  #dirtyFrom = Infinity;
+  #hardDirty = false;
+
+  constructor(options: RaftNodeOptions<C>) {
+    const min = options.electionTimeoutMinMs ?? 150;
+    const max = options.electionTimeoutMaxMs ?? 300;
+    if (!(min > 0 && Number.isFinite(min))) {
+      throw new RangeError(`RaftNode option electionTimeoutMinMs must be > 0, got ${min}`);
+    }
+    if (!(max >= min && Number.isFinite(max))) {
+      throw new RangeError(
+        `RaftNode option electionTimeoutMaxMs must be >= electionTimeoutMinMs (${min}), got ${max}`,
+      );
+    }
+    const heartbeatMs = options.heartbeatMs ?? min / 2;
+    if (!(heartbeatMs > 0 && heartbeatMs < min)) {
+      throw new RangeError(
+        `RaftNode option heartbeatMs must be in (0, electionTimeoutMinMs=${min}), got ${heartbeatMs}`,
+      );
+    }
+    const variant = options.variant ?? "correct";
+    if (!RAFT_VARIANTS.includes(variant)) {
+      throw new RangeError(
+        `RaftNode option variant must be one of ${RAFT_VARIANTS.join(", ")}, got ${variant}`,
+      );
+    }
+    const maxEntries = options.maxEntriesPerMessage ?? 64;
+    if (!(Number.isInteger(maxEntries) && maxEntries >= 1)) {
+      throw new RangeError(
+        `RaftNode option maxEntriesPerMessage must be an integer >= 1, got ${maxEntries}`,
+      );
+    }
+    if (options.peers.includes(options.id)) {
+      throw new RangeError(`RaftNode peers must not include the node itself (${options.id})`);
+    }
+    this.id = options.id;
+    this.peers = [...options.peers];
+    this.variant = variant;
+    this.electionTimeoutMinMs = min;
+    this.electionTimeoutMaxMs = max;
+    this.heartbeatMs = heartbeatMs;
+    this.maxEntriesPerMessage = maxEntries;
+    this.#random = options.random;
+    this.#currentTerm = options.hardState?.currentTerm ?? 0;
+    this.#votedFor = options.hardState?.votedFor ?? null;
+    this.#log = [{ term: 0, command: null as C }, ...(options.log ?? [])];
+  }
+
+  /** Current role (§5.1). */
+  get role(): RaftRole {
+    return this.#role;
+  }
+  /** Latest term this server has seen (persistent). */
+  get term(): number {
+    return this.#currentTerm;
+  }
+  /** Candidate that received this server's vote (persistent). */
+  get votedFor(): NodeId | null {
+    return this.#votedFor;
+  }
+  /** The leader this server currently follows, if known. */
+  get leaderId(): NodeId | null {
+    return this.#leaderId;
+  }
+  /** Highest log index known to be committed (volatile). */
+  get commitIndex(): number {
+    return this.#commitIndex;
+  }
+  /** Highest log index handed to the state machine (volatile). */
+  get lastApplied(): number {
+    return this.#lastApplied;
+  }
+  /** Index of the last log entry (0 when empty). */
+  get lastIndex(): number {
+    return this.#log.length - 1;
+  }
+  /** A copy of the log, index 1 first. */
+  entries(): LogEntry<C>[] {
+    return this.#log.slice(1);
+  }
+  /** The term of the entry at `index` (0 for index 0), or undefined past the end. */
+  termAt(index: number): number | undefined {
+    return this.#log[index]?.term;
+  }
+  /** The leader's view of a follower's replication (undefined when not leader). */
+  progress(peer: NodeId): { nextIndex: number; matchIndex: number } | undefined {
+    if (this.#role !== "leader") return undefined;
+    return { nextIndex: this.#nextIndex.get(peer)!, matchIndex: this.#matchIndex.get(peer)! };
+  }
+
+  /** Boots the server as a follower (§5.2: "When servers start up, they begin as followers"). */
+  start(): void {
+    this.#change("term", this.#currentTerm);
+    this.#change("role", "follower");
+    this.#resetElectionTimer();
+  }
+
+  /** Drains the pending output. Call after every entry point. */
+  ready(): Ready<C> {
+    const out = this.#ready;
+    if (this.#hardDirty) {
+      out.hardState = { currentTerm: this.#currentTerm, votedFor: this.#votedFor };
+    }
+    if (this.#dirtyFrom !== Infinity) {
+      const from = Math.min(this.#dirtyFrom, this.#log.length);
+      out.logWrite = { fromIndex: from, entries: this.#log.slice(from), lastIndex: this.lastIndex };
+    }
+    this.#ready = emptyReady();
+    this.#hardDirty = false;
+    this.#dirtyFrom = Infinity;
+    return out;
+  }
+
+  /** Handles one message; the exhaustive switch is the whole protocol surface. */
+  step(from: NodeId, msg: RaftMessage<C>): void {
+    switch (msg.type) {
+      case "RequestVote":
+        return this.#handleRequestVote(from, msg);
+      case "RequestVoteResponse":
+        return this.#handleRequestVoteResponse(from, msg);
+      case "AppendEntries":
+        return this.#handleAppendEntries(from, msg);
+      case "AppendEntriesResponse":
+        return this.#handleAppendEntriesResponse(from, msg);
+      default: {
+        const never: never = msg;
+        throw new TypeError(`RaftNode cannot handle message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /**
+   * The election timer fired: a follower or candidate that heard from no leader stands for
+   * election (§5.2). Leaders do not run the timer.
+   */
+  electionTimeout(): void {
+    if (this.#role === "leader") return;
+    this.#becomeCandidate();
+  }
+
+  /** The heartbeat timer fired: the leader sends AppendEntries to everyone (§5.2). */
+  heartbeatTimeout(): void {
+    if (this.#role !== "leader") return;
+    this.#broadcastAppendEntries();
+    this.#ready.timers.heartbeat = this.heartbeatMs;
+  }
+
+  /**
+   * Appends a client command to the leader's log and starts replicating it (§5.3).
+   *
+   * @returns The entry's index and term, or null when this server is not the leader.
+   */
+  propose(command: C): { index: number; term: number } | null {
+    if (this.#role !== "leader") return null;
+    this.#log.push({ term: this.#currentTerm, command });
+    this.#markLogDirty(this.lastIndex);
+    this.#matchIndex.set(this.id, this.lastIndex);
+    // A single-server cluster commits on its own.
+    this.#maybeAdvanceCommit();
+    this.#broadcastAppendEntries();
+    return { index: this.lastIndex, term: this.#currentTerm };
+  }
+
+  // --- role changes (§5.1, Figure 4) --------------------------------------------------------
+
+  /** Steps down (or stays) as follower in `term`; a newer term forgets the vote (Figure 2). */
+  #becomeFollower(term: number, leaderId: NodeId | null): void {
+    if (term < this.#currentTerm) {
+      throw new Error(
+        `Cannot become follower: term ${term} is below currentTerm ${this.#currentTerm}`,
+      );
+    }
+    if (term > this.#currentTerm) {
+      this.#currentTerm = term;
+      // "stale-vote" keeps the old vote across terms, like the seed's voted_for.
+      if (this.variant !== "stale-vote") this.#votedFor = null;
+      this.#hardDirty = true;
+      this.#change("term", term);
+    }
+    const wasLeader = this.#role === "leader";
+    if (this.#role !== "follower") {
+      this.#role = "follower";
+      this.#change("role", "follower");
+    }
+    if (wasLeader) {
+      // A deposed leader stops heartbeating and needs an election timer again.
+      this.#ready.timers.heartbeat = null;
+      this.#resetElectionTimer();
+    }
+    this.#setLeader(leaderId);
+  }
+
+  /** Starts an election: new term, vote for self, ask everyone (§5.2). */
+  #becomeCandidate(): void {
+    if (this.#role === "leader") throw new Error("Cannot become candidate: already leader");
+    this.#currentTerm++;
+    // The correct node records its own vote durably; "stale-vote" only tallies it.
+    if (this.variant !== "stale-vote") this.#votedFor = this.id;
+    this.#hardDirty = true;
+    this.#role = "candidate";
+    this.#votes = new Set([this.id]);
+    this.#setLeader(null);
+    this.#change("term", this.#currentTerm);
+    this.#change("role", "candidate");
+    this.#resetElectionTimer();
+    const request: RequestVote = {
+      type: "RequestVote",
+      term: this.#currentTerm,
+      candidateId: this.id,
+      lastLogIndex: this.lastIndex,
+      lastLogTerm: this.#log[this.lastIndex].term,
+    };
+    for (const peer of this.peers) this.#send(peer, request);
+    if (this.#hasQuorum(this.#votes.size)) this.#becomeLeader();
+  }
+
+  /** Wins the election: reinitialize nextIndex/matchIndex and assert authority (§5.2, §5.3). */
+  #becomeLeader(): void {
+    if (this.#role !== "candidate") {
+      throw new Error(`Cannot become leader from ${this.#role}: only a candidate can win`);
+    }
+    this.#role = "leader";
+    this.#setLeader(this.id);
+    this.#change("role", "leader");
+    // The leader's log at election, for the Leader Completeness monitor.
+    this.#change("leaderLog", this.#log.slice(1).map((e) => e.term));
+    for (const peer of this.peers) {
+      this.#nextIndex.set(peer, this.lastIndex + 1);
+      this.#matchIndex.set(peer, 0);
+    }
+    this.#matchIndex.set(this.id, this.lastIndex);
+    this.#ready.timers.election = null;
+    this.#broadcastAppendEntries();
+    this.#ready.timers.heartbeat = this.heartbeatMs;
+  }
+
+  // --- elections (§5.2, §5.4.1) --------------------------------------------------------------
+
+  #handleRequestVote(from: NodeId, msg: RequestVote): void {
+    if (this.variant === "stale-vote") return this.#handleRequestVoteStale(from, msg);
+    // Figure 2, "Rules for all servers": a higher term makes us a follower of that term.
+    if (msg.term > this.#currentTerm) this.#becomeFollower(msg.term, null);
+    const grant = msg.term === this.#currentTerm &&
+      // §5.2: at most one vote per term, first come first served.
+      (this.#votedFor === null || this.#votedFor === msg.candidateId) &&
+      // §5.4.1: only for a candidate whose log is at least as up-to-date as ours.
+      this.#isUpToDate(msg.lastLogIndex, msg.lastLogTerm);
+    if (grant) {
+      this.#votedFor = msg.candidateId;
+      this.#hardDirty = true;
+      // Figure 2: granting a vote resets the election timer.
+      this.#resetElectionTimer();
+    }
+    this.#send(from, { type: "RequestVoteResponse", term: this.#currentTerm, voteGranted: grant });
+  }
+
+  /** The seed's request_vote: no stale-term check, no per-term vote, a bare yes/no answer. */
+  #handleRequestVoteStale(from: NodeId, msg: RequestVote): void {
+    if (msg.term > this.#currentTerm) this.#becomeFollower(msg.term, null);
+    const grant = (this.#votedFor === null || this.#votedFor === msg.candidateId) &&
+      this.#isUpToDate(msg.lastLogIndex, msg.lastLogTerm);
+    if (grant) {
+      this.#votedFor = msg.candidateId;
+      this.#hardDirty = true;
+      this.#resetElectionTimer();
+    }
+    // A bare boolean carries no term, so the candidate reads it as an answer in its own term.
+    const term = grant ? msg.term : this.#currentTerm;
+    this.#send(from, { type: "RequestVoteResponse", term, voteGranted: grant });
+  }
+
+  /** §5.4.1: compare last terms, then lengths. */
+  #isUpToDate(lastLogIndex: number, lastLogTerm: number): boolean {
+    const myLastTerm = this.#log[this.lastIndex].term;
+    if (lastLogTerm !== myLastTerm) return lastLogTerm > myLastTerm;
+    return lastLogIndex >= this.lastIndex;
+  }
+
+  #handleRequestVoteResponse(from: NodeId, msg: RequestVoteResponse): void {
+    if (msg.term > this.#currentTerm) return this.#becomeFollower(msg.term, null);
+    // Votes from an earlier election of ours, or arriving after we won or lost, are ignored.
+    if (this.#role !== "candidate" || msg.term !== this.#currentTerm || !msg.voteGranted) return;
+    this.#votes.add(from);
+    if (this.#hasQuorum(this.#votes.size)) this.#becomeLeader();
+  }
+
+  // --- log replication (§5.3) ----------------------------------------------------------------
+
+  #handleAppendEntries(from: NodeId, msg: AppendEntries<C>): void {
+    const reject = (conflictTerm: number, conflictIndex: number) =>
+      this.#send(from, {
+        type: "AppendEntriesResponse",
+        term: this.#currentTerm,
+        success: false,
+        matchIndex: 0,
+        conflictTerm,
+        conflictIndex,
+      });
+    // Figure 2, AppendEntries rule 1: reply false if term < currentTerm.
+    if (msg.term < this.#currentTerm) return reject(0, 0);
+    // §5.2: a candidate that hears from a leader of its term (or newer) steps down.
+    if (msg.term > this.#currentTerm || this.#role !== "follower") {
+      if (this.#role === "leader" && msg.term === this.#currentTerm && this.variant === "correct") {
+        throw new Error(
+          `Election Safety violated: ${this.id} and ${msg.leaderId} both lead term ${msg.term}`,
+        );
+      }
+      this.#becomeFollower(msg.term, msg.leaderId);
+    }
+    this.#setLeader(msg.leaderId);
+    this.#resetElectionTimer();
+
+    let insertAt = msg.prevLogIndex + 1;
+    if (this.variant === "no-prev-log-check") {
+      // The seed trusts the leader: no check, and a log that is too short is appended to.
+      insertAt = Math.min(msg.prevLogIndex, this.lastIndex) + 1;
+    } else {
+      // Rule 2: reply false if the log has no entry at prevLogIndex with term prevLogTerm.
+      if (msg.prevLogIndex > this.lastIndex) return reject(0, this.lastIndex + 1);
+      const term = this.#log[msg.prevLogIndex].term;
+      if (term !== msg.prevLogTerm) {
+        // Fast backup (§5.3): point the leader at the first index of the conflicting term.
+        let first = msg.prevLogIndex;
+        while (first > 1 && this.#log[first - 1].term === term) first--;
+        return reject(term, first);
+      }
+    }
+    // Rules 3 and 4: delete a conflicting suffix, append what is new. Entries that already
+    // match stay, so a delayed, duplicated AppendEntries cannot truncate newer entries.
+    for (let i = 0; i < msg.entries.length; i++) {
+      const index = insertAt + i;
+      if (index <= this.lastIndex && this.#log[index].term === msg.entries[i].term) continue;
+      if (index <= this.lastIndex) {
+        if (index <= this.#commitIndex && this.variant === "correct") {
+          throw new Error(
+            `Cannot truncate log at index ${index}: it is below commitIndex ${this.#commitIndex}`,
+          );
+        }
+        this.#log.length = index;
+      }
+      this.#log.push(...msg.entries.slice(i));
+      this.#markLogDirty(index);
+      break;
+    }
+    const matchIndex = insertAt - 1 + msg.entries.length;
+    // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+    if (msg.leaderCommit > this.#commitIndex) {
+      this.#advanceCommit(Math.min(msg.leaderCommit, matchIndex));
+    }
+    this.#send(from, {
+      type: "AppendEntriesResponse",
+      term: this.#currentTerm,
+      success: true,
+      matchIndex: this.variant === "no-prev-log-check"
+        ? msg.prevLogIndex + msg.entries.length
+        : matchIndex,
+      conflictTerm: 0,
+      conflictIndex: 0,
+    });
+  }
+
+  #handleAppendEntriesResponse(from: NodeId, msg: AppendEntriesResponse): void {
+    if (msg.term > this.#currentTerm) return this.#becomeFollower(msg.term, null);
+    if (this.#role !== "leader" || msg.term !== this.#currentTerm) return;
+    const next = this.#nextIndex.get(from)!;
+    const match = this.#matchIndex.get(from)!;
+    if (msg.success) {
+      // Responses may arrive reordered: progress only moves forward.
+      if (msg.matchIndex > match) this.#matchIndex.set(from, msg.matchIndex);
+      this.#nextIndex.set(from, Math.max(next, msg.matchIndex + 1));
+      this.#maybeAdvanceCommit();
+      if (this.#nextIndex.get(from)! <= this.lastIndex) this.#sendAppendEntries(from);
+      return;
+    }
+    // Fast backup: skip the follower's whole conflicting term, or to the end of its log.
+    let target = msg.conflictIndex;
+    if (msg.conflictTerm > 0) {
+      let last = 0;
+      for (let i = Math.min(this.lastIndex, next - 1); i > 0; i--) {
+        if (this.#log[i].term === msg.conflictTerm) {
+          last = i;
+          break;
+        }
+        if (this.#log[i].term < msg.conflictTerm) break;
+      }
+      if (last > 0) target = last + 1;
+    }
+    target = Math.max(match + 1, Math.min(target, this.lastIndex + 1));
+    if (target >= next && msg.conflictIndex !== 0) return; // a stale rejection
+    this.#nextIndex.set(from, Math.max(1, target));
+    this.#sendAppendEntries(from);
+  }
+
+  /**
+   * §5.4.2 and Figure 8: the leader only counts replicas for entries of its current term;
+   * earlier entries commit indirectly with them. `"commit-old-term"` skips the term test.
+   */
+  #maybeAdvanceCommit(): void {
+    for (let n = this.lastIndex; n > this.#commitIndex; n--) {
+      if (this.variant !== "commit-old-term" && this.#log[n].term !== this.#currentTerm) break;
+      let count = 0;
+      for (const index of this.#matchIndex.values()) if (index >= n) count++;
+      if (this.#hasQuorum(count)) {
+        this.#advanceCommit(n);
+        return;
+      }
+    }
+  }
+
+  #advanceCommit(index: number): void {
+    if (index <= this.#commitIndex) return;
+    this.#commitIndex = index;
+    this.#change("commitIndex", index);
+    // Figure 2: apply everything up to commitIndex, in order.
+    while (this.#lastApplied < this.#commitIndex) {
+      this.#lastApplied++;
+      this.#ready.committed.push({ index: this.#lastApplied, entry: this.#log[this.#lastApplied] });
+    }
+  }
+
+  #broadcastAppendEntries(): void {
+    for (const peer of this.peers) this.#sendAppendEntries(peer);
+  }
+
+  #sendAppendEntries(peer: NodeId): void {
+    const next = this.#nextIndex.get(peer)!;
+    const prevLogIndex = next - 1;
+    this.#send(peer, {
+      type: "AppendEntries",
+      term: this.#currentTerm,
+      leaderId: this.id,
+      prevLogIndex,
+      prevLogTerm: this.#log[prevLogIndex].term,
+      entries: this.#log.slice(next, next + this.maxEntriesPerMessage),
+      leaderCommit: this.#commitIndex,
+    });
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  #hasQuorum(count: number): boolean {
+    return count * 2 > this.peers.length + 1;
+  }
+
+  #send(to: NodeId, msg: RaftMessage<C>): void {
+    this.#ready.messages.push({ to, msg });
+  }
+
+  #change(key: string, value: unknown): void {
+    this.#ready.changes.push([key, value]);
+  }
+
+  #setLeader(leaderId: NodeId | null): void {
+    if (leaderId === this.#leaderId) return;
+    this.#leaderId = leaderId;
+    this.#change("leader", leaderId);
+  }
+
+  #markLogDirty(index: number): void {
+    this.#dirtyFrom = Math.min(this.#dirtyFrom, index);
+  }
+
+  /** §5.2: a fresh timeout drawn uniformly from [min, max] each time, to break split votes. */
+  #resetElectionTimer(): void {
+    const span = this.electionTimeoutMaxMs - this.electionTimeoutMinMs;
+    this.#ready.timers.election = this.electionTimeoutMinMs + this.#random() * span;
+  }
+}
