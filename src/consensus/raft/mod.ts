@@ -14,3 +14,4 @@ export * from "./client.ts";
 export * from "./cluster.ts";
 export * from "./scenario.ts";
 export * from "./break_scenarios.ts";
+export * from "./timeline.ts";
