@@ -178,15 +178,17 @@ export function raftKvHistory(sim: Simulation<RaftKvMessage>): OpEvent[] {
 }
 
 /**
- * A history as JSON lines, one event per line, the input of `deno task check`.
+ * The clients' history as JSON lines, one event per line: the input of `deno task check`.
  *
  * @example
  * ```ts
- * import { historyToJsonLines } from "./cluster.ts";
- * const text = historyToJsonLines([{ process: 1, type: "invoke", f: "read", key: "x", value: null }]);
- * if (!text.endsWith("\n")) throw new Error("one line per event");
+ * import { createRaftCluster, raftKvHistoryJsonLines } from "./cluster.ts";
+ * const { sim } = createRaftCluster({ seed: 1, clients: 1, operations: 2 });
+ * sim.run({ untilMs: 1500 });
+ * if (raftKvHistoryJsonLines(sim).trim().split("\n").length !== 4) throw new Error("2 ops, 4 events");
  * ```
  */
-export function historyToJsonLines(history: readonly OpEvent[]): string {
-  return history.map((op) => JSON.stringify(op)).join("\n") + (history.length ? "\n" : "");
+export function raftKvHistoryJsonLines(sim: Simulation<RaftKvMessage>): string {
+  const lines = sim.history.map((op) => JSON.stringify(op));
+  return lines.join("\n") + (lines.length ? "\n" : "");
 }

@@ -15,3 +15,4 @@ export * from "./cluster.ts";
 export * from "./scenario.ts";
 export * from "./break_scenarios.ts";
 export * from "./timeline.ts";
+export * from "./random_faults.ts";
