@@ -16,3 +16,4 @@ export * from "./scenario.ts";
 export * from "./break_scenarios.ts";
 export * from "./timeline.ts";
 export * from "./random_faults.ts";
+export * from "./rules.ts";

@@ -26,6 +26,15 @@ import type {
   RequestVoteResponse,
 } from "./types.ts";
 import { RAFT_VARIANTS } from "./types.ts";
+import type { AppendRule, CommitRule, RaftRules, VoteRule } from "./rules.ts";
+import {
+  correctAppendRule,
+  correctCommitRule,
+  correctVoteRule,
+  countReplicasCommitRule,
+  staleVoteRule,
+  uncheckedAppendRule,
+} from "./rules.ts";
 
 /** Options of a {@linkcode RaftNode}. */
 export interface RaftNodeOptions<C = unknown> {
@@ -49,6 +58,11 @@ export interface RaftNodeOptions<C = unknown> {
   hardState?: HardState;
   /** Durable log recovered after a restart (index 1 first). @default [] */
   log?: readonly LogEntry<C>[];
+  /**
+   * Replacement decision rules (the labs plug learners' code in here); a rule given here wins
+   * over the variant's. @default the variant's rules
+   */
+  rules?: RaftRules;
 }
 
 /** A message for the caller to send. */
@@ -105,6 +119,11 @@ export class RaftNode<C = unknown> {
   readonly maxEntriesPerMessage: number;
 
   #random: () => number;
+  #voteRule: VoteRule;
+  #appendRule: AppendRule;
+  #commitRule: CommitRule;
+  /** Built-in correct rules assert more (e.g. never truncating committed entries). */
+  #strict: boolean;
   #role: RaftRole = "follower";
   #currentTerm: number;
   #votedFor: NodeId | null;
@@ -160,6 +179,13 @@ export class RaftNode<C = unknown> {
     this.heartbeatMs = heartbeatMs;
     this.maxEntriesPerMessage = maxEntries;
     this.#random = options.random;
+    this.#voteRule = options.rules?.requestVote ??
+      (variant === "stale-vote" ? staleVoteRule : correctVoteRule);
+    this.#appendRule = options.rules?.appendEntries ??
+      (variant === "no-prev-log-check" ? uncheckedAppendRule : correctAppendRule);
+    this.#commitRule = options.rules?.commit ??
+      (variant === "commit-old-term" ? countReplicasCommitRule : correctCommitRule);
+    this.#strict = variant === "correct" && options.rules === undefined;
     this.#currentTerm = options.hardState?.currentTerm ?? 0;
     this.#votedFor = options.hardState?.votedFor ?? null;
     this.#log = [{ term: 0, command: null as C }, ...(options.log ?? [])];
@@ -356,43 +382,30 @@ export class RaftNode<C = unknown> {
   // --- elections (§5.2, §5.4.1) --------------------------------------------------------------
 
   #handleRequestVote(from: NodeId, msg: RequestVote): void {
-    if (this.variant === "stale-vote") return this.#handleRequestVoteStale(from, msg);
+    const decision = this.#voteRule({
+      currentTerm: this.#currentTerm,
+      votedFor: this.#votedFor,
+      lastLogIndex: this.lastIndex,
+      lastLogTerm: this.#log[this.lastIndex].term,
+    }, msg);
+    if (decision.currentTerm < this.#currentTerm) {
+      throw new Error(
+        `Vote rule lowered currentTerm from ${this.#currentTerm} to ${decision.currentTerm}`,
+      );
+    }
     // Figure 2, "Rules for all servers": a higher term makes us a follower of that term.
-    if (msg.term > this.#currentTerm) this.#becomeFollower(msg.term, null);
-    const grant = msg.term === this.#currentTerm &&
-      // §5.2: at most one vote per term, first come first served.
-      (this.#votedFor === null || this.#votedFor === msg.candidateId) &&
-      // §5.4.1: only for a candidate whose log is at least as up-to-date as ours.
-      this.#isUpToDate(msg.lastLogIndex, msg.lastLogTerm);
-    if (grant) {
-      this.#votedFor = msg.candidateId;
+    if (decision.currentTerm > this.#currentTerm) this.#becomeFollower(decision.currentTerm, null);
+    if (decision.votedFor !== this.#votedFor) {
+      this.#votedFor = decision.votedFor;
       this.#hardDirty = true;
-      // Figure 2: granting a vote resets the election timer.
-      this.#resetElectionTimer();
     }
-    this.#send(from, { type: "RequestVoteResponse", term: this.#currentTerm, voteGranted: grant });
-  }
-
-  /** The seed's request_vote: no stale-term check, no per-term vote, a bare yes/no answer. */
-  #handleRequestVoteStale(from: NodeId, msg: RequestVote): void {
-    if (msg.term > this.#currentTerm) this.#becomeFollower(msg.term, null);
-    const grant = (this.#votedFor === null || this.#votedFor === msg.candidateId) &&
-      this.#isUpToDate(msg.lastLogIndex, msg.lastLogTerm);
-    if (grant) {
-      this.#votedFor = msg.candidateId;
-      this.#hardDirty = true;
-      this.#resetElectionTimer();
-    }
-    // A bare boolean carries no term, so the candidate reads it as an answer in its own term.
-    const term = grant ? msg.term : this.#currentTerm;
-    this.#send(from, { type: "RequestVoteResponse", term, voteGranted: grant });
-  }
-
-  /** §5.4.1: compare last terms, then lengths. */
-  #isUpToDate(lastLogIndex: number, lastLogTerm: number): boolean {
-    const myLastTerm = this.#log[this.lastIndex].term;
-    if (lastLogTerm !== myLastTerm) return lastLogTerm > myLastTerm;
-    return lastLogIndex >= this.lastIndex;
+    // Figure 2: granting a vote resets the election timer.
+    if (decision.voteGranted) this.#resetElectionTimer();
+    // The seed answers with a bare boolean, which the candidate reads as an answer in its term.
+    const term = this.variant === "stale-vote" && decision.voteGranted
+      ? msg.term
+      : this.#currentTerm;
+    this.#send(from, { type: "RequestVoteResponse", term, voteGranted: decision.voteGranted });
   }
 
   #handleRequestVoteResponse(from: NodeId, msg: RequestVoteResponse): void {
@@ -419,7 +432,7 @@ export class RaftNode<C = unknown> {
     if (msg.term < this.#currentTerm) return reject(0, 0);
     // §5.2: a candidate that hears from a leader of its term (or newer) steps down.
     if (msg.term > this.#currentTerm || this.#role !== "follower") {
-      if (this.#role === "leader" && msg.term === this.#currentTerm && this.variant === "correct") {
+      if (this.#role === "leader" && msg.term === this.#currentTerm && this.#strict) {
         throw new Error(
           `Election Safety violated: ${this.id} and ${msg.leaderId} both lead term ${msg.term}`,
         );
@@ -429,52 +442,32 @@ export class RaftNode<C = unknown> {
     this.#setLeader(msg.leaderId);
     this.#resetElectionTimer();
 
-    let insertAt = msg.prevLogIndex + 1;
-    if (this.variant === "no-prev-log-check") {
-      // The seed trusts the leader: no check, and a log that is too short is appended to.
-      insertAt = Math.min(msg.prevLogIndex, this.lastIndex) + 1;
-    } else {
-      // Rule 2: reply false if the log has no entry at prevLogIndex with term prevLogTerm.
-      if (msg.prevLogIndex > this.lastIndex) return reject(0, this.lastIndex + 1);
-      const term = this.#log[msg.prevLogIndex].term;
-      if (term !== msg.prevLogTerm) {
-        // Fast backup (§5.3): point the leader at the first index of the conflicting term.
-        let first = msg.prevLogIndex;
-        while (first > 1 && this.#log[first - 1].term === term) first--;
-        return reject(term, first);
-      }
-    }
-    // Rules 3 and 4: delete a conflicting suffix, append what is new. Entries that already
-    // match stay, so a delayed, duplicated AppendEntries cannot truncate newer entries.
-    for (let i = 0; i < msg.entries.length; i++) {
-      const index = insertAt + i;
-      if (index <= this.lastIndex && this.#log[index].term === msg.entries[i].term) continue;
-      if (index <= this.lastIndex) {
-        if (index <= this.#commitIndex && this.variant === "correct") {
+    const old = this.#log;
+    const decision = this.#appendRule({ log: old.slice(1), commitIndex: this.#commitIndex }, msg);
+    if (decision.success) {
+      // Find where the new log departs from the old one: that suffix must be persisted.
+      let first = 1;
+      const next = decision.log;
+      while (first <= next.length && first < old.length && old[first] === next[first - 1]) first++;
+      if (first <= next.length || next.length < old.length - 1) {
+        if (this.#strict && first <= this.#commitIndex) {
           throw new Error(
-            `Cannot truncate log at index ${index}: it is below commitIndex ${this.#commitIndex}`,
+            `Cannot truncate log at index ${first}: it is below commitIndex ${this.#commitIndex}`,
           );
         }
-        this.#log.length = index;
+        this.#log = [old[0], ...next];
+        this.#markLogDirty(first);
       }
-      this.#log.push(...msg.entries.slice(i));
-      this.#markLogDirty(index);
-      break;
-    }
-    const matchIndex = insertAt - 1 + msg.entries.length;
-    // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
-    if (msg.leaderCommit > this.#commitIndex) {
-      this.#advanceCommit(Math.min(msg.leaderCommit, matchIndex));
+      // Rule 5 (commitIndex = min(leaderCommit, index of last new entry)) is the rule's job.
+      this.#advanceCommit(Math.min(decision.commitIndex, this.lastIndex));
     }
     this.#send(from, {
       type: "AppendEntriesResponse",
       term: this.#currentTerm,
-      success: true,
-      matchIndex: this.variant === "no-prev-log-check"
-        ? msg.prevLogIndex + msg.entries.length
-        : matchIndex,
-      conflictTerm: 0,
-      conflictIndex: 0,
+      success: decision.success,
+      matchIndex: decision.matchIndex,
+      conflictTerm: decision.conflictTerm,
+      conflictIndex: decision.conflictIndex,
     });
   }
 
@@ -515,15 +508,16 @@ export class RaftNode<C = unknown> {
    * earlier entries commit indirectly with them. `"commit-old-term"` skips the term test.
    */
   #maybeAdvanceCommit(): void {
-    for (let n = this.lastIndex; n > this.#commitIndex; n--) {
-      if (this.variant !== "commit-old-term" && this.#log[n].term !== this.#currentTerm) break;
-      let count = 0;
-      for (const index of this.#matchIndex.values()) if (index >= n) count++;
-      if (this.#hasQuorum(count)) {
-        this.#advanceCommit(n);
-        return;
-      }
+    const n = this.#commitRule({
+      currentTerm: this.#currentTerm,
+      logTerms: this.#log.slice(1).map((e) => e.term),
+      matchIndexes: [...this.#matchIndex.values()],
+      commitIndex: this.#commitIndex,
+    });
+    if (n > this.lastIndex) {
+      throw new Error(`Commit rule returned ${n}, past the last log index ${this.lastIndex}`);
     }
+    this.#advanceCommit(n);
   }
 
   #advanceCommit(index: number): void {
