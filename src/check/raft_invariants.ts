@@ -221,11 +221,13 @@ export function logMatching(snapshots: readonly RaftLogSnapshot[]): RaftViolatio
       for (let k = 0; k < top; k++) {
         const x = a.log[k], y = b.log[k];
         if (x.term === y.term && x.digest === y.digest) continue;
+        const where = k + 1 === top
+          ? `hold different entries at index ${top} with the same term ${x.term}`
+          : `agree on index ${top} (term ${a.log[top - 1].term}) but differ at index ${k + 1}`;
         out.push({
           invariant: "log-matching",
-          message: `Log Matching violated: ${a.id} and ${b.id} agree on index ${top} (term ${
-            a.log[top - 1].term
-          }) but differ at index ${k + 1}: ${x.term}/${x.digest} vs ${y.term}/${y.digest}`,
+          message:
+            `Log Matching violated: ${a.id} and ${b.id} ${where}: ${x.term}/${x.digest} vs ${y.term}/${y.digest}`,
           nodes: [a.id, b.id],
         });
         break;

@@ -13,6 +13,7 @@ import type { KvCommand } from "./kv.ts";
 import type { RaftKvMessage, RaftServerProcess } from "./server.ts";
 import { entryDigest, loadRaftState, raftServer } from "./server.ts";
 import type { RaftRole, RaftVariant } from "./types.ts";
+import type { RaftRules } from "./rules.ts";
 
 /** Options of {@linkcode createRaftCluster}; every field is validated up front. */
 export interface RaftClusterOptions {
@@ -34,6 +35,10 @@ export interface RaftClusterOptions {
   heartbeatMs?: number;
   /** Client timeout before retrying elsewhere. @default 100 */
   clientTimeoutMs?: number;
+  /** Pause between a client's operations. @default 10 */
+  clientThinkMs?: number;
+  /** Replacement decision rules (labs). @default the variant's */
+  rules?: RaftRules;
   /** Network knobs. @default {latency: uniform 2–8 ms} */
   network?: NetworkOptions;
   /** A fault schedule (crash, restart, partition, heal, network, ...). @default [] */
@@ -93,6 +98,7 @@ export function createRaftCluster(options: RaftClusterOptions): RaftCluster {
         electionTimeoutMinMs: options.electionTimeoutMinMs,
         electionTimeoutMaxMs: options.electionTimeoutMaxMs,
         heartbeatMs: options.heartbeatMs,
+        rules: options.rules,
       }),
     );
   }
@@ -104,6 +110,7 @@ export function createRaftCluster(options: RaftClusterOptions): RaftCluster {
         process: i + 1,
         operations: options.operations ?? 20,
         timeoutMs: options.clientTimeoutMs,
+        thinkMs: options.clientThinkMs,
       }),
     )
   );

@@ -17,3 +17,4 @@ export * from "./break_scenarios.ts";
 export * from "./timeline.ts";
 export * from "./random_faults.ts";
 export * from "./rules.ts";
+export * from "./rules_check.ts";

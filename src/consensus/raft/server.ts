@@ -14,6 +14,7 @@ import { KvStateMachine } from "./kv.ts";
 import type { Ready } from "./node.ts";
 import { RaftNode } from "./node.ts";
 import type { HardState, LogEntry, RaftMessage, RaftVariant } from "./types.ts";
+import type { RaftRules } from "./rules.ts";
 
 /** Every message of a Raft KV cluster: server-to-server RPCs and client traffic. */
 export type RaftKvMessage = RaftMessage<KvCommand> | ClientRequest | ClientResponse;
@@ -30,6 +31,8 @@ export interface RaftServerOptions {
   electionTimeoutMaxMs?: number;
   /** @default electionTimeoutMinMs / 2 */
   heartbeatMs?: number;
+  /** Replacement decision rules (labs). @default the variant's */
+  rules?: RaftRules;
   /** Trace an `apply` state event per applied entry (for the state-machine monitor). @default true */
   traceApply?: boolean;
 }
@@ -145,6 +148,7 @@ class Server implements RaftServerProcess {
       electionTimeoutMinMs: this.#options.electionTimeoutMinMs,
       electionTimeoutMaxMs: this.#options.electionTimeoutMaxMs,
       heartbeatMs: this.#options.heartbeatMs,
+      rules: this.#options.rules,
       hardState,
       log,
     });
