@@ -3,6 +3,7 @@
  * `N passed, N failed`.
  *
  * Steps, each counted in the total:
+ * 0. through `npm test` or on CI, as root: install Debian chromium when it is missing;
  * 1. `deno fmt --check` (one check) and `deno lint` (one check);
  * 2. the site build, `deno task build` (one check), which the browser tests need;
  * 3. `deno test -A --doc --parallel` over src/, tests/, labs/ and tools/: unit, property,
@@ -56,6 +57,78 @@ export function parseSummary(line: string): TestCounts | undefined {
 
 /** Folders searched for tests and doc tests, when they exist. */
 export const testRoots: readonly string[] = ["src", "tests", "labs", "tools"];
+
+/** The Chromium the browser tests use (see tests/e2e/browser.ts). */
+const chromiumPath = Deno.env.get("NETSPLIT_CHROMIUM") ?? "/usr/bin/chromium";
+
+/**
+ * Whether this run may install Debian's chromium: only through `npm test` (npm sets
+ * `npm_lifecycle_event`) or on CI, as root, with apt-get. A plain `deno task test` never
+ * changes the system; without Chromium its browser tests are reported as ignored.
+ *
+ * @param env Environment variables.
+ * @param isRoot Whether the process runs as root.
+ * @param hasAptGet Whether apt-get exists.
+ * @returns `true` when installing is allowed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(mayInstallChromium({ CI: "true" }, true, true), true);
+ * assert.equal(mayInstallChromium({ npm_lifecycle_event: "test" }, false, true), false);
+ * assert.equal(mayInstallChromium({}, true, true), false);
+ * ```
+ */
+export function mayInstallChromium(
+  env: Record<string, string | undefined>,
+  isRoot: boolean,
+  hasAptGet: boolean,
+): boolean {
+  const viaNpmOrCi = env.npm_lifecycle_event === "test" ||
+    ["1", "true"].includes((env.CI ?? "").toLowerCase());
+  return viaNpmOrCi && isRoot && hasAptGet;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs Debian chromium when it is missing and {@linkcode mayInstallChromium} allows. */
+async function provisionChromium(): Promise<Outcome | undefined> {
+  if (exists(chromiumPath)) return undefined;
+  const allowed = mayInstallChromium(
+    Deno.env.toObject(),
+    Deno.uid() === 0,
+    exists("/usr/bin/apt-get"),
+  );
+  if (!allowed) {
+    console.error(
+      `\n== chromium: ${chromiumPath} is missing; browser tests will be ignored ` +
+        `("npm test" as root installs it, or: apt-get install -y chromium)`,
+    );
+    return undefined;
+  }
+  console.error(`\n== chromium: installing Debian chromium (apt-get)`);
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+    const { code } = await new Deno.Command("apt-get", {
+      args,
+      env,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (code !== 0) {
+      console.error(`chromium: apt-get ${args[0]} exited ${code}`);
+      return { name: "chromium install", passed: 0, failed: 1, ignored: 0 };
+    }
+  }
+  return undefined;
+}
 
 /** One line of the final report. */
 interface Outcome {
@@ -141,6 +214,8 @@ async function denoTest(extraArgs: string[]): Promise<Outcome> {
 if (import.meta.main) {
   const started = performance.now();
   const outcomes: Outcome[] = [];
+  const chromium = await provisionChromium();
+  if (chromium) outcomes.push(chromium);
   outcomes.push(await check("fmt", ["fmt", "--check"]));
   outcomes.push(await check("lint", ["lint"]));
   outcomes.push(await siteBuild());
