@@ -74,7 +74,10 @@ export async function dev(options: DevOptions = {}): Promise<number> {
   };
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
   for (const signal of signals) Deno.addSignalListener(signal, stop);
-  console.error(`dev: http://${host}:${port}/ (Ctrl-C stops the bundler and the preview)`);
+  console.error(
+    `dev: rebuilding docs/lib/netsplit.js when src/ changes; Framework prints the preview ` +
+      `URL below (port ${port}, or the next free one). Ctrl-C stops both.`,
+  );
   // Whichever child ends first (or Ctrl-C) stops the other.
   const first = await Promise.race(children.map((child) => child.status));
   const wasStopping = stopping;

@@ -5,20 +5,18 @@
  * open pages while collecting console errors, page errors and failed requests, wait for
  * charts, move sliders, and take screenshots.
  *
- * Page tests elsewhere reuse these:
+ * Page tests elsewhere reuse these (for example tests/e2e/raft_page_test.ts):
  * ```ts ignore
  * import { expectChartsRendered, expectNoConsoleErrors, moveSlider, openPage, pageSignature,
- *   waitForChange, withSite } from "../e2e/browser.ts";
- * Deno.test({ name: "Raft page re-runs the election when the timeout slider moves",
- *   ignore: chromiumMissing !== undefined, sanitizeOps: false, sanitizeResources: false,
- *   fn: () => withSite(async (site) => {
- *     const opened = await openPage(site.context, `${site.url}/raft`);
- *     const before = await pageSignature(opened.page);
- *     await moveSlider(opened.page, "Election timeout", 300);
- *     await waitForChange(opened.page, before);
- *     await expectChartsRendered(opened.page);
- *     expectNoConsoleErrors(opened);
- *   }) });
+ *   siteTest, waitForChange } from "./browser.ts";
+ * siteTest("Raft page re-runs the election when the timeout slider moves", async (site) => {
+ *   const opened = await openPage(site.context, `${site.url}/raft`);
+ *   const before = await pageSignature(opened.page);
+ *   await moveSlider(opened.page, "Election timeout", 300);
+ *   await waitForChange(opened.page, before);
+ *   await expectChartsRendered(opened.page);
+ *   expectNoConsoleErrors(opened);
+ * });
  * ```
  *
  * Screenshots: set `NETSPLIT_SCREENSHOTS=1` (or run `deno task screenshots`) and the generic
@@ -122,6 +120,30 @@ export async function withSite<T>(
     await server.close();
     await Deno.remove(profile, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * Registers a browser test against the built site: ignored (and reported as such) when
+ * Chromium is missing, with sanitizers off (the browser keeps its own resources), and run
+ * inside {@linkcode withSite}.
+ *
+ * @param name Test name, a sentence.
+ * @param fn The test body; it gets the served site and a fresh browser context.
+ * @param options Extra files to serve (see {@linkcode withSite}).
+ */
+export function siteTest(
+  name: string,
+  fn: (site: Site) => Promise<void>,
+  options: SiteOptions = {},
+): void {
+  if (chromiumMissing !== undefined) console.warn(`SKIPPED "${name}": ${chromiumMissing}`);
+  Deno.test({
+    name,
+    ignore: chromiumMissing !== undefined,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: () => withSite(fn, options),
+  });
 }
 
 /** A page and the problems seen while it loaded and ran. */
