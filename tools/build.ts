@@ -14,7 +14,7 @@ import {
   frameworkEnv,
   observableCommand,
   repoRoot,
-  runInherited,
+  runTee,
 } from "./_lib/toolchain.ts";
 
 /** Output folder of the site build. */
@@ -93,6 +93,35 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 /**
+ * Explains a failed Framework build that tried to download an npm package from the CDN.
+ *
+ * @param output What `observable build` printed.
+ * @returns A hint naming the packages (starting with a newline), or `""`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const output = "npm:d3@7.9.0/+esm → docs/.observablehq/cache/_npm/d3@7.9.0/_esm.js\n" +
+ *   "Error: getaddrinfo ENOTFOUND cdn.jsdelivr.net";
+ * assert.match(cdnHint(output), /d3@7\.9\.0/);
+ * assert.equal(cdnHint("Nothing to build"), "");
+ * ```
+ */
+export function cdnHint(output: string): string {
+  if (!/cdn\.jsdelivr\.net|fetch failed/.test(output)) return "";
+  const packages = [
+    ...new Set([...output.matchAll(/npm:((?:@[\w.-]+\/)?[\w.-]+@[\w.-]+)/g)]
+      .map((m) => m[1])),
+  ];
+  return `\nA page needs ${
+    packages.join(", ") || "an npm package"
+  } from the CDN, which is unreachable. Import npm packages by bare name from node_modules ` +
+    `(never "npm:..."), and use only Inputs and html among Framework's implicit libraries ` +
+    `(d3, Plot and the like are fetched from the CDN), or add the package to seededPackages ` +
+    `in tools/_lib/framework_cache.ts.`;
+}
+
+/**
  * Builds the site: minified bundle, seeded npm cache, `observable build`, offline check.
  *
  * @throws {Error} When a step fails or the output loads anything from another origin.
@@ -106,8 +135,10 @@ export async function build(): Promise<void> {
   const started = performance.now();
   await bundle({ minify: true });
   await seedNpmCache();
-  const code = await runInherited(observableCommand(["build"]), { env: frameworkEnv });
-  if (code !== 0) throw new Error(`Cannot build the site: observable build exited ${code}`);
+  const { code, output } = await runTee(observableCommand(["build"]), { env: frameworkEnv });
+  if (code !== 0) {
+    throw new Error(`Cannot build the site: observable build exited ${code}${cdnHint(output)}`);
+  }
   const remote = await findRemoteReferences();
   if (remote.length > 0) {
     const lines = remote.map(({ file, match }) => `  ${file}: ${match}`).join("\n");

@@ -74,6 +74,51 @@ export async function runInherited(
 }
 
 /**
+ * Runs a command in the repository root, copying its stdout and stderr through while keeping
+ * the text, so a tool can explain a failure after the fact.
+ *
+ * @param command `[executable, ...args]`.
+ * @param options `env` adds environment variables to the child's environment.
+ * @returns The exit code and everything the command printed (stdout then stderr).
+ *
+ * @example
+ * ```ts ignore
+ * const { code, output } = await runTee(["node", "--version"]);
+ * ```
+ */
+export async function runTee(
+  command: string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<{ code: number; output: string }> {
+  const [cmd, ...args] = command;
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd: repoRoot,
+    env: options.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const copy = async (stream: ReadableStream<Uint8Array>, sink: WritableStream<Uint8Array>) => {
+    const decoder = new TextDecoder();
+    const writer = sink.getWriter();
+    let text = "";
+    for await (const chunk of stream) {
+      await writer.write(chunk);
+      text += decoder.decode(chunk, { stream: true });
+    }
+    writer.releaseLock();
+    return text;
+  };
+  const [stdout, stderr, status] = await Promise.all([
+    copy(child.stdout, Deno.stdout.writable),
+    copy(child.stderr, Deno.stderr.writable),
+    child.status,
+  ]);
+  return { code: status.code, output: `${stdout}\n${stderr}` };
+}
+
+/**
  * Formats an elapsed time in milliseconds as seconds with one decimal, for tool logs.
  *
  * @param elapsedMs Elapsed milliseconds.
