@@ -127,8 +127,10 @@ export class RaftNode<C = unknown> {
   #role: RaftRole = "follower";
   #currentTerm: number;
   #votedFor: NodeId | null;
-  /** `#log[0]` is a sentinel with term 0 so that index arithmetic matches the paper. */
+  /** Entry `i` of the paper (1-based) is `#log[i - 1]`. */
   #log: LogEntry<C>[];
+  /** The terms of `#log`, kept while the log only grows (a leader's), rebuilt after a cut. */
+  #terms: number[] | null = null;
   #commitIndex = 0;
   #lastApplied = 0;
   #leaderId: NodeId | null = null;
@@ -188,7 +190,7 @@ export class RaftNode<C = unknown> {
     this.#strict = variant === "correct" && options.rules === undefined;
     this.#currentTerm = options.hardState?.currentTerm ?? 0;
     this.#votedFor = options.hardState?.votedFor ?? null;
-    this.#log = [{ term: 0, command: null as C }, ...(options.log ?? [])];
+    this.#log = [...(options.log ?? [])];
   }
 
   /** Current role (§5.1). */
@@ -217,15 +219,15 @@ export class RaftNode<C = unknown> {
   }
   /** Index of the last log entry (0 when empty). */
   get lastIndex(): number {
-    return this.#log.length - 1;
+    return this.#log.length;
   }
   /** A copy of the log, index 1 first. */
   entries(): LogEntry<C>[] {
-    return this.#log.slice(1);
+    return this.#log.slice();
   }
   /** The term of the entry at `index` (0 for index 0), or undefined past the end. */
   termAt(index: number): number | undefined {
-    return this.#log[index]?.term;
+    return index === 0 ? 0 : this.#log[index - 1]?.term;
   }
   /** The leader's view of a follower's replication (undefined when not leader). */
   progress(peer: NodeId): { nextIndex: number; matchIndex: number } | undefined {
@@ -247,8 +249,12 @@ export class RaftNode<C = unknown> {
       out.hardState = { currentTerm: this.#currentTerm, votedFor: this.#votedFor };
     }
     if (this.#dirtyFrom !== Infinity) {
-      const from = Math.min(this.#dirtyFrom, this.#log.length);
-      out.logWrite = { fromIndex: from, entries: this.#log.slice(from), lastIndex: this.lastIndex };
+      const from = Math.min(this.#dirtyFrom, this.lastIndex + 1);
+      out.logWrite = {
+        fromIndex: from,
+        entries: this.#log.slice(from - 1),
+        lastIndex: this.lastIndex,
+      };
     }
     this.#ready = emptyReady();
     this.#hardDirty = false;
@@ -298,6 +304,7 @@ export class RaftNode<C = unknown> {
   propose(command: C): { index: number; term: number } | null {
     if (this.#role !== "leader") return null;
     this.#log.push({ term: this.#currentTerm, command });
+    this.#terms?.push(this.#currentTerm);
     this.#markLogDirty(this.lastIndex);
     this.#matchIndex.set(this.id, this.lastIndex);
     // A single-server cluster commits on its own.
@@ -353,7 +360,7 @@ export class RaftNode<C = unknown> {
       term: this.#currentTerm,
       candidateId: this.id,
       lastLogIndex: this.lastIndex,
-      lastLogTerm: this.#log[this.lastIndex].term,
+      lastLogTerm: this.#term(this.lastIndex),
     };
     for (const peer of this.peers) this.#send(peer, request);
     if (this.#hasQuorum(this.#votes.size)) this.#becomeLeader();
@@ -368,7 +375,7 @@ export class RaftNode<C = unknown> {
     this.#setLeader(this.id);
     this.#change("role", "leader");
     // The leader's log at election, for the Leader Completeness monitor.
-    this.#change("leaderLog", this.#log.slice(1).map((e) => e.term));
+    this.#change("leaderLog", this.#log.map((e) => e.term));
     for (const peer of this.peers) {
       this.#nextIndex.set(peer, this.lastIndex + 1);
       this.#matchIndex.set(peer, 0);
@@ -386,7 +393,7 @@ export class RaftNode<C = unknown> {
       currentTerm: this.#currentTerm,
       votedFor: this.#votedFor,
       lastLogIndex: this.lastIndex,
-      lastLogTerm: this.#log[this.lastIndex].term,
+      lastLogTerm: this.#term(this.lastIndex),
     }, msg);
     if (decision.currentTerm < this.#currentTerm) {
       throw new Error(
@@ -443,21 +450,27 @@ export class RaftNode<C = unknown> {
     this.#resetElectionTimer();
 
     const old = this.#log;
-    const decision = this.#appendRule({ log: old.slice(1), commitIndex: this.#commitIndex }, msg);
-    if (decision.success) {
+    const decision = this.#appendRule({ log: old, commitIndex: this.#commitIndex }, msg);
+    if (decision.success && decision.log !== old) {
       // Find where the new log departs from the old one: that suffix must be persisted.
       let first = 1;
       const next = decision.log;
-      while (first <= next.length && first < old.length && old[first] === next[first - 1]) first++;
-      if (first <= next.length || next.length < old.length - 1) {
+      while (first <= next.length && first <= old.length && old[first - 1] === next[first - 1]) {
+        first++;
+      }
+      if (first <= next.length || next.length < old.length) {
         if (this.#strict && first <= this.#commitIndex) {
           throw new Error(
             `Cannot truncate log at index ${first}: it is below commitIndex ${this.#commitIndex}`,
           );
         }
-        this.#log = [old[0], ...next];
+        // A private copy: the rule's array may share structure with a message.
+        this.#log = next.slice();
+        this.#terms = null;
         this.#markLogDirty(first);
       }
+    }
+    if (decision.success) {
       // Rule 5 (commitIndex = min(leaderCommit, index of last new entry)) is the rule's job.
       this.#advanceCommit(Math.min(decision.commitIndex, this.lastIndex));
     }
@@ -478,9 +491,12 @@ export class RaftNode<C = unknown> {
     const match = this.#matchIndex.get(from)!;
     if (msg.success) {
       // Responses may arrive reordered: progress only moves forward.
-      if (msg.matchIndex > match) this.#matchIndex.set(from, msg.matchIndex);
       this.#nextIndex.set(from, Math.max(next, msg.matchIndex + 1));
-      this.#maybeAdvanceCommit();
+      // Responses may arrive reordered or duplicated: only progress can commit anything.
+      if (msg.matchIndex > match) {
+        this.#matchIndex.set(from, msg.matchIndex);
+        this.#maybeAdvanceCommit();
+      }
       if (this.#nextIndex.get(from)! <= this.lastIndex) this.#sendAppendEntries(from);
       return;
     }
@@ -489,11 +505,11 @@ export class RaftNode<C = unknown> {
     if (msg.conflictTerm > 0) {
       let last = 0;
       for (let i = Math.min(this.lastIndex, next - 1); i > 0; i--) {
-        if (this.#log[i].term === msg.conflictTerm) {
+        if (this.#term(i) === msg.conflictTerm) {
           last = i;
           break;
         }
-        if (this.#log[i].term < msg.conflictTerm) break;
+        if (this.#term(i) < msg.conflictTerm) break;
       }
       if (last > 0) target = last + 1;
     }
@@ -510,7 +526,7 @@ export class RaftNode<C = unknown> {
   #maybeAdvanceCommit(): void {
     const n = this.#commitRule({
       currentTerm: this.#currentTerm,
-      logTerms: this.#log.slice(1).map((e) => e.term),
+      logTerms: this.#terms ??= this.#log.map((e) => e.term),
       matchIndexes: [...this.#matchIndex.values()],
       commitIndex: this.#commitIndex,
     });
@@ -527,7 +543,10 @@ export class RaftNode<C = unknown> {
     // Figure 2: apply everything up to commitIndex, in order.
     while (this.#lastApplied < this.#commitIndex) {
       this.#lastApplied++;
-      this.#ready.committed.push({ index: this.#lastApplied, entry: this.#log[this.#lastApplied] });
+      this.#ready.committed.push({
+        index: this.#lastApplied,
+        entry: this.#log[this.#lastApplied - 1],
+      });
     }
   }
 
@@ -543,13 +562,17 @@ export class RaftNode<C = unknown> {
       term: this.#currentTerm,
       leaderId: this.id,
       prevLogIndex,
-      prevLogTerm: this.#log[prevLogIndex].term,
-      entries: this.#log.slice(next, next + this.maxEntriesPerMessage),
+      prevLogTerm: this.#term(prevLogIndex),
+      entries: this.#log.slice(next - 1, next - 1 + this.maxEntriesPerMessage),
       leaderCommit: this.#commitIndex,
     });
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  #term(index: number): number {
+    return index === 0 ? 0 : this.#log[index - 1].term;
+  }
 
   #hasQuorum(count: number): boolean {
     return count * 2 > this.peers.length + 1;

@@ -82,7 +82,8 @@ export interface AppendRequestView<C = unknown> {
 /** The follower's new log and commitIndex, and its answer with the fast-backup hints. */
 export interface AppendDecision<C = unknown> {
   success: boolean;
-  log: LogEntry<C>[];
+  /** The new log; returning the given array itself means "unchanged". */
+  log: readonly LogEntry<C>[];
   commitIndex: number;
   matchIndex: number;
   conflictTerm: number;
@@ -112,7 +113,7 @@ export const correctAppendRule: AppendRule = (state, request) => {
   const log = state.log;
   const reject = (conflictTerm: number, conflictIndex: number) => ({
     success: false,
-    log: [...log],
+    log,
     commitIndex: state.commitIndex,
     matchIndex: 0,
     conflictTerm,
@@ -129,12 +130,11 @@ export const correctAppendRule: AppendRule = (state, request) => {
     }
   }
   // Rules 3 and 4: keep matching entries, cut at the first conflict, append the rest.
-  const next = [...log];
+  let next = log;
   for (let i = 0; i < request.entries.length; i++) {
     const index = request.prevLogIndex + 1 + i;
-    if (index <= next.length && next[index - 1].term === request.entries[i].term) continue;
-    next.length = index - 1;
-    next.push(...request.entries.slice(i));
+    if (index <= log.length && log[index - 1].term === request.entries[i].term) continue;
+    next = [...log.slice(0, index - 1), ...request.entries.slice(i)];
     break;
   }
   const matchIndex = request.prevLogIndex + request.entries.length;
