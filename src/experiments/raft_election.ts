@@ -383,13 +383,13 @@ export const raftElectionExperiment: Experiment = {
         title: "Figure 16 (top): varying randomness",
         spec: electionCdfChart(points.filter((p) => top.includes(p.range)), {
           logScale: true,
-          title: "Time without leader, timeouts 150–150 to 150–300 ms",
+          title: "Figure 16 (top): more randomness, less downtime (log scale)",
         }),
       });
       charts.push({
         title: "Figure 16 (bottom): scaling the minimum timeout",
         spec: electionCdfChart(points.filter((p) => bottom.includes(p.range)), {
-          title: "Time without leader, timeouts 12–24 to 150–300 ms",
+          title: "Figure 16 (bottom): shorter timeouts, less downtime",
         }),
       });
     } else {

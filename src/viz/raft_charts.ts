@@ -41,7 +41,8 @@ export function cdfPoints(samples: Record<string, readonly number[]>): CdfPoint[
 }
 
 /**
- * The Figure 16 chart: one step line per timeout range, time without a leader on x.
+ * The Figure 16 chart: one step line per timeout range, time without a leader on x. Without a
+ * `width` the chart fits its container.
  *
  * @example
  * ```ts
@@ -58,7 +59,7 @@ export function electionCdfChart(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: options.title ?? "Time without a leader (cumulative)",
-    width: options.width ?? 560,
+    ...(options.width === undefined ? {} : { width: options.width }),
     height: 280,
     data: { values: points },
     mark: { type: "line", interpolate: "step-after", clip: true },
@@ -81,6 +82,7 @@ export function electionCdfChart(
         type: "nominal",
         title: "election timeout (ms)",
         sort: ranges,
+        legend: { orient: "bottom", columns: 6 },
       },
       tooltip: [
         { field: "range", type: "nominal" },
@@ -101,8 +103,8 @@ export interface TimelineBar {
 }
 
 /**
- * An election timeline: one row per server, bars colored by role, leader bars labeled with
- * their term.
+ * An election timeline: one row per server, bars colored by role, bars labeled with their
+ * term. Without a `width` the chart fits its container.
  *
  * @example
  * ```ts
@@ -121,7 +123,7 @@ export function electionTimelineChart(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title: options.title ?? "Election timeline",
-    width: options.width ?? 560,
+    ...(options.width === undefined ? {} : { width: options.width }),
     height: Math.max(80, nodes.length * 26),
     data: { values: bars },
     encoding: {
