@@ -99,7 +99,10 @@ Deno.test("Raft KV histories are linearizable under crashes, partitions and loss
       servers: seed % 2 ? 3 : 5,
       clients: 4,
       operations: 25,
-      faults: randomRaftFaults(seed, { servers: seed % 2 ? SERVERS : [...SERVERS, "n4", "n5"] }),
+      faults: randomRaftFaults(seed, {
+        servers: seed % 2 ? SERVERS : [...SERVERS, "n4", "n5"],
+        clients: ["c1", "c2", "c3", "c4"],
+      }),
     });
     sim.run({ untilMs: 6000 });
     const text = raftKvHistoryJsonLines(sim);
@@ -120,7 +123,11 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
       fc.integer({ min: 1, max: 10 }),
       (seed, servers, episodes) => {
         const ids = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
-        const faults = randomRaftFaults(seed, { servers: ids, episodes });
+        const faults = randomRaftFaults(seed, {
+          servers: ids,
+          episodes,
+          clients: ["c1", "c2", "c3"],
+        });
         const result = runRaftScenario({
           seed,
           servers,

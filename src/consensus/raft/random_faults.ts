@@ -19,6 +19,11 @@ export interface RandomRaftFaultsOptions {
   durationMs?: number;
   /** Highest loss probability of a burst. @default 0.3 */
   maxLoss?: number;
+  /**
+   * Clients to place in partitions (each joins a random side). Unlisted nodes form a group of
+   * their own, so without this a partition cuts every client off. @default []
+   */
+  clients?: readonly NodeId[];
 }
 
 /**
@@ -55,10 +60,9 @@ export function randomRaftFaults(seed: number, options: RandomRaftFaultsOptions)
     } else if (kind < 0.8) {
       const shuffled = random.shuffle(servers);
       const cut = random.int(1, servers.length - 1);
-      out.push(
-        { atMs, kind: "partition", groups: [shuffled.slice(0, cut), shuffled.slice(cut)] },
-        { atMs: endMs, kind: "heal" },
-      );
+      const groups = [shuffled.slice(0, cut), shuffled.slice(cut)];
+      for (const client of options.clients ?? []) groups[random.int(0, 1)].push(client);
+      out.push({ atMs, kind: "partition", groups }, { atMs: endMs, kind: "heal" });
     } else {
       const loss = Math.round(random.uniform(0.05, maxLoss) * 100) / 100;
       out.push(

@@ -154,7 +154,11 @@ export function findRuleFailure(
   for (const servers of options.servers ?? [3, 5]) {
     const ids: NodeId[] = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
     for (let seed = 1; seed <= seeds; seed++) {
-      const faults = randomRaftFaults(seed, { servers: ids, durationMs: FAULTS_END_MS });
+      const faults = randomRaftFaults(seed, {
+        servers: ids,
+        durationMs: FAULTS_END_MS,
+        clients: ["c1", "c2"],
+      });
       specs.push({ seed, servers, faults, untilMs: RUN_UNTIL_MS });
     }
   }
