@@ -71,7 +71,8 @@ export function RaftLive(ns, options = {}) {
       network: { latency: { kind: "uniform", minMs: 5, maxMs: 15 } },
     }).sim;
     clients = 0;
-    advance(0);
+    // Start 1.5 s in, so the first election has happened and the seed shows.
+    advance(1500);
   };
 
   const select = document.createElement("select");
