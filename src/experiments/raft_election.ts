@@ -20,7 +20,7 @@
 
 import type { NodeId, Process, ProcessFactory } from "../sim/mod.ts";
 import { Random, Simulation } from "../sim/mod.ts";
-import type { KvCommand, LogEntry, RaftKvMessage } from "../consensus/raft/mod.ts";
+import type { KvCommand, LogEntry, RaftKvMessage, RoleInterval } from "../consensus/raft/mod.ts";
 import {
   createRaftCluster,
   raftServer,
@@ -204,8 +204,24 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Summary statistics of a sample, in ms. */
-export function downtimeStats(samples: readonly number[]) {
+/** Summary statistics of downtime samples, in ms. */
+export interface DowntimeStats {
+  medianMs: number;
+  meanMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Summary statistics of a sample, in ms.
+ *
+ * @example
+ * ```ts
+ * import { downtimeStats } from "./raft_election.ts";
+ * downtimeStats([1, 2, 3, 4]); // { medianMs: 2, meanMs: 2.5, p99Ms: 4, maxMs: 4 }
+ * ```
+ */
+export function downtimeStats(samples: readonly number[]): DowntimeStats {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length);
   return {
@@ -228,11 +244,20 @@ function combineHashes(hashes: readonly string[]): string {
   return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
-/** A short run with repeated leader crashes, for the election timeline chart. */
+/**
+ * A short run with repeated leader crashes, for the election timeline chart.
+ *
+ * @example
+ * ```ts
+ * import { electionTimelineRun } from "./raft_election.ts";
+ * const bars = electionTimelineRun(1, { servers: 3, timeoutMinMs: 150, timeoutMaxMs: 300, durationMs: 1000 });
+ * if (!bars.some((b) => b.role === "leader")) throw new Error("someone leads");
+ * ```
+ */
 export function electionTimelineRun(
   seed: number,
   options: { servers: number; timeoutMinMs: number; timeoutMaxMs: number; durationMs?: number },
-) {
+): RoleInterval[] {
   const durationMs = options.durationMs ?? 3000;
   const { sim, servers } = createRaftCluster({
     seed,
