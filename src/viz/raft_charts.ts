@@ -139,8 +139,8 @@ export function electionTimelineChart(
             field: "role",
             type: "nominal",
             scale: {
-              domain: ["follower", "candidate", "leader", "down"],
-              range: ["#c6dbef", "#fdae6b", "#31a354", "#bdbdbd"],
+              domain: ["follower", "pre-candidate", "candidate", "leader", "down"],
+              range: ["#c6dbef", "#fdd0a2", "#fd8d3c", "#31a354", "#bdbdbd"],
             },
           },
           tooltip: [

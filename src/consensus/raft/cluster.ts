@@ -39,6 +39,8 @@ export interface RaftClusterOptions {
   clientThinkMs?: number;
   /** Replacement decision rules (labs). @default the variant's */
   rules?: RaftRules;
+  /** Pre-vote before standing (dissertation §9.6). @default false */
+  preVote?: boolean;
   /** Network knobs. @default {latency: uniform 2–8 ms} */
   network?: NetworkOptions;
   /** A fault schedule (crash, restart, partition, heal, network, ...). @default [] */
@@ -99,6 +101,7 @@ export function createRaftCluster(options: RaftClusterOptions): RaftCluster {
         electionTimeoutMaxMs: options.electionTimeoutMaxMs,
         heartbeatMs: options.heartbeatMs,
         rules: options.rules,
+        preVote: options.preVote,
       }),
     );
   }

@@ -59,12 +59,16 @@ Deno.test("The same seed gives the same trace, the same history and the same has
   assert.deepEqual(run(), run());
 });
 
-Deno.test("Every client operation completes when the cluster is healthy", () => {
-  const { sim } = createRaftCluster({ seed: 2, servers: 5, clients: 3, operations: 20 });
-  sim.run({ untilMs: 5000 });
-  const completions = sim.history.filter((op) => op.type !== "invoke");
-  assert.equal(completions.length, 60);
-  assert.ok(completions.every((op) => op.type === "ok" || (op.type === "fail" && op.f === "cas")));
+Deno.test("Every client operation completes when the cluster is healthy, with or without pre-vote", () => {
+  for (const preVote of [false, true]) {
+    const { sim } = createRaftCluster({ seed: 2, servers: 5, clients: 3, operations: 20, preVote });
+    sim.run({ untilMs: 5000 });
+    const completions = sim.history.filter((op) => op.type !== "invoke");
+    assert.equal(completions.length, 60);
+    assert.ok(
+      completions.every((op) => op.type === "ok" || (op.type === "fail" && op.f === "cas")),
+    );
+  }
 });
 
 Deno.test("A retried command is applied once: client sessions (§8)", () => {
@@ -121,7 +125,8 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
       fc.integer({ min: 1, max: 1_000_000 }),
       fc.constantFrom(3, 5),
       fc.integer({ min: 1, max: 10 }),
-      (seed, servers, episodes) => {
+      fc.boolean(),
+      (seed, servers, episodes, preVote) => {
         const ids = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
         const faults = randomRaftFaults(seed, {
           servers: ids,
@@ -135,6 +140,7 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
           operations: 20,
           faults,
           untilMs: 4500,
+          preVote,
         });
         if (result.violations.length > 0) {
           throw new Error(

@@ -19,6 +19,8 @@ import type {
   AppendEntriesResponse,
   HardState,
   LogEntry,
+  PreVote,
+  PreVoteResponse,
   RaftMessage,
   RaftRole,
   RaftVariant,
@@ -54,6 +56,11 @@ export interface RaftNodeOptions<C = unknown> {
   maxEntriesPerMessage?: number;
   /** Which implementation to run. @default "correct" */
   variant?: RaftVariant;
+  /**
+   * Ask for a pre-vote before standing (dissertation §9.6), so a server cut off from the
+   * leader does not inflate terms and depose a healthy leader when it comes back. @default false
+   */
+  preVote?: boolean;
   /** Durable state recovered after a restart. @default {currentTerm: 0, votedFor: null} */
   hardState?: HardState;
   /** Durable log recovered after a restart (index 1 first). @default [] */
@@ -117,6 +124,7 @@ export class RaftNode<C = unknown> {
   readonly electionTimeoutMaxMs: number;
   readonly heartbeatMs: number;
   readonly maxEntriesPerMessage: number;
+  readonly preVote: boolean;
 
   #random: () => number;
   #voteRule: VoteRule;
@@ -180,6 +188,7 @@ export class RaftNode<C = unknown> {
     this.electionTimeoutMaxMs = max;
     this.heartbeatMs = heartbeatMs;
     this.maxEntriesPerMessage = maxEntries;
+    this.preVote = options.preVote ?? false;
     this.#random = options.random;
     this.#voteRule = options.rules?.requestVote ??
       (variant === "stale-vote" ? staleVoteRule : correctVoteRule);
@@ -273,6 +282,10 @@ export class RaftNode<C = unknown> {
         return this.#handleAppendEntries(from, msg);
       case "AppendEntriesResponse":
         return this.#handleAppendEntriesResponse(from, msg);
+      case "PreVote":
+        return this.#handlePreVote(from, msg);
+      case "PreVoteResponse":
+        return this.#handlePreVoteResponse(from, msg);
       default: {
         const never: never = msg;
         throw new TypeError(`RaftNode cannot handle message ${JSON.stringify(never)}`);
@@ -286,7 +299,8 @@ export class RaftNode<C = unknown> {
    */
   electionTimeout(): void {
     if (this.#role === "leader") return;
-    this.#becomeCandidate();
+    if (this.preVote) this.#becomePreCandidate();
+    else this.#becomeCandidate();
   }
 
   /** The heartbeat timer fired: the leader sends AppendEntries to everyone (§5.2). */
@@ -366,6 +380,28 @@ export class RaftNode<C = unknown> {
     if (this.#hasQuorum(this.#votes.size)) this.#becomeLeader();
   }
 
+  /**
+   * Asks for pre-votes in term + 1 without changing term or vote (dissertation §9.6); a
+   * pre-vote that times out is simply asked again, so a cut-off server never inflates its term.
+   */
+  #becomePreCandidate(): void {
+    if (this.#role === "leader") throw new Error("Cannot become pre-candidate: already leader");
+    this.#role = "pre-candidate";
+    this.#votes = new Set([this.id]);
+    this.#setLeader(null);
+    this.#change("role", "pre-candidate");
+    this.#resetElectionTimer();
+    const request: PreVote = {
+      type: "PreVote",
+      term: this.#currentTerm + 1,
+      candidateId: this.id,
+      lastLogIndex: this.lastIndex,
+      lastLogTerm: this.#term(this.lastIndex),
+    };
+    for (const peer of this.peers) this.#send(peer, request);
+    if (this.#hasQuorum(this.#votes.size)) this.#becomeCandidate();
+  }
+
   /** Wins the election: reinitialize nextIndex/matchIndex and assert authority (§5.2, §5.3). */
   #becomeLeader(): void {
     if (this.#role !== "candidate") {
@@ -413,6 +449,31 @@ export class RaftNode<C = unknown> {
       ? msg.term
       : this.#currentTerm;
     this.#send(from, { type: "RequestVoteResponse", term, voteGranted: decision.voteGranted });
+  }
+
+  /**
+   * Grants a pre-vote to a candidate that could win: a newer term, an up-to-date log, and no
+   * leader heard from since our last election timeout (dissertation §9.6). Changes nothing.
+   */
+  #handlePreVote(from: NodeId, msg: PreVote): void {
+    const hasLeader = this.#leaderId !== null && this.#role !== "pre-candidate";
+    const upToDate = msg.lastLogTerm !== this.#term(this.lastIndex)
+      ? msg.lastLogTerm > this.#term(this.lastIndex)
+      : msg.lastLogIndex >= this.lastIndex;
+    const voteGranted = msg.term > this.#currentTerm && upToDate && !hasLeader;
+    const term = voteGranted ? msg.term : this.#currentTerm;
+    this.#send(from, { type: "PreVoteResponse", term, voteGranted });
+  }
+
+  #handlePreVoteResponse(from: NodeId, msg: PreVoteResponse): void {
+    if (this.#role !== "pre-candidate") return;
+    if (!msg.voteGranted) {
+      if (msg.term > this.#currentTerm) this.#becomeFollower(msg.term, null);
+      return;
+    }
+    if (msg.term !== this.#currentTerm + 1) return;
+    this.#votes.add(from);
+    if (this.#hasQuorum(this.#votes.size)) this.#becomeCandidate();
   }
 
   #handleRequestVoteResponse(from: NodeId, msg: RequestVoteResponse): void {

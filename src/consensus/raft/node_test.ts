@@ -282,3 +282,55 @@ Deno.test("RaftNode validates its options with messages naming them", () => {
     /must not include the node itself/,
   );
 });
+
+Deno.test("With pre-vote a rejoining server does not depose a healthy leader (dissertation §9.6)", () => {
+  for (const preVote of [false, true]) {
+    const ids = ["n1", "n2", "n3"];
+    const nodes = new Map(ids.map((id) => [
+      id,
+      new RaftNode<string>({ id, peers: ids.filter((p) => p !== id), random: () => 0, preVote }),
+    ]));
+    const queue: Msg[] = [];
+    const flush = (id: string) => {
+      for (const { to, msg } of nodes.get(id)!.ready().messages) queue.push({ from: id, to, msg });
+    };
+    const deliver = (drop: (m: Msg) => boolean = () => false) => {
+      while (queue.length > 0) {
+        const m = queue.shift()!;
+        if (drop(m)) continue;
+        nodes.get(m.to)!.step(m.from, m.msg);
+        flush(m.to);
+      }
+    };
+    for (const id of ids) nodes.get(id)!.start();
+    ids.forEach(flush);
+    // Elect n1 (with pre-vote, two timeouts: the first pre-vote meets followers that still
+    // have no leader, so it succeeds at once here).
+    nodes.get("n1")!.electionTimeout();
+    flush("n1");
+    deliver();
+    assert.equal(nodes.get("n1")!.role, "leader");
+    const term = nodes.get("n1")!.term;
+    // n3 is cut off and times out five times.
+    const cut = (m: Msg) => m.from === "n3" || m.to === "n3";
+    for (let i = 0; i < 5; i++) {
+      nodes.get("n3")!.electionTimeout();
+      flush("n3");
+      deliver(cut);
+    }
+    // It comes back: its next message reaches the leader.
+    nodes.get("n3")!.electionTimeout();
+    flush("n3");
+    nodes.get("n1")!.heartbeatTimeout();
+    flush("n1");
+    deliver();
+    if (preVote) {
+      assert.equal(nodes.get("n1")!.role, "leader", "the leader keeps its term");
+      assert.equal(nodes.get("n1")!.term, term);
+      assert.equal(nodes.get("n3")!.term, term, "pre-votes never raised n3's term");
+    } else {
+      assert.ok(nodes.get("n3")!.term > term + 4, "without pre-vote n3's term ran away");
+      assert.ok(nodes.get("n1")!.term > term, "and the leader was deposed by it");
+    }
+  }
+});

@@ -33,6 +33,8 @@ export interface RaftServerOptions {
   heartbeatMs?: number;
   /** Replacement decision rules (labs). @default the variant's */
   rules?: RaftRules;
+  /** Pre-vote before standing (dissertation §9.6). @default false */
+  preVote?: boolean;
   /** Trace an `apply` state event per applied entry (for the state-machine monitor). @default true */
   traceApply?: boolean;
 }
@@ -149,6 +151,7 @@ class Server implements RaftServerProcess {
       electionTimeoutMaxMs: this.#options.electionTimeoutMaxMs,
       heartbeatMs: this.#options.heartbeatMs,
       rules: this.#options.rules,
+      preVote: this.#options.preVote,
       hardState,
       log,
     });

@@ -10,7 +10,7 @@ import type { NodeId, TraceEvent } from "../../sim/mod.ts";
 /** One stretch of time a server spent in one role and term (`down` while crashed). */
 export interface RoleInterval {
   node: NodeId;
-  role: "follower" | "candidate" | "leader" | "down";
+  role: "follower" | "pre-candidate" | "candidate" | "leader" | "down";
   term: number;
   startMs: number;
   endMs: number;

@@ -65,15 +65,37 @@ export interface AppendEntriesResponse {
   conflictIndex: number;
 }
 
+/**
+ * Pre-vote (Ongaro's dissertation §9.6): before disrupting the cluster with a new term, a
+ * server asks whether it could win. `term` is the term it would stand in (currentTerm + 1);
+ * nobody changes its term or vote for a PreVote.
+ */
+export interface PreVote {
+  type: "PreVote";
+  term: number;
+  candidateId: NodeId;
+  lastLogIndex: number;
+  lastLogTerm: number;
+}
+
+/** The answer to a PreVote; `term` is the asked term when granted, else the voter's term. */
+export interface PreVoteResponse {
+  type: "PreVoteResponse";
+  term: number;
+  voteGranted: boolean;
+}
+
 /** Every message Raft servers exchange. */
 export type RaftMessage<C = unknown> =
   | RequestVote
   | RequestVoteResponse
   | AppendEntries<C>
-  | AppendEntriesResponse;
+  | AppendEntriesResponse
+  | PreVote
+  | PreVoteResponse;
 
-/** Server roles (§5.1). */
-export type RaftRole = "follower" | "candidate" | "leader";
+/** Server roles (§5.1), plus the pre-candidate of the pre-vote extension. */
+export type RaftRole = "follower" | "pre-candidate" | "candidate" | "leader";
 
 /**
  * Which implementation to run. Everything but `"correct"` is a known-broken variant taken from
