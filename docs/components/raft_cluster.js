@@ -25,13 +25,16 @@ function button(label, onClick, title) {
  * @param {object} [options]
  * @param {number} [options.seed] Simulation seed. Default 1.
  * @param {number} [options.servers] Cluster size. Default 5.
- * @param {number} [options.width] Available width in pixels.
+ * @param {boolean} [options.preVote] Servers ask for a pre-vote before standing. Default false.
+ * @param {number} [options.width] Width in pixels until the widget is on the page (then it
+ *   measures itself).
  * @param {Promise<unknown>} [options.invalidation] Framework's invalidation (stops playback).
  * @returns {HTMLElement}
  */
 export function RaftLive(ns, options = {}) {
   const servers = options.servers ?? 5;
-  const width = options.width ?? 640;
+  // The widget measures its own width at each render, so a page resize never resets it.
+  const widthNow = () => Math.max(320, root.clientWidth || options.width || 640);
   const ids = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
   const root = document.createElement("div");
   root.className = "raft-live";
@@ -56,6 +59,15 @@ export function RaftLive(ns, options = {}) {
     sim.run({ untilMs: sim.now + ms });
     render();
   };
+  const isolate = (node) => {
+    for (const other of ids.filter((id) => id !== node)) {
+      sim.schedule([
+        { atMs: sim.now, kind: "cut", from: node, to: other },
+        { atMs: sim.now, kind: "cut", from: other, to: node },
+      ]);
+    }
+    advance(0);
+  };
   const request = (op) => {
     clients++;
     sim.addNode(
@@ -68,6 +80,7 @@ export function RaftLive(ns, options = {}) {
     sim = ns.createRaftCluster({
       seed: options.seed ?? 1,
       servers,
+      preVote: options.preVote ?? false,
       network: { latency: { kind: "uniform", minMs: 5, maxMs: 15 } },
     }).sim;
     clients = 0;
@@ -101,19 +114,13 @@ export function RaftLive(ns, options = {}) {
     }),
     button("isolate leader", () => {
       const l = leader();
-      if (!l) return;
-      for (const other of ids.filter((id) => id !== l)) {
-        sim.schedule([
-          { atMs: sim.now, kind: "cut", from: l, to: other },
-          { atMs: sim.now, kind: "cut", from: other, to: l },
-        ]);
-      }
-      advance(0);
+      if (l) isolate(l);
     }, "cut every link between the leader and the other servers (clients can still reach it)"),
     button("heal", () => apply({ kind: "heal" }), "remove every partition and cut"),
     select,
     button("crash", () => apply({ kind: "crash", node: select.value })),
     button("restart", () => apply({ kind: "restart", node: select.value })),
+    button("isolate", () => isolate(select.value), "cut the selected server off from the others"),
     document.createElement("br"),
     button("client: write x", () => request({ f: "write", key: "x", value: clients + 1 })),
     button("client: append x", () => request({ f: "append", key: "x", value: `${clients + 1};` })),
@@ -176,8 +183,8 @@ export function RaftLive(ns, options = {}) {
       height: 380,
     });
     charts.replaceChildren(
-      VegaChart(timeline, { width }),
-      VegaChart(diagram, { width }),
+      VegaChart(timeline, { width: widthNow() }),
+      VegaChart(diagram, { width: widthNow() }),
     );
   }
 

@@ -133,7 +133,7 @@ export function electionTimelineChart(
       {
         mark: { type: "bar", cornerRadius: 2, height: { band: 0.7 } },
         encoding: {
-          x: { field: "startMs", type: "quantitative", title: "time (ms)" },
+          x: { field: "startMs", type: "quantitative", title: "time (ms)", scale: { zero: false } },
           x2: { field: "endMs" },
           color: {
             field: "role",
