@@ -334,3 +334,22 @@ Deno.test("With pre-vote a rejoining server does not depose a healthy leader (di
     }
   }
 });
+
+Deno.test("A deposed leader re-arms its election timer (regression: it once waited forever)", () => {
+  const c = new Cluster(["n1", "n2", "n3"]);
+  c.timeout("n1");
+  c.deliver();
+  assert.equal(c.node("n1").role, "leader");
+  c.node("n1").step("n2", {
+    type: "AppendEntriesResponse",
+    term: 5,
+    success: false,
+    matchIndex: 0,
+    conflictTerm: 0,
+    conflictIndex: 0,
+  });
+  const ready = c.node("n1").ready();
+  assert.equal(c.node("n1").role, "follower");
+  assert.equal(ready.timers.heartbeat, null, "heartbeats stop");
+  assert.equal(typeof ready.timers.election, "number", "and the election timer runs again");
+});
