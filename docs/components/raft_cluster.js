@@ -121,6 +121,11 @@ export function RaftLive(ns, options = {}) {
     button("crash", () => apply({ kind: "crash", node: select.value })),
     button("restart", () => apply({ kind: "restart", node: select.value })),
     button("isolate", () => isolate(select.value), "cut the selected server off from the others"),
+    button("transfer to", () => {
+      const l = leader();
+      if (l && l !== select.value) sim.processOf(l).transferLeadership(select.value);
+      advance(0);
+    }, "the leader hands leadership to the selected server (TimeoutNow)"),
     document.createElement("br"),
     button("client: write x", () => request({ f: "write", key: "x", value: clients + 1 })),
     button("client: append x", () => request({ f: "append", key: "x", value: `${clients + 1};` })),

@@ -8,7 +8,8 @@
  * Figure 2 and §5.1–§5.4; fast backup from §5.3. Guarantees (variant `"correct"`): Election
  * Safety, Log Matching, Leader Completeness and State Machine Safety (§5.4.3) under crashes,
  * restarts, partitions, loss, duplication and reordering.
- * Non-goals: membership changes (§6), log compaction (§7), pre-vote and leadership transfer.
+ * Extensions from Ongaro's dissertation: pre-vote (§9.6) and leadership transfer (§3.10).
+ * Non-goals: membership changes (§6), log compaction (§7).
  *
  * @module
  */
@@ -26,6 +27,7 @@ import type {
   RaftVariant,
   RequestVote,
   RequestVoteResponse,
+  TimeoutNow,
 } from "./types.ts";
 import { RAFT_VARIANTS } from "./types.ts";
 import type { AppendRule, CommitRule, RaftRules, VoteRule } from "./rules.ts";
@@ -146,6 +148,8 @@ export class RaftNode<C = unknown> {
   #nextIndex = new Map<NodeId, number>();
   #matchIndex = new Map<NodeId, number>();
   #ready: Ready<C> = emptyReady();
+  /** The server leadership is being handed to, and heartbeats left before giving up. */
+  #transfer: { target: NodeId; heartbeatsLeft: number } | null = null;
   #dirtyFrom = Infinity;
   #hardDirty = false;
 
@@ -286,6 +290,8 @@ export class RaftNode<C = unknown> {
         return this.#handlePreVote(from, msg);
       case "PreVoteResponse":
         return this.#handlePreVoteResponse(from, msg);
+      case "TimeoutNow":
+        return this.#handleTimeoutNow(msg);
       default: {
         const never: never = msg;
         throw new TypeError(`RaftNode cannot handle message ${JSON.stringify(never)}`);
@@ -306,6 +312,8 @@ export class RaftNode<C = unknown> {
   /** The heartbeat timer fired: the leader sends AppendEntries to everyone (§5.2). */
   heartbeatTimeout(): void {
     if (this.#role !== "leader") return;
+    // A transfer that has not finished within about an election timeout is abandoned.
+    if (this.#transfer !== null && --this.#transfer.heartbeatsLeft < 0) this.#transfer = null;
     this.#broadcastAppendEntries();
     this.#ready.timers.heartbeat = this.heartbeatMs;
   }
@@ -316,7 +324,8 @@ export class RaftNode<C = unknown> {
    * @returns The entry's index and term, or null when this server is not the leader.
    */
   propose(command: C): { index: number; term: number } | null {
-    if (this.#role !== "leader") return null;
+    // During a transfer the log must stop growing, or the target could never catch up.
+    if (this.#role !== "leader" || this.#transfer !== null) return null;
     this.#log.push({ term: this.#currentTerm, command });
     this.#terms?.push(this.#currentTerm);
     this.#markLogDirty(this.lastIndex);
@@ -325,6 +334,35 @@ export class RaftNode<C = unknown> {
     this.#maybeAdvanceCommit();
     this.#broadcastAppendEntries();
     return { index: this.lastIndex, term: this.#currentTerm };
+  }
+
+  /**
+   * Hands leadership to `target` (dissertation §3.10): stop taking new commands, bring the
+   * target's log up to date, then send it TimeoutNow so it stands at once and wins.
+   *
+   * @returns false when this server is not the leader or `target` is not a peer.
+   */
+  transferLeadership(target: NodeId): boolean {
+    if (this.#role !== "leader" || !this.peers.includes(target)) return false;
+    this.#transfer = {
+      target,
+      heartbeatsLeft: Math.ceil(this.electionTimeoutMinMs / this.heartbeatMs),
+    };
+    if (this.#matchIndex.get(target) === this.lastIndex) this.#sendTimeoutNow();
+    else this.#sendAppendEntries(target);
+    return true;
+  }
+
+  #sendTimeoutNow(): void {
+    const target = this.#transfer!.target;
+    this.#transfer = null;
+    this.#send(target, { type: "TimeoutNow", term: this.#currentTerm });
+  }
+
+  /** §3.10: a current-term TimeoutNow skips the election timeout (and the pre-vote). */
+  #handleTimeoutNow(msg: TimeoutNow): void {
+    if (msg.term !== this.#currentTerm || this.#role === "leader") return;
+    this.#becomeCandidate();
   }
 
   // --- role changes (§5.1, Figure 4) --------------------------------------------------------
@@ -344,6 +382,7 @@ export class RaftNode<C = unknown> {
       this.#change("term", term);
     }
     const wasLeader = this.#role === "leader";
+    this.#transfer = null;
     if (this.#role !== "follower") {
       this.#role = "follower";
       this.#change("role", "follower");
@@ -557,6 +596,9 @@ export class RaftNode<C = unknown> {
       if (msg.matchIndex > match) {
         this.#matchIndex.set(from, msg.matchIndex);
         this.#maybeAdvanceCommit();
+      }
+      if (this.#transfer?.target === from && this.#matchIndex.get(from) === this.lastIndex) {
+        return this.#sendTimeoutNow();
       }
       if (this.#nextIndex.get(from)! <= this.lastIndex) this.#sendAppendEntries(from);
       return;

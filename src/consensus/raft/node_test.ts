@@ -353,3 +353,23 @@ Deno.test("A deposed leader re-arms its election timer (regression: it once wait
   assert.equal(ready.timers.heartbeat, null, "heartbeats stop");
   assert.equal(typeof ready.timers.election, "number", "and the election timer runs again");
 });
+
+Deno.test("Leadership transfer: the leader catches the target up, then TimeoutNow (dissertation §3.10)", () => {
+  const c = new Cluster(["n1", "n2", "n3"]);
+  c.timeout("n1");
+  c.deliver();
+  c.propose("n1", "a");
+  c.deliver({ drop: (m) => m.to === "n2" }); // n2 misses entry 1
+  c.takeLog();
+  assert.equal(c.node("n1").transferLeadership("n2"), true);
+  c.flush("n1");
+  assert.equal(c.node("n1").propose("b"), null, "no new commands during a transfer");
+  c.deliver();
+  const log = c.takeLog();
+  assert.match(log, /n1->n2 AppendEntries term=1 leaderId=n1 prevLogIndex=0/);
+  assert.match(log, /n1->n2 TimeoutNow term=1/);
+  assert.match(log, /n2->n1 RequestVote term=2 candidateId=n2 lastLogIndex=1 lastLogTerm=1/);
+  assert.equal(c.node("n2").role, "leader");
+  assert.equal(c.node("n1").role, "follower");
+  assert.equal(c.node("n2").term, 2);
+});

@@ -43,6 +43,8 @@ export interface RaftServerOptions {
 export interface RaftServerProcess extends Process<RaftKvMessage> {
   readonly node: RaftNode<KvCommand>;
   readonly kv: KvStateMachine;
+  /** Hands leadership to `target` (dissertation §3.10); false when not the leader. */
+  transferLeadership(target: NodeId): boolean;
 }
 
 const TERM_KEY = "raft/currentTerm";
@@ -179,6 +181,12 @@ class Server implements RaftServerProcess {
     this.#flush();
   }
 
+  transferLeadership(target: NodeId): boolean {
+    const started = this.node.transferLeadership(target);
+    this.#flush();
+    return started;
+  }
+
   #handleClient(request: ClientRequest): void {
     const node = this.node;
     const reply = (response: Omit<ClientResponse, "type" | "seq" | "leaderHint">) =>
@@ -192,7 +200,9 @@ class Server implements RaftServerProcess {
     const cached = this.kv.cached(request.clientId, request.seq);
     if (cached !== undefined) return reply({ status: cached.type, value: cached.value });
     if (request.seq < this.kv.lastSeq(request.clientId)) return; // the client has moved on
-    node.propose({ clientId: request.clientId, seq: request.seq, op: request.op });
+    const proposed = node.propose({ clientId: request.clientId, seq: request.seq, op: request.op });
+    // A leader handing over leadership takes no new commands: the client will retry.
+    if (proposed === null) return reply({ status: "not-leader" });
     this.#pending.set(request.clientId, request.seq);
   }
 

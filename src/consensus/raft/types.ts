@@ -85,6 +85,15 @@ export interface PreVoteResponse {
   voteGranted: boolean;
 }
 
+/**
+ * Leadership transfer (dissertation §3.10): the leader, having brought `target` up to date,
+ * tells it to stand for election at once instead of waiting for its timeout.
+ */
+export interface TimeoutNow {
+  type: "TimeoutNow";
+  term: number;
+}
+
 /** Every message Raft servers exchange. */
 export type RaftMessage<C = unknown> =
   | RequestVote
@@ -92,7 +101,8 @@ export type RaftMessage<C = unknown> =
   | AppendEntries<C>
   | AppendEntriesResponse
   | PreVote
-  | PreVoteResponse;
+  | PreVoteResponse
+  | TimeoutNow;
 
 /** Server roles (§5.1), plus the pre-candidate of the pre-vote extension. */
 export type RaftRole = "follower" | "pre-candidate" | "candidate" | "leader";
