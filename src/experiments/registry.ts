@@ -1,0 +1,14 @@
+/**
+ * Every named experiment. To add one: write `src/experiments/<name>.ts` exporting an
+ * `Experiment`, then append an import and an entry below.
+ *
+ * @module
+ */
+
+import type { Experiment } from "./types.ts";
+import { fallaciesExperiment } from "./fallacies.ts";
+
+/** All experiments, in the order `--list` shows them. */
+export const EXPERIMENTS: readonly Experiment[] = [
+  fallaciesExperiment,
+];

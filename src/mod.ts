@@ -1,0 +1,10 @@
+/**
+ * netsplit's public API: the simulation kernel, the patterns built on it, their checkers,
+ * charts and experiments.
+ *
+ * @module
+ */
+
+export * from "./sim/mod.ts";
+export * from "./experiments/mod.ts";
+export * from "./viz/mod.ts";
