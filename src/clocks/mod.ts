@@ -17,3 +17,4 @@ export * from "./berkeley.ts";
 export * from "./marzullo.ts";
 export * from "./causality.ts";
 export * from "./broken.ts";
+export * from "./sync_protocols.ts";
