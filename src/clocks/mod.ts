@@ -9,7 +9,6 @@ export * from "./lamport.ts";
 export * from "./vector_clock.ts";
 export * from "./version_vector.ts";
 export * from "./hlc.ts";
-export * from "./physical_clock.ts";
 export * from "./true_time.ts";
 export * from "./ntp.ts";
 export * from "./cristian.ts";

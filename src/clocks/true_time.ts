@@ -14,7 +14,10 @@
  * @module
  */
 
-import { type PhysicalClock, readWall } from "./physical_clock.ts";
+import type { NodeClock } from "../sim/mod.ts";
+
+/** What commit-wait needs of a clock: a wall reading and its rate (the kernel's NodeClock). */
+export type RatedClock = Pick<NodeClock, "nowMs" | "rate">;
 
 /** An interval that contains true time if the clock's error is within ε. */
 export interface TrueTimeInterval {
@@ -85,9 +88,9 @@ export interface CommitWaitResult {
 }
 
 /**
- * Runs Spanner's commit-wait against a physical clock model: `s = TT.now().latest` at
- * `startTrueMs`, then wait until `TT.after(s)`, i.e. until the wall clock passes `s + ε`.
- * Assumes no clock step during the wait (the wait is solved on the current segment).
+ * Runs Spanner's commit-wait against a node's clock: `s = TT.now().latest` at `startTrueMs`,
+ * then wait until `TT.after(s)`, i.e. until the wall clock passes `s + ε`. Assumes no clock
+ * step or rate change during the wait.
  *
  * @param clock The node's physical clock.
  * @param options `epsilonMs`, the uncertainty bound; `startTrueMs`, when the commit starts.
@@ -96,28 +99,47 @@ export interface CommitWaitResult {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { physicalClock } from "./physical_clock.ts";
+ * import { NodeClock } from "../sim/mod.ts";
  * import { commitWait } from "./true_time.ts";
- * const result = commitWait(physicalClock({ offsetMs: 2 }), { epsilonMs: 5, startTrueMs: 100 });
+ * const result = commitWait(new NodeClock({ offsetMs: 2 }), { epsilonMs: 5, startTrueMs: 100 });
  * assert.equal(result.commitTimestampMs, 107);
  * assert.equal(result.waitMs, 10); // 2ε
  * ```
  */
 export function commitWait(
-  clock: PhysicalClock,
+  clock: RatedClock,
   options: { epsilonMs: number; startTrueMs: number },
 ): CommitWaitResult {
   const { epsilonMs, startTrueMs } = options;
   assertEpsilon(epsilonMs);
-  const commitTimestampMs = trueTimeNow(readWall(clock, startTrueMs), epsilonMs).latestMs;
-  // Solve readWall(t) = s + ε on the current linear segment; the wait is 2ε of local time.
-  const rate = 1 + clock.driftPpm / 1e6;
-  const target = commitTimestampMs + epsilonMs;
-  const visibleTrueMs = clock.anchorTrueMs + (target - clock.anchorWallMs) / rate;
+  const startLocalMs = clock.nowMs(startTrueMs);
+  const commitTimestampMs = trueTimeNow(startLocalMs, epsilonMs).latestMs;
+  // Solve nowMs(t) = s + ε on the clock's current linear segment: 2ε of local time.
+  const visibleTrueMs = startTrueMs + (commitTimestampMs + epsilonMs - startLocalMs) / clock.rate;
   return {
     commitTimestampMs,
     startTrueMs,
     visibleTrueMs,
     waitMs: visibleTrueMs - startTrueMs,
   };
+}
+
+/**
+ * The uncertainty bound a node can claim `elapsedMs` after a synchronisation that left it
+ * within `errorBoundMs` of the reference, if its drift is at most `maxDriftPpm`: the error
+ * grows linearly between syncs (the sawtooth of TrueTime's ε, Spanner §3).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { uncertaintyMs } from "./true_time.ts";
+ * assert.equal(uncertaintyMs(1, 30_000, 200), 7); // 1 ms + 30 s at 200 ppm
+ * ```
+ */
+export function uncertaintyMs(
+  errorBoundMs: number,
+  elapsedMs: number,
+  maxDriftPpm: number,
+): number {
+  return errorBoundMs + Math.abs(elapsedMs) * Math.abs(maxDriftPpm) / 1e6;
 }

@@ -7,8 +7,10 @@
 
 import type { Experiment } from "./types.ts";
 import { fallaciesExperiment } from "./fallacies.ts";
+import { clockDriftExperiment } from "./clock_drift.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   fallaciesExperiment,
+  clockDriftExperiment,
 ];
