@@ -8,9 +8,11 @@
 import type { Experiment } from "./types.ts";
 import { fallaciesExperiment } from "./fallacies.ts";
 import { clockDriftExperiment } from "./clock_drift.ts";
+import { causalityExperiment } from "./causality.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   fallaciesExperiment,
   clockDriftExperiment,
+  causalityExperiment,
 ];
