@@ -17,3 +17,4 @@ export * from "./marzullo.ts";
 export * from "./causality.ts";
 export * from "./broken.ts";
 export * from "./sync_protocols.ts";
+export * from "./lww.ts";
