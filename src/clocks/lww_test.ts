@@ -12,15 +12,19 @@ const value: fc.Arbitrary<LwwValue<number>> = fc.record({
 });
 const state = fc.option(value, { nil: undefined });
 
+/** Seeds that once failed (null-prototype records compared by deepEqual); replayed first. */
+const REGRESSIONS = [{ seed: -1888118530, path: "86:1:6" }];
+
+const mergeLaws = fc.property(state, state, state, (x, y, z) => {
+  const stamp = (v: LwwValue<number> | undefined) => JSON.stringify(v?.stamp);
+  assert.deepEqual(stamp(mergeLww(x, y)), stamp(mergeLww(y, x)));
+  assert.deepEqual(stamp(mergeLww(x, mergeLww(y, z))), stamp(mergeLww(mergeLww(x, y), z)));
+  assert.equal(stamp(mergeLww(x, x)), stamp(x));
+});
+
 Deno.test("mergeLww is commutative, associative and idempotent (up to equal stamps)", () => {
-  fc.assert(
-    fc.property(state, state, state, (x, y, z) => {
-      const stamp = (v: LwwValue<number> | undefined) => v?.stamp;
-      assert.deepEqual(stamp(mergeLww(x, y)), stamp(mergeLww(y, x)));
-      assert.deepEqual(stamp(mergeLww(x, mergeLww(y, z))), stamp(mergeLww(mergeLww(x, y), z)));
-      assert.deepEqual(mergeLww(x, x), x);
-    }),
-  );
+  for (const replay of REGRESSIONS) fc.assert(mergeLaws, replay);
+  fc.assert(mergeLaws);
 });
 
 Deno.test("A causally later write with a lagging physical clock loses under LWW", () => {

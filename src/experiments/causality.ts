@@ -29,7 +29,7 @@ import {
 } from "../clocks/mod.ts";
 import { causalityDiagram, type DiagramEvent } from "../viz/causality_diagram.ts";
 import { hlcChart, type HlcSample } from "../viz/clock_charts.ts";
-import { ParamError } from "./params.ts";
+import { checkLatencyRange } from "./clock_drift.ts";
 import type { Experiment, ExperimentResult, Params } from "./types.ts";
 
 /** The vector-clock rule sets the experiment can run, the real one first. */
@@ -68,11 +68,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
   const sendProbability = params.sendProbability as number;
   const latencyMinMs = params.latencyMinMs as number;
   const latencyMaxMs = params.latencyMaxMs as number;
-  if (latencyMaxMs < latencyMinMs) {
-    throw new ParamError(
-      `causality: parameter latencyMaxMs (${latencyMaxMs}) must be ≥ latencyMinMs (${latencyMinMs})`,
-    );
-  }
+  checkLatencyRange("causality", latencyMinMs, latencyMaxMs);
   const rules = VECTOR_VARIANTS[params.clock as string];
   const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
   const sim = new Simulation<Gossip>({
@@ -255,7 +251,7 @@ export const causalityExperiment: Experiment = {
   name: "causality",
   title: "Causality: Lamport, vector and hybrid clocks",
   description:
-    "Random message exchange; vector timestamps vs ground-truth happens-before; concurrent pairs.",
+    "Random message exchange; vector timestamps vs ground-truth happens-before; concurrent pairs",
   params: {
     nodes: { kind: "integer", default: 3, min: 1, max: 8, description: "Number of nodes." },
     eventsPerNode: {
@@ -263,55 +259,55 @@ export const causalityExperiment: Experiment = {
       default: 5,
       min: 1,
       max: 60,
-      description: "Local or send events per node (receives come on top).",
+      description: "Local or send events per node (receives come on top)",
     },
     sendProbability: {
       kind: "number",
       default: 0.6,
       min: 0,
       max: 1,
-      description: "Chance an event sends a message.",
+      description: "Chance an event sends a message",
     },
     meanGapMs: {
       kind: "number",
       default: 20,
       min: 0.1,
       max: 10_000,
-      description: "Mean time between a node's events.",
+      description: "Mean time between a node's events",
     },
     latencyMinMs: {
       kind: "number",
       default: 2,
       min: 0,
       max: 10_000,
-      description: "Minimum one-way latency.",
+      description: "Minimum one-way latency",
     },
     latencyMaxMs: {
       kind: "number",
       default: 40,
       min: 0,
       max: 10_000,
-      description: "Maximum one-way latency.",
+      description: "Maximum one-way latency",
     },
     maxSkewMs: {
       kind: "number",
       default: 30,
       min: 0,
       max: 100_000,
-      description: "Clock offsets are uniform in [0, this].",
+      description: "Clock offsets are uniform in [0, this]",
     },
     maxDriftPpm: {
       kind: "number",
       default: 100,
       min: 0,
       max: 10_000,
-      description: "Drift uniform in ±this (ppm).",
+      description: "Drift uniform in ±this (ppm)",
     },
     clock: {
       kind: "enum",
       default: "vector",
       values: Object.keys(VECTOR_VARIANTS),
-      description: "Vector clock rules: the real ones or a known-broken variant.",
+      description: "Vector clock rules: the real ones or a known-broken variant",
     },
     focusEvent: {
       kind: "integer",
@@ -319,7 +315,7 @@ export const causalityExperiment: Experiment = {
       min: -1,
       max: 10_000,
       description:
-        "Event whose past, future and concurrent events are coloured (-1: the middle one).",
+        "Event whose past, future and concurrent events are coloured (-1: the middle one)",
     },
   },
   run: (params, seed) => runCausality(params, seed),

@@ -90,6 +90,25 @@ function factoryFor(
   }
 }
 
+/**
+ * Rejects a latency range whose maximum is below its minimum, naming both parameters (the
+ * per-parameter ranges cannot express a relation between two parameters).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkLatencyRange } from "./clock_drift.ts";
+ * assert.throws(() => checkLatencyRange("x", 5, 1), /latencyMaxMs \(1\) must be ≥ latencyMinMs \(5\)/);
+ * ```
+ */
+export function checkLatencyRange(experiment: string, minMs: number, maxMs: number): void {
+  if (maxMs < minMs) {
+    throw new ParamError(
+      `${experiment}: parameter latencyMaxMs (${maxMs}) must be ≥ latencyMinMs (${minMs})`,
+    );
+  }
+}
+
 /** Runs the experiment (the `run` of {@linkcode clockDriftExperiment}). */
 export function runClockDrift(params: Params, seed: number): ExperimentResult {
   const nodes = params.nodes as number;
@@ -99,11 +118,7 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
   const maxOffsetMs = params.maxOffsetMs as number;
   const latencyMinMs = params.latencyMinMs as number;
   const latencyMaxMs = params.latencyMaxMs as number;
-  if (latencyMaxMs < latencyMinMs) {
-    throw new ParamError(
-      `clock-drift: parameter latencyMaxMs (${latencyMaxMs}) must be ≥ latencyMinMs (${latencyMinMs})`,
-    );
-  }
+  checkLatencyRange("clock-drift", latencyMinMs, latencyMaxMs);
   const asymmetryMs = params.asymmetryMs as number;
   const durationMs = params.durationMs as number;
   const sampleCount = params.samples as number;
@@ -131,8 +146,12 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
       offsetMs: round3(clockRandom.uniform(-maxOffsetMs, maxOffsetMs)),
       driftPpm: round3(clockRandom.uniform(-maxDriftPpm, maxDriftPpm)),
     };
-    const onAdjust = (deltaMs: number) =>
-      syncEvents.push({ trueMs: sim.now, node: id, deltaMs: round3(deltaMs) });
+    const onAdjust = (deltaMs: number) => {
+      const correction = (sim.processOf(id) as SyncedProcess | null)?.correctionMs ?? 0;
+      // The hook runs inside the step, so the correction already includes deltaMs.
+      const offsetMs = round3(sim.clockOf(id).offsetMs(sim.now) + correction);
+      syncEvents.push({ trueMs: round3(sim.now), node: id, deltaMs: round3(deltaMs), offsetMs });
+    };
     sim.addNode(
       id,
       factoryFor(algorithm, index, {
@@ -193,8 +212,10 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
     charts: [
       {
         title: `Clock offsets with ${algorithm === "none" ? "no synchronisation" : algorithm}`,
-        spec: clockOffsetChart({ samples: synced, syncEvents }, {
-          title: `Offset from true time, sync: ${algorithm}`,
+        spec: clockOffsetChart({ samples: afterSync, syncEvents }, {
+          title: algorithm === "none"
+            ? "Offset from true time, no sync"
+            : `Offset from true time, sync: ${algorithm} (from the first full sync on)`,
         }),
       },
       {
@@ -213,78 +234,77 @@ export const clockDriftExperiment: Experiment = {
   name: "clock-drift",
   title: "Clock drift and synchronisation",
   description:
-    "Nodes with offset, drifting clocks; sync by none, Cristian, Berkeley or NTP; offsets before and after.",
+    "Nodes with offset, drifting clocks; sync by none, Cristian, Berkeley or NTP; offsets before and after",
   params: {
     nodes: { kind: "integer", default: 4, min: 1, max: 20, description: "Number of nodes." },
     algorithm: {
       kind: "enum",
       default: "ntp",
       values: SYNC_ALGORITHMS,
-      description: "Synchronisation algorithm.",
+      description: "Synchronisation algorithm",
     },
     syncIntervalMs: {
       kind: "integer",
       default: 10_000,
       min: 100,
       max: 600_000,
-      description: "Time between polls (local clock).",
+      description: "Time between polls (local clock)",
     },
     maxDriftPpm: {
       kind: "number",
       default: 200,
       min: 0,
       max: 10_000,
-      description: "Each node's drift is uniform in ±this (ppm).",
+      description: "Each node's drift is uniform in ±this (ppm)",
     },
     maxOffsetMs: {
       kind: "number",
       default: 500,
       min: 0,
       max: 100_000,
-      description: "Each node's initial offset is uniform in ±this (ms).",
+      description: "Each node's initial offset is uniform in ±this (ms)",
     },
     latencyMinMs: {
       kind: "number",
       default: 5,
       min: 0,
       max: 10_000,
-      description: "Minimum one-way latency.",
+      description: "Minimum one-way latency",
     },
     latencyMaxMs: {
       kind: "number",
       default: 25,
       min: 0,
       max: 10_000,
-      description: "Maximum one-way latency.",
+      description: "Maximum one-way latency",
     },
     asymmetryMs: {
       kind: "number",
       default: 0,
       min: 0,
       max: 10_000,
-      description: "Extra latency on the path towards the reference (server or master).",
+      description: "Extra latency on the path towards the reference (server or master)",
     },
     berkeleyToleranceMs: {
       kind: "number",
       default: 500,
       min: 0,
       max: 1e9,
-      description:
-        "Berkeley: clocks further than this from the median are left out of the average.",
+      description: "Berkeley: clocks further than this from the median are left out of the average",
     },
     durationMs: {
       kind: "integer",
       default: 120_000,
       min: 1000,
       max: 86_400_000,
-      description: "Simulated duration.",
+      description: "Simulated duration",
     },
     samples: {
       kind: "integer",
       default: 200,
       min: 10,
       max: 2000,
-      description: "Offset samples per node.",
+      description: "Offset samples per node",
     },
   },
   run: (params, seed) => runClockDrift(params, seed),

@@ -26,7 +26,7 @@ import {
   type Versioned,
 } from "../clocks/mod.ts";
 import { type LostUpdatePoint, lostUpdatesChart } from "../viz/clock_charts.ts";
-import { ParamError } from "./params.ts";
+import { checkLatencyRange } from "./clock_drift.ts";
 import type { Experiment, ExperimentResult, Params } from "./types.ts";
 
 /** The conflict-resolution strategies compared. */
@@ -174,11 +174,7 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
   const steps = params.skewSteps as number;
   const latencyMinMs = params.latencyMinMs as number;
   const latencyMaxMs = params.latencyMaxMs as number;
-  if (latencyMaxMs < latencyMinMs) {
-    throw new ParamError(
-      `lww-skew: parameter latencyMaxMs (${latencyMaxMs}) must be ≥ latencyMinMs (${latencyMinMs})`,
-    );
-  }
+  checkLatencyRange("lww-skew", latencyMinMs, latencyMaxMs);
   const points: (LostUpdatePoint & { writes: number; survivors: number })[] = [];
   const hashes: string[] = [];
   for (let k = 0; k < steps; k++) {
@@ -222,14 +218,15 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
   };
 }
 
-/** FNV-1a over the runs' hashes: one hash for the whole sweep. */
+/** FNV-1a over the runs' hashes, two lanes like the kernel's: one hash for the sweep. */
 function combineHashes(hashes: readonly string[]): string {
-  let h = 0x811c9dc5;
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
   for (const ch of hashes.join("|")) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193);
+    h1 = Math.imul(h1 ^ ch.charCodeAt(0), 0x01000193);
+    h2 = Math.imul(h2 ^ 0x5bd1e995 ^ ch.charCodeAt(0), 0x01000193);
   }
-  return (h >>> 0).toString(16).padStart(8, "0");
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
 /** The `lww-skew` experiment. */
@@ -237,14 +234,14 @@ export const lwwSkewExperiment: Experiment = {
   name: "lww-skew",
   title: "Last-writer-wins under clock skew",
   description:
-    "Lost updates vs skew for LWW on physical clocks, LWW on hybrid logical clocks, and version vectors.",
+    "Lost updates vs skew for LWW on physical clocks, LWW on hybrid logical clocks, and version vectors",
   params: {
     nodes: {
       kind: "integer",
       default: 3,
       min: 1,
       max: 10,
-      description: "Replicas (each also a writer).",
+      description: "Replicas (each also a writer)",
     },
     writes: { kind: "integer", default: 100, min: 1, max: 5000, description: "Writes per run." },
     maxSkewMs: {
@@ -252,7 +249,7 @@ export const lwwSkewExperiment: Experiment = {
       default: 100,
       min: 0,
       max: 100_000,
-      description: "Largest skew swept: offsets spread evenly over [0, skew].",
+      description: "Largest skew swept: offsets spread evenly over [0, skew]",
     },
     skewSteps: { kind: "integer", default: 11, min: 1, max: 50, description: "Skew values swept." },
     latencyMinMs: {
@@ -260,21 +257,21 @@ export const lwwSkewExperiment: Experiment = {
       default: 1,
       min: 0,
       max: 10_000,
-      description: "Minimum one-way latency.",
+      description: "Minimum one-way latency",
     },
     latencyMaxMs: {
       kind: "number",
       default: 20,
       min: 0,
       max: 10_000,
-      description: "Maximum one-way latency.",
+      description: "Maximum one-way latency",
     },
     forkProbability: {
       kind: "number",
       default: 0,
       min: 0,
       max: 1,
-      description: "Chance a writer hands the token to two nodes, creating concurrent writes.",
+      description: "Chance a writer hands the token to two nodes, creating concurrent writes",
     },
   },
   run: (params, seed) => runLwwSkew(params, seed),

@@ -137,13 +137,19 @@ export function causalityDiagram(
         },
       },
       {
-        data: { values: data.events.map((e) => ({ ...e, lane: lane.get(e.node) })) },
-        mark: { type: "text", dy: -12, fontSize: 9 },
+        // Labels alternate above and below the lane so neighbours do not overprint.
+        data: {
+          values: data.events.map((e, k) => ({
+            ...e,
+            lane: lane.get(e.node)! + (k % 2 === 0 ? -0.22 : 0.26),
+          })),
+        },
+        mark: { type: "text", fontSize: 9 },
         encoding: {
           x,
           y,
           text: { field: "label" },
-          color: { field: "relation", legend: null, scale: { domain: RELATIONS, range: COLORS } },
+          color: { field: "relation", type: "nominal" },
         },
       },
     ],

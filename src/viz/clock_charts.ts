@@ -21,11 +21,13 @@ export interface SyncEvent {
   readonly trueMs: number;
   readonly node: string;
   readonly deltaMs: number;
+  /** The node's offset from true time right after the step. */
+  readonly offsetMs: number;
 }
 
 /**
- * Offset of each node's clock from true time, one line per node, with sync events as ticks
- * on the same lines.
+ * Offset of each node's clock from true time, one line per node, with sync events as hollow
+ * diamonds where each step landed.
  *
  * @param data `samples` (offsets) and `syncEvents` (steps applied).
  * @param options `title`, `width` (@default 640) and `height` (@default 260).
@@ -37,7 +39,7 @@ export interface SyncEvent {
  * import { clockOffsetChart } from "./clock_charts.ts";
  * const spec = clockOffsetChart({
  *   samples: [{ trueMs: 0, node: "n1", offsetMs: 3 }, { trueMs: 1000, node: "n1", offsetMs: 4 }],
- *   syncEvents: [{ trueMs: 500, node: "n1", deltaMs: -3 }],
+ *   syncEvents: [{ trueMs: 500, node: "n1", deltaMs: -3, offsetMs: 0.5 }],
  * });
  * assert.equal((spec.layer as unknown[]).length, 2);
  * ```
@@ -71,9 +73,10 @@ export function clockOffsetChart(
       },
       {
         data: { values: data.syncEvents.map((s) => ({ ...s, seconds: s.trueMs / 1000 })) },
-        mark: { type: "tick", orient: "vertical", thickness: 1, opacity: 0.6 },
+        mark: { type: "point", shape: "diamond", filled: false, size: 40, strokeWidth: 1 },
         encoding: {
           x,
+          y: { field: "offsetMs", type: "quantitative" },
           color,
           tooltip: [
             { field: "node", type: "nominal", title: "sync at" },
@@ -114,9 +117,10 @@ export function lostUpdatesChart(
     width,
     height,
     data: { values: points },
-    mark: { type: "line", point: true },
+    mark: { type: "line", point: { filled: false, size: 70 } },
     encoding: {
       x: { field: "skewMs", type: "quantitative", title: "clock skew across nodes (ms)" },
+      shape: { field: "strategy", type: "nominal" },
       y: { field: "lostUpdates", type: "quantitative", title: "lost updates" },
       color: { field: "strategy", type: "nominal", title: "strategy" },
       strokeDash: { field: "strategy", type: "nominal" },
@@ -142,15 +146,16 @@ export interface HlcSample {
 }
 
 /**
- * HLC against physical time: per event, how far ahead of true time the node's physical clock
- * and the event's HLC `l` are. `l` never falls below `pt`, and never runs more than ε ahead.
+ * HLC against physical time: dashed lines show how far each node's physical clock is ahead of
+ * true time; dots show each event's HLC `l`, which never falls below its node's line and never
+ * runs more than ε above it.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { hlcChart } from "./clock_charts.ts";
  * const spec = hlcChart([{ trueMs: 5, node: "n1", pt: 7, l: 9, c: 0 }]);
- * assert.equal((spec.data as { values: unknown[] }).values.length, 2);
+ * assert.equal((spec.layer as unknown[]).length, 2);
  * ```
  */
 export function hlcChart(
@@ -159,29 +164,42 @@ export function hlcChart(
 ): VegaLiteSpec {
   const { title = "HLC l and physical clocks, relative to true time", width = 640, height = 260 } =
     options;
-  const values = samples.flatMap((s) => [
-    { ...s, clock: "physical pt", aheadMs: s.pt - s.trueMs },
-    { ...s, clock: "HLC l", aheadMs: s.l - s.trueMs },
-  ]);
+  const values = samples.map((s) => ({
+    ...s,
+    ptAheadMs: s.pt - s.trueMs,
+    lAheadMs: s.l - s.trueMs,
+  }));
+  const x = { field: "trueMs", type: "quantitative", title: "true time (ms)" };
+  const color = { field: "node", type: "nominal", title: "node" };
   return {
     $schema: SCHEMA,
     title,
     width,
     height,
     data: { values },
-    mark: { type: "point", filled: true, size: 40 },
-    encoding: {
-      x: { field: "trueMs", type: "quantitative", title: "true time (ms)" },
-      y: { field: "aheadMs", type: "quantitative", title: "reading − true time (ms)" },
-      color: { field: "node", type: "nominal" },
-      shape: { field: "clock", type: "nominal", title: "clock" },
-      tooltip: [
-        { field: "node", type: "nominal" },
-        { field: "clock", type: "nominal" },
-        { field: "pt", type: "quantitative" },
-        { field: "l", type: "quantitative" },
-        { field: "c", type: "quantitative" },
-      ],
-    },
+    layer: [
+      {
+        mark: { type: "line", strokeDash: [4, 3], strokeWidth: 1 },
+        encoding: {
+          x,
+          y: { field: "ptAheadMs", type: "quantitative", title: "reading − true time (ms)" },
+          color,
+        },
+      },
+      {
+        mark: { type: "point", filled: true, size: 45 },
+        encoding: {
+          x,
+          y: { field: "lAheadMs", type: "quantitative" },
+          color,
+          tooltip: [
+            { field: "node", type: "nominal" },
+            { field: "pt", type: "quantitative", title: "physical pt" },
+            { field: "l", type: "quantitative", title: "HLC l" },
+            { field: "c", type: "quantitative", title: "HLC c" },
+          ],
+        },
+      },
+    ],
   };
 }
