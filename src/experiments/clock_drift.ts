@@ -213,9 +213,8 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
       {
         title: `Clock offsets with ${algorithm === "none" ? "no synchronisation" : algorithm}`,
         spec: clockOffsetChart({ samples: afterSync, syncEvents }, {
-          title: algorithm === "none"
-            ? "Offset from true time, no sync"
-            : `Offset from true time, sync: ${algorithm} (from the first full sync on)`,
+          title: `Offset from true time, sync: ${algorithm}`,
+          subtitle: algorithm === "none" ? undefined : "from the moment every node has synced once",
         }),
       },
       {

@@ -35,7 +35,7 @@ const COLORS = ["#111111", "#1f77b4", "#ff7f0e", "#d62728"];
  * Builds the diagram.
  *
  * @param data `nodes` (lane order), `events` and `messages`.
- * @param options `title`, `width` (@default 640); the height follows the node count.
+ * @param options `title`, `width` (@default: left open, so pages can fit it to a column); the height follows the node count.
  * @returns A layered Vega-Lite spec.
  *
  * @example
@@ -61,7 +61,7 @@ export function causalityDiagram(
   },
   options: { title?: string; width?: number } = {},
 ): VegaLiteSpec {
-  const { title = "Space-time diagram", width = 640 } = options;
+  const { title = "Space-time diagram", width } = options;
   const lane = new Map(data.nodes.map((n, i) => [n, i]));
   const endMs = Math.max(1, ...data.events.map((e) => e.trueMs));
   const x = { field: "trueMs", type: "quantitative", title: "true time (ms)" };
@@ -79,7 +79,7 @@ export function causalityDiagram(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
-    width,
+    ...(width === undefined ? {} : { width }),
     height: 70 * data.nodes.length,
     layer: [
       {

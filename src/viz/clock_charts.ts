@@ -30,7 +30,7 @@ export interface SyncEvent {
  * diamonds where each step landed.
  *
  * @param data `samples` (offsets) and `syncEvents` (steps applied).
- * @param options `title`, `width` (@default 640) and `height` (@default 260).
+ * @param options `title`, `width` (@default: left open, so pages can fit it to a column) and `height` (@default 260).
  * @returns A layered Vega-Lite line chart.
  *
  * @example
@@ -46,31 +46,30 @@ export interface SyncEvent {
  */
 export function clockOffsetChart(
   data: { samples: readonly OffsetSample[]; syncEvents: readonly SyncEvent[] },
-  options: { title?: string; width?: number; height?: number } = {},
+  options: { title?: string; subtitle?: string; width?: number; height?: number } = {},
 ): VegaLiteSpec {
-  const { title = "Clock offset from true time", width = 640, height = 260 } = options;
+  const { title = "Clock offset from true time", subtitle, width, height = 260 } = options;
   const x = { field: "seconds", type: "quantitative", title: "true time (s)" };
   const color = { field: "node", type: "nominal", title: "node" };
-  return {
-    $schema: SCHEMA,
-    title,
-    width,
-    height,
-    layer: [
-      {
-        data: { values: data.samples.map((s) => ({ ...s, seconds: s.trueMs / 1000 })) },
-        mark: { type: "line", interpolate: "linear", strokeWidth: 1.5 },
-        encoding: {
-          x,
-          y: { field: "offsetMs", type: "quantitative", title: "offset (ms)" },
-          color,
-          tooltip: [
-            { field: "node", type: "nominal" },
-            { field: "seconds", type: "quantitative", format: ".2f" },
-            { field: "offsetMs", type: "quantitative", format: ".3f" },
-          ],
-        },
+  const layers: Record<string, unknown>[] = [
+    {
+      data: { values: data.samples.map((s) => ({ ...s, seconds: s.trueMs / 1000 })) },
+      mark: { type: "line", interpolate: "linear", strokeWidth: 1.5 },
+      encoding: {
+        x,
+        y: { field: "offsetMs", type: "quantitative", title: "offset (ms)" },
+        color,
+        tooltip: [
+          { field: "node", type: "nominal" },
+          { field: "seconds", type: "quantitative", format: ".2f" },
+          { field: "offsetMs", type: "quantitative", format: ".3f" },
+        ],
       },
+    },
+  ];
+  // An empty layer would give Vega an infinite extent, so sync marks appear only when present.
+  if (data.syncEvents.length > 0) {
+    layers.push(
       {
         data: { values: data.syncEvents.map((s) => ({ ...s, seconds: s.trueMs / 1000 })) },
         mark: { type: "point", shape: "diamond", filled: false, size: 40, strokeWidth: 1 },
@@ -84,7 +83,14 @@ export function clockOffsetChart(
           ],
         },
       },
-    ],
+    );
+  }
+  return {
+    $schema: SCHEMA,
+    title: subtitle === undefined ? title : { text: title, subtitle },
+    ...(width === undefined ? {} : { width }),
+    height,
+    layer: layers,
   };
 }
 
@@ -110,11 +116,11 @@ export function lostUpdatesChart(
   points: readonly LostUpdatePoint[],
   options: { title?: string; width?: number; height?: number } = {},
 ): VegaLiteSpec {
-  const { title = "Lost updates vs clock skew", width = 640, height = 260 } = options;
+  const { title = "Lost updates vs clock skew", width, height = 260 } = options;
   return {
     $schema: SCHEMA,
     title,
-    width,
+    ...(width === undefined ? {} : { width }),
     height,
     data: { values: points },
     mark: { type: "line", point: { filled: false, size: 70 } },
@@ -162,7 +168,7 @@ export function hlcChart(
   samples: readonly HlcSample[],
   options: { title?: string; width?: number; height?: number } = {},
 ): VegaLiteSpec {
-  const { title = "HLC l and physical clocks, relative to true time", width = 640, height = 260 } =
+  const { title = "HLC l and physical clocks, relative to true time", width, height = 260 } =
     options;
   const values = samples.map((s) => ({
     ...s,
@@ -174,7 +180,7 @@ export function hlcChart(
   return {
     $schema: SCHEMA,
     title,
-    width,
+    ...(width === undefined ? {} : { width }),
     height,
     data: { values },
     layer: [
