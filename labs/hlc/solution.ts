@@ -1,5 +1,5 @@
 /**
- * Reference solution of the HLC lab (absent from workshop forks): Kulkarni et al. 2014, Fig. 5.
+ * Reference solution of the HLC lab (absent from workshop forks): Kulkarni et al. 2014, "HLC algorithm".
  *
  * @module
  */

@@ -8,7 +8,7 @@ import type { VectorClock, VectorOrder } from "./api.ts";
 
 const entry = (v: VectorClock, id: string) => (Object.hasOwn(v, id) ? v[id] : 0);
 
-/** Compares two vector timestamps (Mattern 1989, §4). */
+/** Compares two vector timestamps (Mattern 1989). */
 export function compare(a: VectorClock, b: VectorClock): VectorOrder {
   let less = false;
   let greater = false;

@@ -3,7 +3,7 @@
  * capture it.
  *
  * Source: L. Lamport, "Time, Clocks, and the Ordering of Events in a Distributed System",
- * 1978, §2: `a → b` (happened before) is the smallest transitive relation containing the
+ * 1978, section "The Partial Ordering": `a → b` (happened before) is the smallest transitive relation containing the
  * order of events at each process and every send → receive pair.
  *
  * An execution is a list of events in an order that real time could have produced (every
@@ -343,7 +343,7 @@ export function checkVectorClocks(
 }
 
 /**
- * Checks an HLC stamping against Kulkarni et al. 2014 §3.3: causality on every edge,
+ * Checks an HLC stamping against Kulkarni et al. 2014 (the guarantees proved for HLC): causality on every edge,
  * `l ≥ pt`, `l − pt ≤ ε`, and the counter bound `c ≤ |{e → f : l.e = l.f}|`.
  *
  * @param events The execution; every event must carry `pt`.

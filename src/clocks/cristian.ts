@@ -3,7 +3,7 @@
  * in flight.
  *
  * Source: F. Cristian, "Probabilistic Clock Synchronization", Distributed Computing 3(3),
- * 1989, §3 (the estimate `T + RTT/2` and its error bound `RTT/2 − min`, where `min` is the
+ * 1989 (the estimate `T + RTT/2` and its error bound `RTT/2 − min`, where `min` is the
  * minimum one-way delay).
  *
  * Guarantee: the estimate is within `RTT/2 − minDelayMs` of the server's clock at the
@@ -33,7 +33,7 @@ export interface CristianEstimate {
 }
 
 /**
- * Estimates the client's offset from one exchange (Cristian 1989, §3).
+ * Estimates the client's offset from one exchange (Cristian 1989).
  *
  * @param exchange The three readings.
  * @param options `minDelayMs`, a known lower bound on one-way delay (@default 0).

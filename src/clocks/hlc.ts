@@ -4,10 +4,11 @@
  *
  * Source: S. Kulkarni, M. Demirbas, D. Madeppa, B. Avva, M. Leone, "Logical Physical Clocks
  * and Consistent Snapshots in Globally Distributed Databases", OPODIS 2014; the algorithm is
- * their Figure 5 ("HLC algorithm"), with one rule for send/local events and one for receives.
+ * the figure "HLC algorithm", with one rule for "Send or local event" and one for
+ * "Receive event of message m" (initially l := 0, c := 0).
  *
  * Guarantees, for every event f at a node whose physical clock reads `pt.f`, when all
- * physical clocks stay within `ε` of each other (§3.3):
+ * physical clocks stay within `ε` of each other (the theorems proved for HLC in the paper):
  * - causality: `e → f ⇒ (l.e, c.e) < (l.f, c.f)` (lexicographic);
  * - `l.f ≥ pt.f` (l never falls behind the local physical clock);
  * - `l.f − pt.f ≤ ε` (l is never further ahead than the clock skew);
@@ -49,7 +50,7 @@ export function hlcZero(): HlcTimestamp {
 }
 
 /**
- * Send or local event (Kulkarni et al. 2014, Fig. 5, first rule):
+ * Send or local event (Kulkarni et al. 2014, HLC algorithm, rule "Send or local event"):
  * `l' := l; l := max(l', pt); c := (l = l') ? c + 1 : 0`.
  *
  * @param state The node's current HLC.
@@ -71,7 +72,7 @@ export function hlcSend(state: HlcTimestamp, pt: number): HlcTimestamp {
 }
 
 /**
- * Receive event of message `m` (Kulkarni et al. 2014, Fig. 5, second rule):
+ * Receive event of message `m` (Kulkarni et al. 2014, HLC algorithm, rule "Receive event of message m"):
  * `l' := l; l := max(l', l.m, pt)`; then `c := max(c, c.m) + 1` if `l = l' = l.m`,
  * `c + 1` if only `l = l'`, `c.m + 1` if only `l = l.m`, else `0`.
  *

@@ -5,12 +5,12 @@ import { hlcIgnoringReceivedL, physicalTimeOnly } from "./broken.ts";
 import { compareHlc, hlcReceive, hlcSend } from "./hlc.ts";
 import { timedExecution } from "./test_arbitraries.ts";
 
-Deno.test("hlcSend follows Fig. 5: l catches up with pt, else the counter ticks", () => {
+Deno.test("hlcSend follows the send rule: l catches up with pt, else the counter ticks", () => {
   assert.deepEqual(hlcSend({ l: 5, c: 3 }, 9), { l: 9, c: 0 });
   assert.deepEqual(hlcSend({ l: 5, c: 3 }, 5), { l: 5, c: 4 });
 });
 
-Deno.test("hlcReceive covers the four cases of Fig. 5", () => {
+Deno.test("hlcReceive covers the four cases of the receive rule", () => {
   assert.deepEqual(hlcReceive({ l: 5, c: 3 }, { l: 5, c: 7 }, 4), { l: 5, c: 8 });
   assert.deepEqual(hlcReceive({ l: 6, c: 3 }, { l: 5, c: 7 }, 4), { l: 6, c: 4 });
   assert.deepEqual(hlcReceive({ l: 4, c: 3 }, { l: 5, c: 7 }, 4), { l: 5, c: 8 });

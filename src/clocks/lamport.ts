@@ -2,7 +2,7 @@
  * Lamport clocks: a counter per process that orders events consistently with causality.
  *
  * Source: L. Lamport, "Time, Clocks, and the Ordering of Events in a Distributed System",
- * CACM 21(7), 1978, §2 (the clock condition and implementation rules IR1 and IR2).
+ * CACM 21(7), 1978, section "Logical Clocks" (the clock condition and implementation rules IR1 and IR2).
  *
  * Guarantee (the clock condition): if event `a` happened before event `b`, then
  * `C(a) < C(b)`. Non-goal: the converse does not hold; equal or ordered Lamport times say

@@ -6,7 +6,7 @@
  * software clock, each one keeps a `correctionMs` added to `rt.now()`. Its synchronised
  * reading is `rt.now() + correctionMs`; experiments measure that against true time.
  *
- * Sources: Cristian 1989 §3 (`cristian.ts`), RFC 5905 §8 and §10 (`ntp.ts`), Gusella and
+ * Sources: Cristian 1989 (`cristian.ts`), RFC 5905 §8 and §10 (`ntp.ts`), Gusella and
  * Zatti 1989 (`berkeley.ts`). Guarantees: after a sync, a client's error is within the
  * algorithm's bound for the path (see {@linkcode promisedBoundMs}), then grows with drift
  * until the next poll. Non-goals: slewing (corrections are steps), authentication, choosing
@@ -129,7 +129,7 @@ export function timeServer(): (rt: Runtime<SyncMessage>) => SyncedProcess {
 
 /**
  * Cristian's client: every `intervalMs` asks the server for the time and steps its clock to
- * `serverTime + RTT/2` (Cristian 1989 §3).
+ * `serverTime + RTT/2` (Cristian 1989).
  *
  * @example
  * ```ts

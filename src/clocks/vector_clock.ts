@@ -3,7 +3,7 @@
  *
  * Sources: C. Fidge, "Timestamps in Message-Passing Systems That Preserve the Partial
  * Ordering", 1988; F. Mattern, "Virtual Time and Global States of Distributed Systems", 1989,
- * §4 (the update rules and the strong clock condition `a → b ⇔ V(a) < V(b)`).
+ * (the update rules and the strong clock condition `a → b ⇔ V(a) < V(b)`).
  *
  * A vector is a plain record from process id to counter; a missing id counts as 0, so the
  * set of processes may grow. Values are immutable: every function returns a new vector.
@@ -56,7 +56,7 @@ export function vectorClock(entries: Record<string, number> = {}): VectorClock {
 }
 
 /**
- * Ticks process `id`'s own entry: the rule for a local or send event (Mattern §4, rule 1).
+ * Ticks process `id`'s own entry: the rule for a local or send event (Mattern's first update rule).
  *
  * @param vector The process's current vector.
  * @param id The process taking the step.
@@ -90,7 +90,7 @@ export function mergeVectors(a: VectorClock, b: VectorClock): VectorClock {
 }
 
 /**
- * The receive rule (Mattern §4, rule 2): merge the message's vector, then tick own entry.
+ * The receive rule (Mattern's second update rule): merge the message's vector, then tick own entry.
  *
  * @param local The receiver's current vector.
  * @param received The vector carried by the message.

@@ -78,7 +78,13 @@ function factoryFor(
   const { intervalMs, toleranceMs, onAdjust } = options;
   switch (algorithm) {
     case "none":
-      return () => ({ correctionMs: 0, onMessage: () => {} }) as SyncedProcess;
+      // Without messages the trace would be empty; record each clock's start so the hash
+      // still tells two seeds (two sets of clocks) apart.
+      return (rt) => ({
+        correctionMs: 0,
+        onStart: () => rt.state("wallClockAtStartMs", round3(rt.now())),
+        onMessage: () => {},
+      });
     case "cristian":
       return cristianClient({ server: "ts", intervalMs, onAdjust });
     case "ntp":
