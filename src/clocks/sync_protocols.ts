@@ -174,6 +174,45 @@ export function cristianClient(
 }
 
 /**
+ * Known-broken on purpose (fallacy 2, "latency is zero"): every `intervalMs` asks the server
+ * for the time and sets its clock to the server's reading as if the reply took no time. It
+ * ends up behind by the reply's one-way delay, which no bound in the algorithm accounts for;
+ * the bound property and the page's "break it" use it.
+ *
+ * @example
+ * ```ts
+ * import { naiveTimeClient } from "./sync_protocols.ts";
+ * const factory = naiveTimeClient({ server: "ts", intervalMs: 5000 });
+ * ```
+ */
+export function naiveTimeClient(
+  options: Omit<CristianClientOptions, "minDelayMs">,
+): (rt: Runtime<SyncMessage>) => SyncedProcess {
+  const { server, intervalMs = 10_000, onAdjust } = options;
+  checkInterval(intervalMs);
+  return (rt) => {
+    const clock = adjuster(rt, onAdjust);
+    let seq = 0;
+    return {
+      get correctionMs() {
+        return clock.correctionMs;
+      },
+      onStart: () => void rt.setTimer(rt.random.uniform(0, Math.min(intervalMs, 100)), "poll"),
+      onTimer() {
+        seq++;
+        rt.send(server, { type: "TimeRequest", seq });
+        rt.setTimer(intervalMs, "poll");
+      },
+      onMessage(_from, msg) {
+        if (msg.type !== "TimeResponse") return unexpected(rt, msg);
+        if (msg.seq !== seq) return;
+        clock.step(msg.serverTimeMs - (rt.now() + clock.correctionMs));
+      },
+    };
+  };
+}
+
+/**
  * An NTP-style client: four-timestamp exchanges every `intervalMs`; of the last `filterSize`
  * samples it trusts the one with the least delay (RFC 5905 §8, §10) and steps by its offset.
  *

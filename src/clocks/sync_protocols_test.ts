@@ -5,6 +5,7 @@ import {
   berkeleyMaster,
   berkeleySlave,
   cristianClient,
+  naiveTimeClient,
   ntpClient,
   promisedBoundMs,
   type SyncedProcess,
@@ -38,7 +39,7 @@ const setup: fc.Arbitrary<Setup> = fc.record({
 });
 
 /** Runs a client/server sync and returns the worst |offset| once every client has synced. */
-function worstOffsetAfterSync(s: Setup, algorithm: "cristian" | "ntp"): number {
+function worstOffsetAfterSync(s: Setup, algorithm: "cristian" | "ntp" | "naive"): number {
   const links: Record<string, { latency: { kind: "uniform"; minMs: number; maxMs: number } }> = {};
   const ids = s.clocks.map((_, i) => `n${i + 1}`);
   for (const id of ids) {
@@ -52,7 +53,9 @@ function worstOffsetAfterSync(s: Setup, algorithm: "cristian" | "ntp"): number {
     const onAdjust = () => synced.add(id);
     const factory = algorithm === "cristian"
       ? cristianClient({ server: "ts", intervalMs: s.intervalMs, onAdjust })
-      : ntpClient({ server: "ts", intervalMs: s.intervalMs, onAdjust });
+      : algorithm === "ntp"
+      ? ntpClient({ server: "ts", intervalMs: s.intervalMs, onAdjust })
+      : naiveTimeClient({ server: "ts", intervalMs: s.intervalMs, onAdjust });
     sim.addNode(id, factory, { clock: s.clocks[i] });
   });
   let worst = 0;
@@ -101,6 +104,14 @@ Deno.test("NTP keeps every client within its promised bound, symmetric or not", 
     }),
     { numRuns: 60 },
   );
+});
+
+Deno.test("The bound property catches a client that assumes zero latency", () => {
+  const result = fc.check(
+    fc.property(setup, (s) => worstOffsetAfterSync(s, "naive") <= bound(s, 1)),
+    { numRuns: 100 },
+  );
+  assert.equal(result.failed, true, "a zero-latency client should break Cristian's bound");
 });
 
 Deno.test("On a symmetric path with constant delay NTP converges to the exact offset", () => {

@@ -13,6 +13,7 @@ import {
   berkeleyMaster,
   berkeleySlave,
   cristianClient,
+  naiveTimeClient,
   ntpClient,
   promisedBoundMs,
   type SyncedProcess,
@@ -23,8 +24,8 @@ import { clockOffsetChart, type OffsetSample, type SyncEvent } from "../viz/cloc
 import { ParamError } from "./params.ts";
 import type { Experiment, ExperimentResult, Params } from "./types.ts";
 
-/** The algorithms the experiment can run. */
-export const SYNC_ALGORITHMS = ["none", "cristian", "berkeley", "ntp"] as const;
+/** The algorithms the experiment can run; `naive` assumes zero latency (broken on purpose). */
+export const SYNC_ALGORITHMS = ["none", "naive", "cristian", "berkeley", "ntp"] as const;
 
 /** Max and mean |offset| from true time, and the largest spread between nodes. */
 export interface OffsetStats {
@@ -85,6 +86,8 @@ function factoryFor(
         onStart: () => rt.state("wallClockAtStartMs", round3(rt.now())),
         onMessage: () => {},
       });
+    case "naive":
+      return naiveTimeClient({ server: "ts", intervalMs, onAdjust });
     case "cristian":
       return cristianClient({ server: "ts", intervalMs, onAdjust });
     case "ntp":
@@ -146,7 +149,7 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
   });
   const clockRandom = new Random(seed).split("clocks");
   const syncEvents: SyncEvent[] = [];
-  if (algorithm === "cristian" || algorithm === "ntp") sim.addNode("ts", timeServer());
+  if (algorithm !== "none" && algorithm !== "berkeley") sim.addNode("ts", timeServer());
   ids.forEach((id, index) => {
     const clock = {
       offsetMs: round3(clockRandom.uniform(-maxOffsetMs, maxOffsetMs)),
@@ -246,7 +249,8 @@ export const clockDriftExperiment: Experiment = {
       kind: "enum",
       default: "ntp",
       values: SYNC_ALGORITHMS,
-      description: "Synchronisation algorithm",
+      description:
+        "Synchronisation algorithm (naive: takes the server's time as is, assuming zero latency)",
     },
     syncIntervalMs: {
       kind: "integer",
