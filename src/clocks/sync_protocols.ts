@@ -94,6 +94,29 @@ function adjuster(rt: Runtime<SyncMessage>, onAdjust?: (deltaMs: number) => void
 }
 
 /**
+ * The shape every polling client shares: a first poll after a small random delay (so clients
+ * do not all ask at once), then one every `intervalMs` of local time, and replies handed on.
+ */
+function pollingClient(
+  rt: Runtime<SyncMessage>,
+  clock: { readonly correctionMs: number },
+  intervalMs: number,
+  handlers: { poll(): void; reply(msg: SyncMessage): void },
+): SyncedProcess {
+  return {
+    get correctionMs() {
+      return clock.correctionMs;
+    },
+    onStart: () => void rt.setTimer(rt.random.uniform(0, Math.min(intervalMs, 100)), "poll"),
+    onTimer() {
+      handlers.poll();
+      rt.setTimer(intervalMs, "poll");
+    },
+    onMessage: (_from, msg) => handlers.reply(msg),
+  };
+}
+
+/**
  * A time server: answers Cristian's `TimeRequest` and NTP's `NtpRequest` from its own clock
  * (its `correctionMs` stays 0: it is the reference).
  *
@@ -146,19 +169,13 @@ export function cristianClient(
     const clock = adjuster(rt, onAdjust);
     let seq = 0;
     let sentMs = 0;
-    const poll = () => {
-      seq++;
-      sentMs = rt.now() + clock.correctionMs;
-      rt.send(server, { type: "TimeRequest", seq });
-      rt.setTimer(intervalMs, "poll");
-    };
-    return {
-      get correctionMs() {
-        return clock.correctionMs;
+    return pollingClient(rt, clock, intervalMs, {
+      poll() {
+        seq++;
+        sentMs = rt.now() + clock.correctionMs;
+        rt.send(server, { type: "TimeRequest", seq });
       },
-      onStart: () => void rt.setTimer(rt.random.uniform(0, Math.min(intervalMs, 100)), "poll"),
-      onTimer: poll,
-      onMessage(_from, msg) {
+      reply(msg) {
         if (msg.type !== "TimeResponse") return unexpected(rt, msg);
         if (msg.seq !== seq) return; // A late reply to an older poll: its RTT is unknown.
         const receivedMs = rt.now() + clock.correctionMs;
@@ -169,7 +186,7 @@ export function cristianClient(
         );
         clock.step(estimate.offsetMs);
       },
-    };
+    });
   };
 }
 
@@ -193,22 +210,14 @@ export function naiveTimeClient(
   return (rt) => {
     const clock = adjuster(rt, onAdjust);
     let seq = 0;
-    return {
-      get correctionMs() {
-        return clock.correctionMs;
-      },
-      onStart: () => void rt.setTimer(rt.random.uniform(0, Math.min(intervalMs, 100)), "poll"),
-      onTimer() {
-        seq++;
-        rt.send(server, { type: "TimeRequest", seq });
-        rt.setTimer(intervalMs, "poll");
-      },
-      onMessage(_from, msg) {
+    return pollingClient(rt, clock, intervalMs, {
+      poll: () => rt.send(server, { type: "TimeRequest", seq: ++seq }),
+      reply(msg) {
         if (msg.type !== "TimeResponse") return unexpected(rt, msg);
         if (msg.seq !== seq) return;
         clock.step(msg.serverTimeMs - (rt.now() + clock.correctionMs));
       },
-    };
+    });
   };
 }
 
@@ -232,17 +241,10 @@ export function ntpClient(options: NtpClientOptions): (rt: Runtime<SyncMessage>)
     const clock = adjuster(rt, onAdjust);
     let seq = 0;
     let samples: NtpSample[] = [];
-    return {
-      get correctionMs() {
-        return clock.correctionMs;
-      },
-      onStart: () => void rt.setTimer(rt.random.uniform(0, Math.min(intervalMs, 100)), "poll"),
-      onTimer() {
-        seq++;
-        rt.send(server, { type: "NtpRequest", seq, t1: rt.now() + clock.correctionMs });
-        rt.setTimer(intervalMs, "poll");
-      },
-      onMessage(_from, msg) {
+    return pollingClient(rt, clock, intervalMs, {
+      poll: () =>
+        rt.send(server, { type: "NtpRequest", seq: ++seq, t1: rt.now() + clock.correctionMs }),
+      reply(msg) {
         if (msg.type !== "NtpResponse") return unexpected(rt, msg);
         if (msg.seq !== seq) return;
         const t4 = rt.now() + clock.correctionMs;
@@ -253,7 +255,7 @@ export function ntpClient(options: NtpClientOptions): (rt: Runtime<SyncMessage>)
         // Older samples were measured against the clock before this step: re-express them.
         samples = samples.map((s) => ({ ...s, offsetMs: s.offsetMs - best.offsetMs }));
       },
-    };
+    });
   };
 }
 
