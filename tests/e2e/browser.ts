@@ -373,18 +373,39 @@ export const screenshotsWanted: boolean = ["1", "true", "yes"].includes(
   (Deno.env.get("NETSPLIT_SCREENSHOTS") ?? "").toLowerCase(),
 );
 
+/** Height of one screenshot tile: tall pages are also saved in parts this high. */
+export const screenshotTileHeight = 1800;
+
 /**
- * Saves a full-page PNG of `page` to `tests/e2e/screenshots/<name>.png`.
+ * Saves a full-page PNG of `page` to `tests/e2e/screenshots/<name>.png` and, for pages taller
+ * than {@linkcode screenshotTileHeight}, also `<name>.part1.png`, `<name>.part2.png`, ... (tall
+ * full-page images are hard to read in an image viewer).
  *
  * @param page A loaded page.
  * @param name File name without extension (slashes become dashes).
- * @returns The PNG's path.
+ * @returns The paths written, the full page first.
  */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string): Promise<string[]> {
   await Deno.mkdir(screenshotDir, { recursive: true });
-  const path = `${screenshotDir}/${name.replaceAll("/", "-")}.png`;
-  await page.screenshot({ path, fullPage: true });
-  return path;
+  const base = `${screenshotDir}/${name.replaceAll("/", "-")}`;
+  await page.screenshot({ path: `${base}.png`, fullPage: true });
+  const paths = [`${base}.png`];
+  const { width, height } = await page.evaluate(() => ({
+    width: document.documentElement.clientWidth,
+    height: document.documentElement.scrollHeight,
+  }));
+  if (height > screenshotTileHeight) {
+    for (let y = 0, part = 1; y < height; y += screenshotTileHeight, part++) {
+      const path = `${base}.part${part}.png`;
+      await page.screenshot({
+        path,
+        fullPage: true,
+        clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
+      });
+      paths.push(path);
+    }
+  }
+  return paths;
 }
 
 /**
