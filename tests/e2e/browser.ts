@@ -153,9 +153,12 @@ export interface OpenedPage {
   problems: string[];
 }
 
-/** Options for {@linkcode openPage}. */
+/**
+ * Options for {@linkcode openPage}. Timeouts are generous on purpose: CI machines are shared
+ * and a page may run several simulations on load; a timeout only ever means "too slow".
+ */
 export interface OpenOptions {
-  /** Longest wait for the page and its charts, in milliseconds. @default 30000 */
+  /** Longest wait for the page and its charts, in milliseconds. @default 60000 */
   timeoutMs?: number;
 }
 
@@ -173,7 +176,7 @@ export async function openPage(
   url: string,
   options: OpenOptions = {},
 ): Promise<OpenedPage> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("console", (message) => {
@@ -278,7 +281,7 @@ export async function expectChartsRendered(page: Page): Promise<ChartStatus[]> {
  * Waits until no chart on the page is still pending.
  *
  * @param page A page.
- * @param options Timeout in milliseconds (default 30000).
+ * @param options Timeout in milliseconds (default 60000).
  */
 export async function waitForCharts(
   page: Page,
@@ -290,7 +293,7 @@ export async function waitForCharts(
         element.dataset.chartState !== "pending"
       ),
     undefined,
-    { timeout: options.timeoutMs ?? 30_000 },
+    { timeout: options.timeoutMs ?? 60_000 },
   );
 }
 
@@ -348,7 +351,7 @@ export function pageSignature(page: Page): Promise<string> {
  *
  * @param page A loaded page.
  * @param before A {@linkcode pageSignature} taken earlier.
- * @param options Timeout in milliseconds (default 15000).
+ * @param options Timeout in milliseconds (default 30000).
  * @throws {Error} When nothing changed in time.
  */
 export async function waitForChange(
@@ -356,7 +359,7 @@ export async function waitForChange(
   before: string,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await pageSignature(page) !== before) {
