@@ -159,6 +159,8 @@ async function render(element, target, spec, { width, height, renderer, invalida
       renderer,
       actions: false,
       mode: "vega-lite",
+      // Framework's default theme follows the reader's light/dark preference; so do charts.
+      ...(prefersDark() ? { theme: "dark" } : {}),
     });
     invalidation?.then(() => result.finalize());
     element.dataset.chartState = "rendered";
@@ -168,6 +170,10 @@ async function render(element, target, spec, { width, height, renderer, invalida
     element.dataset.chartState = "error";
     return null;
   }
+}
+
+function prefersDark() {
+  return globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
 }
 
 function titleOf(spec) {
