@@ -149,7 +149,7 @@ export function siteTest(
 /** A page and the problems seen while it loaded and ran. */
 export interface OpenedPage {
   page: Page;
-  /** Console errors, uncaught page errors, failed requests and HTTP errors, as lines. */
+  /** Console errors, page errors, failed requests, HTTP errors and remote requests, as lines. */
   problems: string[];
 }
 
@@ -163,8 +163,8 @@ export interface OpenOptions {
 }
 
 /**
- * Opens `url` in a new page, recording every console error, uncaught error, failed request
- * and HTTP error status, and waits until the network is idle and no chart is pending.
+ * Opens `url` in a new page, recording every console error, uncaught error, failed request,
+ * HTTP error status and request to another origin, and waits until the network is idle and no chart is pending.
  *
  * @param context Browser context from {@linkcode withSite}.
  * @param url Page URL.
@@ -185,6 +185,15 @@ export async function openPage(
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
     problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
+  // The site must work offline: any request to another origin is a problem, even where the
+  // network would have answered it.
+  const origin = new URL(url).origin;
+  page.on("request", (request) => {
+    const target = new URL(request.url());
+    if (/^(https?|wss?):$/.test(target.protocol) && target.origin !== origin) {
+      problems.push(`remote request: ${request.url()}`);
+    }
   });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
