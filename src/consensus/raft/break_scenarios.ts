@@ -9,6 +9,7 @@
  */
 
 import type { Fault, NodeId } from "../../sim/mod.ts";
+import { Random } from "../../sim/mod.ts";
 import type { RaftClusterOptions } from "./cluster.ts";
 import { createRaftCluster } from "./cluster.ts";
 import type { RaftNode } from "./node.ts";
@@ -183,6 +184,77 @@ export function splitVoteSchedule(seed: number): RaftBreakSchedule {
     },
     faults: [],
     untilMs: 1500,
+  };
+}
+
+/** Options of {@linkcode leaderNemesisSchedule}. */
+export interface LeaderNemesisOptions {
+  /** The variant the nemesis watches while choosing faults. @default "correct" */
+  variant?: RaftVariant;
+  /** Fault decisions to make. @default 14 */
+  steps?: number;
+}
+
+/**
+ * A random but leader-aware nemesis, like Jepsen's "partition the leader": every 5–250 ms it
+ * isolates whoever leads (with or without the client), isolates some other server, or heals.
+ * Plain random schedules almost never line up the Figure 8 sequence; this one breaks
+ * `"commit-old-term"` within a few hundred seeds (and the other variants far sooner). The
+ * result is an ordinary fault schedule: it replays, and {@linkcode shrinkFaults} shrinks it.
+ *
+ * @example
+ * ```ts
+ * import { leaderNemesisSchedule } from "./break_scenarios.ts";
+ * import { runRaftScenario } from "./scenario.ts";
+ * const s = leaderNemesisSchedule(23, { variant: "commit-old-term" });
+ * const r = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
+ * if (r.violations.length === 0) throw new Error("seed 23 breaks it");
+ * ```
+ */
+export function leaderNemesisSchedule(
+  seed: number,
+  options: LeaderNemesisOptions = {},
+): RaftBreakSchedule {
+  const steps = options.steps ?? 14;
+  const cluster = {
+    seed,
+    servers: 3,
+    clients: 1,
+    operations: 1000,
+    clientTimeoutMs: 40,
+    clientThinkMs: 30,
+  };
+  const d = new Driver({ ...cluster, variant: options.variant ?? "correct" });
+  const [c1] = d.cluster.clients;
+  const servers = d.cluster.servers;
+  const random = new Random(seed * 31 + 7);
+  d.runUntil(() => false, 400);
+  for (let i = 0; i < steps; i++) {
+    d.runUntil(() => false, random.int(5, 250));
+    const leader = d.leader();
+    const roll = random.next();
+    if (leader !== undefined && roll < 0.6) {
+      const rest = servers.filter((id) => id !== leader);
+      const groups = random.bool() ? [[leader, c1], rest] : [[leader], [...rest, c1]];
+      d.fault({ kind: "partition", groups });
+    } else if (roll < 0.8) {
+      const node = random.pick(servers);
+      d.fault({
+        kind: "partition",
+        groups: [[node], [...servers.filter((id) => id !== node), c1]],
+      });
+    } else {
+      d.fault({ kind: "heal" });
+    }
+  }
+  d.fault({ kind: "heal" });
+  return {
+    target: "commit-old-term",
+    description:
+      "A leader-aware random nemesis: every 5–250 ms it isolates the current leader (with or without the client), isolates another server, or heals.",
+    options: cluster,
+    faults: d.faults,
+    untilMs: Math.ceil(d.cluster.sim.now) + 1500,
   };
 }
 

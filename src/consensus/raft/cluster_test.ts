@@ -12,6 +12,7 @@ import {
   breakSchedule,
   createRaftCluster,
   type KvCommand,
+  leaderNemesisSchedule,
   loadRaftState,
   RAFT_VARIANTS,
   raftKvHistoryJsonLines,
@@ -181,4 +182,20 @@ Deno.test("Random fault schedules catch each seed variant within 60 runs", () =>
     }
     assert.ok(caught > 0, `${variant} survived 60 random schedules`);
   }
+});
+
+Deno.test("A leader-aware random nemesis finds every seed variant, and nothing in correct Raft", () => {
+  const firstFailingSeed = (variant: typeof RAFT_VARIANTS[number], budget: number) => {
+    for (let seed = 1; seed <= budget; seed++) {
+      const s = leaderNemesisSchedule(seed, { variant });
+      const r = runRaftScenario({ ...s.options, variant, faults: s.faults, untilMs: s.untilMs });
+      if (r.violations.length > 0) return seed;
+    }
+    return -1;
+  };
+  // Pinned: the seeds below are where each variant first breaks (regression list).
+  assert.equal(firstFailingSeed("commit-old-term", 60), 23);
+  assert.ok(firstFailingSeed("no-prev-log-check", 30) > 0);
+  assert.ok(firstFailingSeed("stale-vote", 60) > 0);
+  assert.equal(firstFailingSeed("correct", 60), -1);
 });
