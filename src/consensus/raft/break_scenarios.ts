@@ -16,6 +16,8 @@ import type { RaftNode } from "./node.ts";
 import type { KvCommand } from "./kv.ts";
 import type { RaftServerProcess } from "./server.ts";
 import type { RaftVariant } from "./types.ts";
+import { shrinkFaults } from "./random_faults.ts";
+import { runRaftScenario } from "./scenario.ts";
 
 /** A scenario's replayable outcome: cluster options plus the fault schedule it chose. */
 export interface RaftBreakSchedule {
@@ -256,6 +258,40 @@ export function leaderNemesisSchedule(
     faults: d.faults,
     untilMs: Math.ceil(d.cluster.sim.now) + 1500,
   };
+}
+
+/**
+ * Searches seeds of {@linkcode leaderNemesisSchedule} for a run that breaks `variant`, then
+ * shrinks its schedule to a locally minimal one. Null when `budget` seeds find nothing.
+ *
+ * @example
+ * ```ts
+ * import { minimalCounterexample } from "./break_scenarios.ts";
+ * const found = minimalCounterexample("commit-old-term", { budget: 60 });
+ * if (found === null || found.faults.length > 6) throw new Error("a short Figure 8");
+ * ```
+ */
+export function minimalCounterexample(
+  variant: Exclude<RaftVariant, "correct">,
+  options: { budget?: number } = {},
+): (RaftBreakSchedule & { searchedSeeds: number }) | null {
+  const budget = options.budget ?? 200;
+  for (let seed = 1; seed <= budget; seed++) {
+    const s = leaderNemesisSchedule(seed, { variant });
+    const fails = (faults: Fault[]) =>
+      runRaftScenario({ ...s.options, variant, faults, untilMs: s.untilMs }).violations.length > 0;
+    if (!fails(s.faults)) continue;
+    const faults = shrinkFaults(s.faults, fails);
+    return {
+      ...s,
+      target: variant,
+      description:
+        `A leader-aware random nemesis broke it at seed ${seed}; its ${s.faults.length} faults shrank to the ${faults.length} that still break it.`,
+      faults,
+      searchedSeeds: seed,
+    };
+  }
+  return null;
 }
 
 /** The scenario that breaks a variant. */
