@@ -24,31 +24,43 @@ export type KvOp =
 
 /** A command in the Raft log: an operation plus the client session that issued it. */
 export interface KvCommand {
+  /** The client's node id: its session. */
   clientId: NodeId;
+  /** The client's sequence number for this operation (retries reuse it). */
   seq: number;
+  /** What to do. */
   op: KvOp;
 }
 
 /** The outcome of applying a command: `fail` only for a cas whose expectation was wrong. */
 export interface KvResult {
+  /** `fail` only for a cas whose expected value differed. */
   type: "ok" | "fail";
+  /** A read's value; for the other operations, their argument. */
   value?: unknown;
 }
 
 /** A client asks a server to execute one operation. */
 export interface ClientRequest {
   type: "ClientRequest";
+  /** The client's node id (answers go there). */
   clientId: NodeId;
+  /** Sequence number; a retry sends the same one. */
   seq: number;
+  /** The operation. */
   op: KvOp;
 }
 
 /** A server's answer; `not-leader` carries the leader it believes in, if any. */
 export interface ClientResponse {
   type: "ClientResponse";
+  /** The request this answers. */
   seq: number;
+  /** The outcome, or `not-leader` when the client should ask elsewhere. */
   status: "ok" | "fail" | "not-leader";
+  /** As in {@linkcode KvResult}. */
   value?: unknown;
+  /** The leader the server believes in, if any. */
   leaderHint: NodeId | null;
 }
 

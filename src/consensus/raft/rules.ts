@@ -12,24 +12,35 @@ import type { LogEntry } from "./types.ts";
 
 /** What the vote rule sees of the voter. */
 export interface VoteState {
+  /** The voter's latest term. */
   currentTerm: number;
+  /** Whom it voted for in currentTerm, or null. */
   votedFor: NodeId | null;
+  /** Index of its last log entry (0 when empty). */
   lastLogIndex: number;
+  /** Term of its last log entry (0 when empty). */
   lastLogTerm: number;
 }
 
 /** What the vote rule sees of the request. */
 export interface VoteRequestView {
+  /** The candidate's term. */
   term: number;
+  /** The candidate. */
   candidateId: NodeId;
+  /** Index of the candidate's last log entry. */
   lastLogIndex: number;
+  /** Term of the candidate's last log entry. */
   lastLogTerm: number;
 }
 
 /** The voter's new persistent state and its answer. */
 export interface VoteDecision {
+  /** The voter's term after the request (persisted). */
   currentTerm: number;
+  /** The voter's vote after the request (persisted). */
   votedFor: NodeId | null;
+  /** The answer. */
   voteGranted: boolean;
 }
 
@@ -68,25 +79,35 @@ export const correctVoteRule: VoteRule = (state, request) => {
 export interface AppendState<C = unknown> {
   /** The follower's log, index 1 first. */
   log: readonly LogEntry<C>[];
+  /** The follower's commitIndex. */
   commitIndex: number;
 }
 
 /** What the AppendEntries rule sees of the request. */
 export interface AppendRequestView<C = unknown> {
+  /** Index of the entry just before the new ones. */
   prevLogIndex: number;
+  /** Term of the entry at prevLogIndex. */
   prevLogTerm: number;
+  /** Entries to store, for indexes prevLogIndex + 1 on. */
   entries: readonly LogEntry<C>[];
+  /** The leader's commitIndex. */
   leaderCommit: number;
 }
 
 /** The follower's new log and commitIndex, and its answer with the fast-backup hints. */
 export interface AppendDecision<C = unknown> {
+  /** Whether the consistency check passed. */
   success: boolean;
   /** The new log; returning the given array itself means "unchanged". */
   log: readonly LogEntry<C>[];
+  /** The follower's new commitIndex (never lower than before). */
   commitIndex: number;
+  /** On success, the last index known to match the leader's log. */
   matchIndex: number;
+  /** On failure, the term at prevLogIndex (0 when the log is too short). */
   conflictTerm: number;
+  /** On failure, the first index of conflictTerm (or the log length + 1). */
   conflictIndex: number;
 }
 
@@ -145,11 +166,13 @@ export const correctAppendRule: AppendRule = (state, request) => {
 
 /** What the leader's commit rule sees. */
 export interface CommitState {
+  /** The leader's term. */
   currentTerm: number;
   /** The terms of the leader's log, index 1 first. */
   logTerms: readonly number[];
   /** matchIndex of every server, the leader's own (its last index) included. */
   matchIndexes: readonly number[];
+  /** The leader's commitIndex. */
   commitIndex: number;
 }
 
@@ -179,8 +202,11 @@ export const correctCommitRule: CommitRule = (state) => {
 
 /** The rules a node uses; the labs replace some of them. */
 export interface RaftRules {
+  /** How a server answers RequestVote. */
   requestVote?: VoteRule;
+  /** How a follower answers AppendEntries. */
   appendEntries?: AppendRule;
+  /** How a leader advances commitIndex. */
   commit?: CommitRule;
 }
 

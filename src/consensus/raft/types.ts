@@ -12,7 +12,9 @@ import type { NodeId } from "../../sim/mod.ts";
 
 /** One log entry: the term in which a leader created it and an opaque command. */
 export interface LogEntry<C = unknown> {
+  /** The term of the leader that created the entry. */
   term: number;
+  /** The state machine command (a KV operation with its client session, for netsplit's KV). */
   command: C;
 }
 
@@ -22,16 +24,22 @@ export interface LogEntry<C = unknown> {
  */
 export interface RequestVote {
   type: "RequestVote";
+  /** The candidate's term. */
   term: number;
+  /** The candidate requesting the vote. */
   candidateId: NodeId;
+  /** Index of the candidate's last log entry. */
   lastLogIndex: number;
+  /** Term of the candidate's last log entry. */
   lastLogTerm: number;
 }
 
 /** A voter's answer (Figure 2). `term` lets a stale candidate update itself. */
 export interface RequestVoteResponse {
   type: "RequestVoteResponse";
+  /** The voter's currentTerm. */
   term: number;
+  /** Whether the candidate received the vote. */
   voteGranted: boolean;
 }
 
@@ -42,11 +50,17 @@ export interface RequestVoteResponse {
  */
 export interface AppendEntries<C = unknown> {
   type: "AppendEntries";
+  /** The leader's term. */
   term: number;
+  /** So followers can redirect clients. */
   leaderId: NodeId;
+  /** Index of the entry just before the new ones. */
   prevLogIndex: number;
+  /** Term of the entry at prevLogIndex. */
   prevLogTerm: number;
+  /** Entries to store (empty for a heartbeat). */
   entries: LogEntry<C>[];
+  /** The leader's commitIndex. */
   leaderCommit: number;
 }
 
@@ -58,10 +72,15 @@ export interface AppendEntries<C = unknown> {
  */
 export interface AppendEntriesResponse {
   type: "AppendEntriesResponse";
+  /** The follower's currentTerm. */
   term: number;
+  /** True when the follower held an entry matching prevLogIndex and prevLogTerm. */
   success: boolean;
+  /** On success, the last index known to match the leader's log. */
   matchIndex: number;
+  /** On failure, the follower's term at prevLogIndex (0 when its log is too short). */
   conflictTerm: number;
+  /** On failure, the first index of conflictTerm (or the log length + 1). */
   conflictIndex: number;
 }
 
@@ -72,16 +91,22 @@ export interface AppendEntriesResponse {
  */
 export interface PreVote {
   type: "PreVote";
+  /** The term the sender would stand in (its currentTerm + 1). */
   term: number;
+  /** The would-be candidate. */
   candidateId: NodeId;
+  /** Index of its last log entry. */
   lastLogIndex: number;
+  /** Term of its last log entry. */
   lastLogTerm: number;
 }
 
 /** The answer to a PreVote; `term` is the asked term when granted, else the voter's term. */
 export interface PreVoteResponse {
   type: "PreVoteResponse";
+  /** The asked term when granted, else the voter's currentTerm. */
   term: number;
+  /** Whether the voter would vote for it. */
   voteGranted: boolean;
 }
 
@@ -91,6 +116,7 @@ export interface PreVoteResponse {
  */
 export interface TimeoutNow {
   type: "TimeoutNow";
+  /** The leader's term; a stale TimeoutNow is ignored. */
   term: number;
 }
 
@@ -135,6 +161,8 @@ export const RAFT_VARIANTS: readonly RaftVariant[] = [
 
 /** What Raft keeps on stable storage before answering any RPC (Figure 2, "Persistent state"). */
 export interface HardState {
+  /** Latest term the server has seen. */
   currentTerm: number;
+  /** Candidate that received its vote in currentTerm, or null. */
   votedFor: NodeId | null;
 }
