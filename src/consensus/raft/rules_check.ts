@@ -17,6 +17,9 @@ import type { RaftRules } from "./rules.ts";
 import type { RaftBreakSchedule } from "./break_scenarios.ts";
 import { randomRaftFaults, shrinkFaults } from "./random_faults.ts";
 import { runRaftScenario } from "./scenario.ts";
+import type { RaftKvMessage } from "./server.ts";
+import type { KvCommand } from "./kv.ts";
+import type { AppendEntries } from "./types.ts";
 
 /** Options of {@linkcode findRuleFailure}. */
 export interface RuleCheckOptions {
@@ -72,7 +75,9 @@ function check(rules: RaftRules, spec: RunSpec, liveness: boolean) {
     ...(spec.options ?? { clients: 2, operations: 400, clientThinkMs: 40 }),
     seed: spec.seed,
     servers: spec.servers,
-    faults: liveness ? [...spec.faults, ...healAll(lastFault + 1, spec.servers)] : spec.faults,
+    faults: liveness && spec.faults.length > 0
+      ? [...spec.faults, ...healAll(lastFault + 1, spec.servers)]
+      : spec.faults,
     untilMs: spec.untilMs,
     rules,
   });
@@ -111,17 +116,41 @@ function check(rules: RaftRules, spec: RunSpec, liveness: boolean) {
 }
 
 /** The last events before `untilMs` that tell an election story: faults, roles, terms, votes. */
-function render(events: readonly TraceEvent[], untilMs: number, lines = 40): string {
-  const shown = events.filter((e) =>
-    e.t <= untilMs &&
-    (e.kind === "fault" ||
-      (e.kind === "state" && (e.key === "role" || e.key === "term" || e.key === "commitIndex")) ||
-      (e.kind === "send" && (e.msg.type === "RequestVote" || e.msg.type === "RequestVoteResponse")))
-  );
-  const tail = shown.slice(-lines);
+/**
+ * The last events before `untilMs` that tell the story: faults, roles, terms and commits, plus
+ * votes for an election problem or log traffic (AppendEntries with entries, and refusals) for a
+ * log problem; then the failure itself.
+ */
+function render(
+  events: readonly TraceEvent[],
+  failure: { kind: string; problem: string; atMs: number },
+  lines = 40,
+): string {
+  const votes = failure.kind === "election-safety" || failure.kind === "liveness";
+  const shown = events.filter((e) => {
+    if (e.t > failure.atMs) return false;
+    if (e.kind === "fault") return true;
+    if (e.kind === "state") return e.key === "role" || e.key === "term" || e.key === "commitIndex";
+    if (e.kind !== "send") return false;
+    const msg = e.msg as RaftKvMessage;
+    if (votes) return msg.type === "RequestVote" || msg.type === "RequestVoteResponse";
+    return (msg.type === "AppendEntries" && msg.entries.length > 0) ||
+      (msg.type === "AppendEntriesResponse" && !msg.success);
+  });
+  // Entries print as term:client#seq, short enough to read in a log line.
+  const tail = shown.slice(-lines).map((e) => {
+    if (e.kind !== "send" || e.msg.type !== "AppendEntries") return e;
+    const msg = e.msg as AppendEntries<KvCommand>;
+    const entries = msg.entries.map((x) => `${x.term}:${x.command.clientId}#${x.command.seq}`);
+    return { ...e, msg: { ...msg, entries } as unknown as AppendEntries };
+  });
   const skipped = shown.length - tail.length;
   const text = renderTrace(tail, { kinds: ["fault", "state", "send"] });
-  return skipped > 0 ? `… ${skipped} earlier events\n${text}` : text;
+  return [
+    ...(skipped > 0 ? [`… ${skipped} earlier events`] : []),
+    text,
+    `${failure.atMs.toFixed(3)}ms FAILED: ${failure.problem}`,
+  ].join("\n");
 }
 
 /**
@@ -171,7 +200,7 @@ export function findRuleFailure(
       { maxRuns: 60 },
     );
     const final = check(rules, { ...spec, faults }, liveness) ?? failed;
-    const shown = liveness
+    const shown = liveness && faults.length > 0
       ? [...faults, ...healAll(Math.max(0, ...faults.map((f) => f.atMs)) + 1, spec.servers)]
       : faults;
     return {
@@ -179,7 +208,7 @@ export function findRuleFailure(
       seed: spec.seed,
       servers: spec.servers,
       faults: shown,
-      log: render(final.events, final.atMs),
+      log: render(final.events, final),
     };
   }
   return null;
@@ -190,7 +219,9 @@ export function formatRuleFailure(failure: RuleCheckFailure): string {
   return [
     failure.problem,
     `Replay: seed ${failure.seed}, ${failure.servers} servers. Minimal fault schedule:`,
-    ...failure.faults.map((f) => `  ${f.atMs}ms ${describeFault(f)}`),
+    ...(failure.faults.length > 0
+      ? failure.faults.map((f) => `  ${f.atMs}ms ${describeFault(f)}`)
+      : ["  (none: it fails without any fault)"]),
     "The run up to the failure, one event per line (faults, roles, terms, commits, votes):",
     failure.log,
   ].join("\n");
