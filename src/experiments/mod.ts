@@ -1,0 +1,10 @@
+/**
+ * Named, parameterised experiments shared by pages, labs, tests and the CLI.
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./params.ts";
+export * from "./run.ts";
+export { EXPERIMENTS } from "./registry.ts";

@@ -1,0 +1,14 @@
+/**
+ * netsplit's public API: the simulation kernel, the patterns built on it, their checkers,
+ * charts and experiments.
+ *
+ * @module
+ */
+
+export * from "./sim/mod.ts";
+export * from "./experiments/mod.ts";
+export * from "./viz/mod.ts";
+export * from "./clocks/mod.ts";
+export * from "./consensus/mod.ts";
+export * from "./check/raft_invariants.ts";
+export * from "./viz/raft_charts.ts";
