@@ -64,6 +64,25 @@ export interface HistoryEvent {
 }
 
 /**
+ * Anything shaped like an event, e.g. the simulator's recorded client operations: fields are
+ * checked at run time (see {@linkcode validateEvent}), so looser types are accepted.
+ *
+ * @example
+ * ```ts
+ * import type { HistoryEventLike } from "./history.ts";
+ * const recorded: HistoryEventLike = { process: 1, type: "invoke", f: "read", key: "x" };
+ * ```
+ */
+export interface HistoryEventLike {
+  process: number;
+  type: string;
+  f: string;
+  key?: string | number;
+  value?: unknown;
+  time?: number;
+}
+
+/**
  * A history line that is not a valid event, or an event that breaks the invoke/complete
  * protocol. `line` is 1-based; `detail` says what is wrong without the line prefix.
  *
@@ -365,7 +384,7 @@ export function pairOperations(events: readonly HistoryEvent[]): Operation[] {
  * console.log(parseHistory(text).length); // 2
  * ```
  */
-export function historyToJsonLines(events: readonly HistoryEvent[]): string {
+export function historyToJsonLines(events: readonly HistoryEventLike[]): string {
   return events.map((event) => {
     const ordered: Record<string, unknown> = {
       process: event.process,

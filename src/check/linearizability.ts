@@ -30,7 +30,7 @@
 
 import {
   HistoryError,
-  type HistoryEvent,
+  type HistoryEventLike,
   type Operation,
   pairOperations,
   validateEvent,
@@ -105,7 +105,8 @@ const DEFAULT_MAX_STATES = 2_000_000;
 /**
  * Checks a history for linearizability against a register (or per-key register) model.
  *
- * @param events The history, in real-time order (e.g. from `parseHistory`).
+ * @param events The history, in real-time order (e.g. from `parseHistory`, or the client
+ *   operations a simulation recorded); validated here.
  * @param options Model, search budget and whether to explain a violation.
  * @returns The verdict per key and overall, with an explanation when it is violated.
  * @throws {HistoryError} when the events are malformed (event `i` is reported as line `i+1`).
@@ -125,7 +126,7 @@ const DEFAULT_MAX_STATES = 2_000_000;
  * ```
  */
 export function checkHistory(
-  events: readonly HistoryEvent[],
+  events: readonly HistoryEventLike[],
   options: CheckOptions = {},
 ): CheckResult {
   const model = options.model ?? "register";

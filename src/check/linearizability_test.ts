@@ -8,6 +8,7 @@ import { pairOperations } from "./history.ts";
 import { RegisterModel } from "./lin_model.ts";
 import { frontierSearch } from "./lin_frontier.ts";
 import { searchLinearization } from "./lin_search.ts";
+import type { OpEvent } from "../sim/types.ts";
 
 type Type = HistoryEvent["type"];
 /** `e(process, type, f, value?, key?)`: one event on key "x" unless told otherwise. */
@@ -427,4 +428,12 @@ Deno.test("larger generated histories are linearizable with many keys and proces
     }),
     { numRuns: 40 },
   );
+});
+
+Deno.test("checkHistory accepts the client operations a simulation records", () => {
+  const recorded: OpEvent[] = [
+    { process: 1, type: "invoke", f: "write", key: "x", value: 3 },
+    { process: 1, type: "ok", f: "write", key: "x", value: 3 },
+  ];
+  assert.equal(checkHistory(recorded, { model: "kv" }).verdict, "linearizable");
 });

@@ -18,6 +18,7 @@ export {
   canonicalJson,
   HistoryError,
   type HistoryEvent,
+  type HistoryEventLike,
   type HistoryEventType,
   type HistoryFunction,
   historyToJsonLines,

@@ -7,6 +7,7 @@
  */
 
 import type { OperationRole, TimelineData } from "../check/lin_explain.ts";
+import type { VegaLiteSpec } from "../experiments/types.ts";
 
 /** Options of {@linkcode historyTimeline}. */
 export interface HistoryTimelineOptions {
@@ -21,9 +22,6 @@ export interface HistoryTimelineOptions {
    */
   laneHeight?: number;
 }
-
-/** A Vega-Lite specification (plain JSON). */
-export type VegaLiteSpec = Record<string, unknown>;
 
 const ROLE_COLORS: Record<OperationRole, string> = {
   culprit: "#d62728",
