@@ -8,3 +8,5 @@
 export * from "./sim/mod.ts";
 export * from "./experiments/mod.ts";
 export * from "./viz/mod.ts";
+export * from "./consensus/mod.ts";
+export * from "./check/mod.ts";
