@@ -90,6 +90,7 @@ function conflicts(chosen: Chosen[], invariant: string, source: string): Invaria
             earlier.atMs.toFixed(3)
           }ms) and "${c.value}" (${c.by}, ${c.atMs.toFixed(3)}ms)`,
         atMs: c.atMs,
+        sinceMs: earlier.atMs,
       });
     }
   }

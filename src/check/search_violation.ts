@@ -13,4 +13,6 @@ export interface InvariantViolation {
   message: string;
   /** True time (ms) at which the violation became visible, when known. */
   atMs?: number;
+  /** When the story of the violation starts (e.g. the earlier of two conflicting choices). */
+  sinceMs?: number;
 }

@@ -7,8 +7,12 @@
 
 import type { Experiment } from "./types.ts";
 import { fallaciesExperiment } from "./fallacies.ts";
+import { paxosSearchExperiment } from "./paxos_search.ts";
+import { paxosDuelingExperiment } from "./paxos_dueling.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   fallaciesExperiment,
+  paxosSearchExperiment,
+  paxosDuelingExperiment,
 ];

@@ -1,0 +1,20 @@
+/**
+ * Schedules explored per second by the fault-schedule search. Each bench runs a fixed budget
+ * of scenarios (no violation, so no shrinking): divide the scenario count by the time per
+ * iteration to get schedules per second.
+ */
+import { paxosSearchTarget, search } from "../../src/check/mod.ts";
+
+const SCENARIOS = 200;
+
+for (const protocol of ["single", "multi"] as const) {
+  Deno.bench(`search: ${SCENARIOS} scenarios of correct ${protocol} Paxos`, () => {
+    const result = search(paxosSearchTarget({ protocol }), { seed: 7, numRuns: SCENARIOS });
+    if (!result.ok) throw new Error("correct Paxos must survive");
+  });
+}
+
+Deno.bench("search: find and shrink forget-accepted (multi, seed 1)", () => {
+  const result = search(paxosSearchTarget({ variant: "forget-accepted" }), { seed: 1 });
+  if (result.ok) throw new Error("the broken variant must be caught");
+});
