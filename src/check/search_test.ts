@@ -106,8 +106,8 @@ for (const protocol of ["single", "multi"] as const) {
   });
 }
 
-// The correct implementations survive a large budget (1500 + 800 scenarios, a few seconds).
-for (const [protocol, numRuns] of [["single", 1500], ["multi", 800]] as const) {
+// The correct implementations survive a large budget (10 000 + 5000 scenarios, a few seconds).
+for (const [protocol, numRuns] of [["single", 10_000], ["multi", 5000]] as const) {
   Deno.test(`${protocol} Paxos survives ${numRuns} generated fault schedules`, () => {
     const result = search(paxosSearchTarget({ protocol }), { seed: 2026, numRuns });
     assert.equal(

@@ -17,3 +17,4 @@ export {
 export * from "./single_decree.ts";
 export * from "./multi_paxos.ts";
 export * from "./client.ts";
+export * from "./demo.ts";

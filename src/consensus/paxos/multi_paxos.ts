@@ -13,8 +13,9 @@
  *
  * Guarantees: at most one command is chosen per slot, and only proposed commands (or the
  * no-op) are chosen, whatever the network and crashes do; acceptor state is durable.
- * Non-goals: log compaction, reconfiguration, client deduplication, catching up lagging
- * learners (a learner that missed a `Decide` keeps a hole until it hears it again).
+ * A learner that missed decisions (a lost `Decide`, a restart) notices from the leader's
+ * heartbeat and asks for them (`CatchUp`).
+ * Non-goals: log compaction, reconfiguration, client deduplication or retries.
  *
  * @module
  */
@@ -58,8 +59,10 @@ export type MultiPaxosMessage =
   | { type: "Nack"; ballot: Ballot; promised: Ballot }
   /** The leader tells every learner a slot's value is chosen. */
   | { type: "Decide"; slot: number; value: string }
-  /** The leader is alive. */
-  | { type: "Heartbeat"; ballot: Ballot };
+  /** The leader is alive, and knows every slot below `firstUnchosen` is chosen. */
+  | { type: "Heartbeat"; ballot: Ballot; firstUnchosen: number }
+  /** A lagging learner asks the leader for the decisions from `fromSlot` on. */
+  | { type: "CatchUp"; fromSlot: number };
 
 /** Options of {@linkcode multiPaxosNode}. */
 export interface MultiPaxosOptions {
@@ -192,7 +195,9 @@ class Replica implements MultiPaxosProcess {
       case "Decide":
         return this.#learn(msg.slot, msg.value);
       case "Heartbeat":
-        return this.#onHeartbeat(from, msg.ballot);
+        return this.#onHeartbeat(from, msg.ballot, msg.firstUnchosen);
+      case "CatchUp":
+        return this.#onCatchUp(from, msg.fromSlot);
       default: {
         const unknown: never = msg;
         throw new TypeError(
@@ -211,9 +216,9 @@ class Replica implements MultiPaxosProcess {
 
   #onRequest(command: string): void {
     if (this.#role === "leader") return this.#propose(this.#nextSlot++, command);
-    if (
-      this.#role === "follower" && this.#leaderHint !== null && this.#leaderHint !== this.#rt.id
-    ) {
+    // Forward only to a leader heard from recently; a silent one may be dead.
+    const leaderAlive = this.#rt.monotonic() < this.#leaseUntil;
+    if (this.#role === "follower" && this.#leaderHint !== null && leaderAlive) {
       this.#rt.send(this.#leaderHint, { type: "Request", command });
       return;
     }
@@ -267,13 +272,24 @@ class Replica implements MultiPaxosProcess {
     this.#rt.send(from, { type: "Accepted", ballot, slot, value });
   }
 
-  #onHeartbeat(from: NodeId, ballot: Ballot): void {
+  #onHeartbeat(from: NodeId, ballot: Ballot, firstUnchosen: number): void {
     if (compareBallots(ballot, this.#promised) < 0) {
       this.#rt.send(from, { type: "Nack", ballot, promised: this.#promised });
       return;
     }
     this.#observe(ballot);
     this.#heardFromLeader(from);
+    const mine = this.#firstUnchosen();
+    if (mine < firstUnchosen) this.#rt.send(from, { type: "CatchUp", fromSlot: mine });
+  }
+
+  /** Resends decisions a learner missed, at most 64 per request. */
+  #onCatchUp(from: NodeId, fromSlot: number): void {
+    if (this.#role !== "leader") return;
+    let sent = 0;
+    for (let slot = fromSlot; sent < 64 && this.#chosen.has(slot); slot++, sent++) {
+      this.#rt.send(from, { type: "Decide", slot, value: this.#chosen.get(slot)! });
+    }
   }
 
   #heardFromLeader(leader: NodeId): void {
@@ -382,7 +398,12 @@ class Replica implements MultiPaxosProcess {
   #sendHeartbeats(): void {
     if (this.#role !== "leader") return;
     for (const to of this.#o.nodes) {
-      if (to !== this.#rt.id) this.#rt.send(to, { type: "Heartbeat", ballot: this.#ballot });
+      if (to === this.#rt.id) continue;
+      this.#rt.send(to, {
+        type: "Heartbeat",
+        ballot: this.#ballot,
+        firstUnchosen: this.#firstUnchosen(),
+      });
     }
     this.#heartbeatTimer = this.#rt.setTimer(this.#o.heartbeatMs, "mp.heartbeat");
   }
