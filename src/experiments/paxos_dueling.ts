@@ -166,6 +166,11 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
   );
   const sameWithLeader = results.find((r) => r.mode === "leader" && r.trial === worst.trial)!;
   summary.worstTrial = worst.trial;
+  // Draw both runs on the duel's axes, so the leader's run shows as the short affair it is.
+  const axes = {
+    maxMs: Math.ceil(worst.decidedAtMs ?? options.horizonMs),
+    maxRound: Math.max(2, worst.maxRound),
+  };
   const samples = results.map((r) => ({ mode: r.mode, ms: r.decidedAtMs }));
   const combined = results.map((r) => r.traceHash).join("");
   return {
@@ -178,6 +183,7 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
       {
         title: "Ballots over time in the worst duel (immediate retry)",
         spec: paxosBallotChart(worst.ballots, {
+          ...axes,
           decidedAtMs: worst.decidedAtMs,
           title: worst.decidedAtMs === null
             ? `Trial ${worst.trial}: nothing chosen in ${options.horizonMs} ms`
@@ -187,6 +193,7 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
       {
         title: "The same trial with a distinguished proposer",
         spec: paxosBallotChart(sameWithLeader.ballots, {
+          ...axes,
           decidedAtMs: sameWithLeader.decidedAtMs,
           title: `Trial ${worst.trial} with a leader: chosen at ${
             sameWithLeader.decidedAtMs?.toFixed(0) ?? "never"

@@ -29,14 +29,33 @@ export interface BallotPoint {
  */
 export function paxosBallotChart(
   points: readonly BallotPoint[],
-  options: { decidedAtMs?: number | null; title?: string; width?: number; height?: number } = {},
+  options: {
+    decidedAtMs?: number | null;
+    /** Fix the axes (to compare two runs side by side). */
+    maxMs?: number;
+    maxRound?: number;
+    title?: string;
+    width?: number;
+    height?: number;
+  } = {},
 ): VegaLiteSpec {
+  // Each proposer holds its last ballot until the decision (or the last point), so a proposer
+  // that tried once still draws a line.
+  const end = options.decidedAtMs ?? Math.max(0, ...points.map((p) => p.t));
+  const last = new Map<string, BallotPoint>();
+  for (const p of points) last.set(p.proposer, p);
+  const values = [
+    ...points,
+    ...[...last.values()].filter((p) => p.t < end).map((p) => ({ ...p, t: end })),
+  ];
+  const xScale = options.maxMs === undefined ? {} : { scale: { domain: [0, options.maxMs] } };
+  const yScale = options.maxRound === undefined ? {} : { scale: { domain: [0, options.maxRound] } };
   const layer: VegaLiteSpec[] = [{
-    data: { values: points },
+    data: { values },
     mark: { type: "line", interpolate: "step-after", point: { filled: true, size: 20 } },
     encoding: {
-      x: { field: "t", type: "quantitative", title: "time (ms)" },
-      y: { field: "round", type: "quantitative", title: "ballot round" },
+      x: { field: "t", type: "quantitative", title: "time (ms)", ...xScale },
+      y: { field: "round", type: "quantitative", title: "ballot round", ...yScale },
       color: { field: "proposer", type: "nominal", title: "proposer" },
       tooltip: [{ field: "proposer" }, { field: "round" }, {
         field: "t",
@@ -56,6 +75,7 @@ export function paxosBallotChart(
     $schema: SCHEMA,
     title: options.title ?? "Ballots over time",
     width: options.width ?? 480,
+    resolve: { scale: { x: "shared" } },
     height: options.height ?? 220,
     layer,
   };
