@@ -16,12 +16,16 @@
  */
 
 import fc from "fast-check";
-import type { Fault, Message, OpEvent, Simulation, TraceEvent } from "../sim/mod.ts";
+import type { Fault, Message, NodeId, OpEvent, Simulation, TraceEvent } from "../sim/mod.ts";
 import { describeFault, formatTime, renderTrace } from "../sim/mod.ts";
 import {
   clientWorkload,
   faultSchedule,
   type FaultScheduleConstraints,
+  isLeaderFault,
+  LEADER_KINDS,
+  type LeaderFault,
+  type NemesisFault,
   type WorkloadConstraints,
   type WorkloadOp,
 } from "./search_arbitraries.ts";
@@ -35,7 +39,7 @@ export interface SearchScenario {
   /** The simulation seed. */
   seed: number;
   /** The nemesis schedule, sorted by time. */
-  faults: Fault[];
+  faults: NemesisFault[];
   /** The client workload, sorted by time. */
   workload: WorkloadOp[];
 }
@@ -57,6 +61,13 @@ export type InvariantChecker<M extends Message = Message> = (
 export interface SearchTarget<M extends Message = Message> {
   /** The nodes the nemesis may hit (clients are usually left alone). */
   nodes: readonly string[];
+  /** Client nodes: never faulted, placed on one side of each partition. @default [] */
+  clients?: readonly string[];
+  /**
+   * Who leads right now (null: nobody), for the `crash-leader` and `isolate-leader` verbs.
+   * Targets without a leader leave it out and cannot use those verbs.
+   */
+  leader?: (sim: Simulation<M>) => NodeId | null;
   /** How long each run lasts, in ms of true time. */
   horizonMs: number;
   /**
@@ -132,7 +143,10 @@ function check<M extends Message>(
 ): (scenario: SearchScenario) => ScenarioOutcome<M> {
   return (scenario) => {
     const sim = target.build(scenario);
-    sim.schedule(scenario.faults);
+    sim.schedule(scenario.faults.filter((f) => !isLeaderFault(f)) as Fault[]);
+    for (const fault of scenario.faults) {
+      if (isLeaderFault(fault)) sim.at(fault.atMs, () => hitLeader(target, sim, fault));
+    }
     let truncated = false;
     sim.run({
       untilMs: target.horizonMs,
@@ -148,6 +162,50 @@ function check<M extends Message>(
     violations.sort((a, b) => (a.atMs ?? Infinity) - (b.atMs ?? Infinity));
     return { violations, sim, truncated };
   };
+}
+
+// Resolves the leader when the step fires and applies the kernel faults to it; the trace
+// records them as ordinary faults (`nemesis crash n2`).
+function hitLeader<M extends Message>(
+  target: SearchTarget<M>,
+  sim: Simulation<M>,
+  fault: LeaderFault,
+): void {
+  const leader = target.leader!(sim);
+  if (leader === null) return;
+  if (fault.kind === "crash-leader") {
+    sim.schedule([{ atMs: sim.now, kind: "crash", node: leader }]);
+    if (fault.restartAtMs !== null) {
+      sim.schedule([{ atMs: fault.restartAtMs, kind: "restart", node: leader }]);
+    }
+    return;
+  }
+  const rest = [
+    ...target.nodes.filter((n) => n !== leader),
+    ...(target.clients ?? []).filter((c) => !fault.clientsWithLeader.includes(c)),
+  ];
+  sim.schedule([{
+    atMs: sim.now,
+    kind: "partition",
+    groups: [[leader, ...fault.clientsWithLeader], rest],
+  }]);
+  if (fault.healAtMs !== null) sim.schedule([{ atMs: fault.healAtMs, kind: "heal" }]);
+}
+
+/** Renders a schedule entry, e.g. `crash n2` or `isolate-leader (with c1) until 800ms`. */
+export function describeNemesis(fault: NemesisFault): string {
+  if (!isLeaderFault(fault)) return describeFault(fault);
+  if (fault.kind === "crash-leader") {
+    return `crash-leader${
+      fault.restartAtMs === null ? "" : `, restart at ${formatTime(fault.restartAtMs)}`
+    }`;
+  }
+  const clients = fault.clientsWithLeader.length
+    ? ` with ${fault.clientsWithLeader.join(",")}`
+    : "";
+  return `isolate-leader${clients}${
+    fault.healAtMs === null ? "" : `, heal at ${formatTime(fault.healAtMs)}`
+  }`;
 }
 
 /**
@@ -174,7 +232,17 @@ export function runScenario<M extends Message>(
 
 /** The fast-check arbitrary of scenarios for a target. */
 export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<SearchScenario> {
-  const faults = faultSchedule(target.nodes, { ...target.faults, horizonMs: target.horizonMs });
+  const kinds = target.faults?.kinds ?? [];
+  if (target.leader === undefined && kinds.some((k) => LEADER_KINDS.includes(k))) {
+    throw new RangeError(
+      `Search target uses ${LEADER_KINDS.join(" or ")} but has no leader(sim) function`,
+    );
+  }
+  const faults = faultSchedule(target.nodes, {
+    clients: target.clients,
+    ...target.faults,
+    horizonMs: target.horizonMs,
+  });
   const ops = target.workload
     ? clientWorkload(target.nodes, { ...target.workload, horizonMs: target.horizonMs })
     : fc.constant([] as WorkloadOp[]);
@@ -187,7 +255,7 @@ export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<S
  */
 export function describeScenario(scenario: SearchScenario): string[] {
   const lines: { t: number; text: string }[] = [
-    ...scenario.faults.map((f) => ({ t: f.atMs, text: `nemesis ${describeFault(f)}` })),
+    ...scenario.faults.map((f) => ({ t: f.atMs, text: `nemesis ${describeNemesis(f)}` })),
     ...scenario.workload.map((op) => ({
       t: op.atMs,
       text: `client ${op.process} ${op.f} ${op.node}${op.key ? ` ${op.key}` : ""} ${op.value}`,

@@ -20,7 +20,9 @@ export type NemesisKind =
   | "clock-jump"
   | "slow"
   | "loss"
-  | "delay";
+  | "delay"
+  | "crash-leader"
+  | "isolate-leader";
 
 /** Every nemesis verb, in the order the search documents them. */
 export const NEMESIS_KINDS: readonly NemesisKind[] = [
@@ -31,7 +33,29 @@ export const NEMESIS_KINDS: readonly NemesisKind[] = [
   "slow",
   "loss",
   "delay",
+  "crash-leader",
+  "isolate-leader",
 ];
+
+/** The verbs that need to know who leads (the target's `leader(sim)`); not used by default. */
+export const LEADER_KINDS: readonly NemesisKind[] = ["crash-leader", "isolate-leader"];
+
+/**
+ * A nemesis step aimed at whoever leads when it fires (Jepsen's "primaries" targeting). The
+ * run resolves the leader at `atMs`; on replay the same leader is hit, because runs are
+ * deterministic. `clientsWithLeader` lists the clients cut off together with the leader.
+ */
+export type LeaderFault =
+  | { atMs: number; kind: "crash-leader"; restartAtMs: number | null }
+  | { atMs: number; kind: "isolate-leader"; healAtMs: number | null; clientsWithLeader: string[] };
+
+/** One entry of a generated schedule: a kernel fault, or a fault aimed at the leader. */
+export type NemesisFault = Fault | LeaderFault;
+
+/** Whether a schedule entry is aimed at the leader. */
+export function isLeaderFault(fault: NemesisFault): fault is LeaderFault {
+  return fault.kind === "crash-leader" || fault.kind === "isolate-leader";
+}
 
 /** Constraints of {@linkcode faultSchedule}. */
 export interface FaultScheduleConstraints {
@@ -39,8 +63,13 @@ export interface FaultScheduleConstraints {
   horizonMs: number;
   /** At most this many nemesis steps (each is one or two faults). @default 6 */
   maxSteps?: number;
-  /** Which verbs to use. @default every one of NEMESIS_KINDS */
+  /** Which verbs to use. @default NEMESIS_KINDS without the leader verbs */
   kinds?: readonly NemesisKind[];
+  /**
+   * Client nodes: never faulted, but a partition puts each on one side (otherwise the kernel
+   * would cut clients off from every server). @default []
+   */
+  clients?: readonly string[];
   /** The network knobs a loss or delay burst returns to. @default DEFAULT_LINK's */
   baseline?: Partial<LinkOptions>;
   /** Largest clock jump either way, in ms. @default 1000 */
@@ -67,7 +96,7 @@ function checkNodes(nodes: readonly NodeId[], where: string): void {
 export function faultSchedule(
   nodes: readonly NodeId[],
   constraints: FaultScheduleConstraints,
-): fc.Arbitrary<Fault[]> {
+): fc.Arbitrary<NemesisFault[]> {
   checkNodes(nodes, "faultSchedule");
   const horizonMs = constraints.horizonMs;
   if (!(Number.isInteger(horizonMs) && horizonMs >= 10)) {
@@ -77,7 +106,8 @@ export function faultSchedule(
   if (!(Number.isInteger(maxSteps) && maxSteps >= 0 && maxSteps <= 100)) {
     throw new RangeError(`faultSchedule maxSteps must be an integer in [0, 100], got ${maxSteps}`);
   }
-  const kinds = constraints.kinds ?? NEMESIS_KINDS;
+  const kinds = constraints.kinds ?? NEMESIS_KINDS.filter((k) => !LEADER_KINDS.includes(k));
+  const clients = constraints.clients ?? [];
   for (const kind of kinds) {
     if (!NEMESIS_KINDS.includes(kind)) {
       throw new RangeError(
@@ -95,7 +125,12 @@ export function faultSchedule(
   const end = (start: number, length: number | null) =>
     length === null || start + length >= horizonMs ? null : start + length;
 
-  const steps: Record<NemesisKind, fc.Arbitrary<Fault[]>> = {
+  // For each client, whether it sits with the first group of a partition.
+  const clientSides = fc.array(fc.boolean(), {
+    minLength: clients.length,
+    maxLength: clients.length,
+  });
+  const steps: Partial<Record<NemesisKind, fc.Arbitrary<NemesisFault[]>>> = {
     crash: fc.record({ atMs: at, node, down: duration }).map(({ atMs, node, down }) => {
       const restartAt = end(atMs, down);
       const out: Fault[] = [{ atMs, kind: "crash", node }];
@@ -106,9 +141,14 @@ export function faultSchedule(
       atMs: at,
       side: fc.subarray([...nodes], { minLength: 1, maxLength: Math.max(1, nodes.length - 1) }),
       length: duration,
-    }).map(({ atMs, side, length }) => {
+      withSide: clientSides,
+    }).map(({ atMs, side, length, withSide }) => {
       const rest = nodes.filter((n) => !side.includes(n));
-      const out: Fault[] = [{ atMs, kind: "partition", groups: [side, rest] }];
+      const groups = [
+        [...side, ...clients.filter((_, i) => withSide[i])],
+        [...rest, ...clients.filter((_, i) => !withSide[i])],
+      ];
+      const out: Fault[] = [{ atMs, kind: "partition", groups }];
       const healAt = end(atMs, length);
       if (healAt !== null) out.push({ atMs: healAt, kind: "heal" });
       return out;
@@ -167,7 +207,17 @@ export function faultSchedule(
       return out;
     }),
   };
-  const step = fc.oneof(...kinds.map((kind) => steps[kind]));
+  steps["crash-leader"] = fc.record({ atMs: at, down: duration }).map(({ atMs, down }) => [
+    { atMs, kind: "crash-leader" as const, restartAtMs: end(atMs, down) },
+  ]);
+  steps["isolate-leader"] = fc.record({ atMs: at, length: duration, withLeader: clientSides })
+    .map(({ atMs, length, withLeader }) => [{
+      atMs,
+      kind: "isolate-leader" as const,
+      healAtMs: end(atMs, length),
+      clientsWithLeader: clients.filter((_, i) => withLeader[i]),
+    }]);
+  const step = fc.oneof(...kinds.map((kind) => steps[kind]!));
   return fc.array(step, { maxLength: maxSteps }).map((list) =>
     list.flat().sort((a, b) => a.atMs - b.atMs)
   );

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Message, Simulation, validateFault } from "../sim/mod.ts";
+import { type Fault, type Message, Simulation, validateFault } from "../sim/mod.ts";
 import {
   clientWorkload,
   faultSchedule,
@@ -66,7 +66,7 @@ Deno.test("generated schedules are valid kernel faults, sorted and inside the ho
   fc.assert(
     fc.property(faultSchedule(nodes, { horizonMs: 1000, maxSteps: 10 }), (faults) => {
       faults.forEach((f, i) => {
-        validateFault(f, new Set(nodes));
+        validateFault(f as Fault, new Set(nodes));
         assert.ok(f.atMs >= 0 && f.atMs < 1000);
         if (i > 0) assert.ok(faults[i - 1].atMs <= f.atMs);
       });
@@ -77,6 +77,34 @@ Deno.test("generated schedules are valid kernel faults, sorted and inside the ho
       assert.ok(ops.length >= 2 && ops.length <= 4);
       assert.ok(ops.every((op) => nodes.includes(op.node) && op.atMs < 500));
     }),
+  );
+});
+
+Deno.test("leader verbs hit whoever leads when they fire, and partitions keep clients on a side", () => {
+  const leaderTarget: SearchTarget<Message> = {
+    ...toy,
+    clients: ["c1"],
+    // The lowest-numbered server that is up leads.
+    leader: (sim) => ["n1", "n2", "n3"].find((n) => sim.isUp(n)) ?? null,
+    build: (scenario) => toy.build(scenario).addNode("c1", () => ({ onMessage() {} })),
+    invariants: [
+      ({ events }) =>
+        events.flatMap((e) =>
+          e.kind === "fault" && e.fault.kind === "partition" && e.fault.groups[0][0] === "n1"
+            ? [{ invariant: "n1-not-isolated", message: JSON.stringify(e.fault.groups), atMs: e.t }]
+            : []
+        ),
+    ],
+    faults: { kinds: ["isolate-leader", "crash-leader"], maxSteps: 4 },
+  };
+  const result = search(leaderTarget, { seed: 3, numRuns: 100 });
+  assert.equal(result.ok, false);
+  assert.deepEqual(result.counterexample!.faults.map((f) => f.kind), ["isolate-leader"]);
+  assert.match(result.schedule![1], /^0\.000ms nemesis isolate-leader/);
+  assert.match(result.trace!, /nemesis partition n1(,c1)? \| n2,n3/);
+  assert.throws(
+    () => search({ ...leaderTarget, leader: undefined }),
+    /uses crash-leader or isolate-leader but has no leader\(sim\) function/,
   );
 });
 
