@@ -10,3 +10,4 @@ export * from "./experiments/mod.ts";
 export * from "./viz/mod.ts";
 export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
+export * from "./clocks/mod.ts";

@@ -9,10 +9,16 @@ import type { Experiment } from "./types.ts";
 import { fallaciesExperiment } from "./fallacies.ts";
 import { paxosSearchExperiment } from "./paxos_search.ts";
 import { paxosDuelingExperiment } from "./paxos_dueling.ts";
+import { clockDriftExperiment } from "./clock_drift.ts";
+import { causalityExperiment } from "./causality.ts";
+import { lwwSkewExperiment } from "./lww_skew.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   fallaciesExperiment,
   paxosSearchExperiment,
   paxosDuelingExperiment,
+  clockDriftExperiment,
+  causalityExperiment,
+  lwwSkewExperiment,
 ];
