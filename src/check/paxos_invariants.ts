@@ -17,7 +17,8 @@
 import type { TraceEvent } from "../sim/mod.ts";
 import type { InvariantViolation } from "./search_violation.ts";
 
-interface Chosen {
+/** A value chosen for a slot, when, and by whom (a learner, or `ballot b` for acceptors). */
+export interface ChosenValue {
   slot: number;
   value: string;
   atMs: number;
@@ -34,8 +35,17 @@ function stateEvents(events: readonly TraceEvent[], key: string) {
   return out;
 }
 
-/** Values chosen per slot as learners reported them, in trace order. */
-export function learnedValues(events: readonly TraceEvent[]): Chosen[] {
+/**
+ * Values chosen per slot as learners reported them (state key `chosen`), in trace order.
+ *
+ * @example
+ * ```ts
+ * import { learnedValues } from "./paxos_invariants.ts";
+ * learnedValues([{ t: 3, kind: "state", node: "n1", key: "chosen", value: { slot: 0, value: "a" } }]);
+ * // [{ slot: 0, value: "a", atMs: 3, by: "n1" }]
+ * ```
+ */
+export function learnedValues(events: readonly TraceEvent[]): ChosenValue[] {
   return stateEvents(events, "chosen").map((e) => ({
     slot: Number(e.value.slot),
     value: String(e.value.value),
@@ -49,15 +59,23 @@ export function learnedValues(events: readonly TraceEvent[]): Chosen[] {
  * `acceptorCount` acceptors has accepted the same value at the same ballot. Votes are never
  * withdrawn (as in Lamport's Voting specification): an acceptor that later accepts a higher
  * ballot still voted for the earlier one.
+ *
+ * @example
+ * ```ts
+ * import { acceptorChosenValues } from "./paxos_invariants.ts";
+ * const vote = (t: number, node: string) =>
+ *   ({ t, kind: "state", node, key: "accepted", value: { slot: 0, ballot: "1.n1", value: "a" } }) as const;
+ * acceptorChosenValues([vote(1, "n1"), vote(2, "n2")], 3).length; // 1
+ * ```
  */
 export function acceptorChosenValues(
   events: readonly TraceEvent[],
   acceptorCount: number,
-): Chosen[] {
+): ChosenValue[] {
   const quorum = Math.floor(acceptorCount / 2) + 1;
   // slot -> "ballot|value" -> acceptors that accepted it (and still count for it).
   const votes = new Map<number, Map<string, Set<string>>>();
-  const out: Chosen[] = [];
+  const out: ChosenValue[] = [];
   const seen = new Set<string>();
   for (const e of stateEvents(events, "accepted")) {
     const slot = Number(e.value.slot);
@@ -75,8 +93,8 @@ export function acceptorChosenValues(
   return out;
 }
 
-function conflicts(chosen: Chosen[], invariant: string, source: string): InvariantViolation[] {
-  const first = new Map<number, Chosen>();
+function conflicts(chosen: ChosenValue[], invariant: string, source: string): InvariantViolation[] {
+  const first = new Map<number, ChosenValue>();
   const out: InvariantViolation[] = [];
   for (const c of chosen) {
     const earlier = first.get(c.slot);

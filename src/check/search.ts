@@ -192,7 +192,15 @@ function hitLeader<M extends Message>(
   if (fault.healAtMs !== null) sim.schedule([{ atMs: fault.healAtMs, kind: "heal" }]);
 }
 
-/** Renders a schedule entry, e.g. `crash n2` or `isolate-leader (with c1) until 800ms`. */
+/**
+ * Renders a schedule entry, e.g. `crash n2` or `isolate-leader with c1, heal at 800.000ms`.
+ *
+ * @example
+ * ```ts
+ * import { describeNemesis } from "./search.ts";
+ * describeNemesis({ atMs: 5, kind: "crash-leader", restartAtMs: null }); // "crash-leader"
+ * ```
+ */
 export function describeNemesis(fault: NemesisFault): string {
   if (!isLeaderFault(fault)) return describeFault(fault);
   if (fault.kind === "crash-leader") {
@@ -230,7 +238,18 @@ export function runScenario<M extends Message>(
   return check(target, { maxEventsPerRun: options.maxEventsPerRun ?? 50_000 })(scenario);
 }
 
-/** The fast-check arbitrary of scenarios for a target. */
+/**
+ * The fast-check arbitrary of scenarios for a target.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { Simulation } from "../sim/mod.ts";
+ * import { scenarioArbitrary } from "./search.ts";
+ * const target = { nodes: ["n1"], horizonMs: 100, invariants: [], build: () => new Simulation({ seed: 1 }) };
+ * fc.sample(scenarioArbitrary(target), { seed: 1, numRuns: 1 })[0].workload; // []
+ * ```
+ */
 export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<SearchScenario> {
   const kinds = target.faults?.kinds ?? [];
   if (target.leader === undefined && kinds.some((k) => LEADER_KINDS.includes(k))) {
@@ -252,6 +271,13 @@ export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<S
 /**
  * Renders a scenario as one line per fault and client operation, in time order, e.g.
  * `120.000ms nemesis crash n2` and `40.000ms client 1 propose n3 7`.
+ *
+ * @example
+ * ```ts
+ * import { describeScenario } from "./search.ts";
+ * describeScenario({ seed: 9, faults: [{ atMs: 120, kind: "crash", node: "n2" }], workload: [] });
+ * // ["seed 9", "120.000ms nemesis crash n2"]
+ * ```
  */
 export function describeScenario(scenario: SearchScenario): string[] {
   const lines: { t: number; text: string }[] = [
@@ -268,6 +294,13 @@ export function describeScenario(scenario: SearchScenario): string[] {
 /**
  * The trace up to the first violation: faults, crashes, state changes and the last
  * messages before it, at most `lines` lines.
+ *
+ * @example
+ * ```ts
+ * import { traceExcerpt } from "./search.ts";
+ * traceExcerpt([{ t: 1, kind: "crash", node: "n1" }], { invariant: "x", message: "", atMs: 2 });
+ * // "1.000ms n1 CRASH"
+ * ```
  */
 export function traceExcerpt(
   events: readonly TraceEvent[],

@@ -52,7 +52,15 @@ export type LeaderFault =
 /** One entry of a generated schedule: a kernel fault, or a fault aimed at the leader. */
 export type NemesisFault = Fault | LeaderFault;
 
-/** Whether a schedule entry is aimed at the leader. */
+/**
+ * Whether a schedule entry is aimed at the leader.
+ *
+ * @example
+ * ```ts
+ * import { isLeaderFault } from "./search_arbitraries.ts";
+ * isLeaderFault({ atMs: 0, kind: "crash", node: "n1" }); // false
+ * ```
+ */
 export function isLeaderFault(fault: NemesisFault): fault is LeaderFault {
   return fault.kind === "crash-leader" || fault.kind === "isolate-leader";
 }

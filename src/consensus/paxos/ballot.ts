@@ -32,12 +32,28 @@ export function compareBallots(a: Ballot, b: Ballot): number {
   return a.proposer < b.proposer ? -1 : a.proposer > b.proposer ? 1 : 0;
 }
 
-/** Whether two ballots are the same. */
+/**
+ * Whether two ballots are the same.
+ *
+ * @example
+ * ```ts
+ * import { sameBallot } from "./ballot.ts";
+ * sameBallot({ round: 1, proposer: "n1" }, { round: 1, proposer: "n1" }); // true
+ * ```
+ */
 export function sameBallot(a: Ballot, b: Ballot): boolean {
   return compareBallots(a, b) === 0;
 }
 
-/** The larger of two ballots. */
+/**
+ * The larger of two ballots.
+ *
+ * @example
+ * ```ts
+ * import { maxBallot } from "./ballot.ts";
+ * maxBallot({ round: 1, proposer: "n2" }, { round: 1, proposer: "n1" }); // { round: 1, proposer: "n2" }
+ * ```
+ */
 export function maxBallot(a: Ballot, b: Ballot): Ballot {
   return compareBallots(a, b) >= 0 ? a : b;
 }
@@ -55,12 +71,28 @@ export function nextBallot(seen: Ballot, proposer: NodeId): Ballot {
   return { round: seen.round + 1, proposer };
 }
 
-/** Renders a ballot as `round.proposer`, e.g. `3.n1`. */
+/**
+ * Renders a ballot as `round.proposer`.
+ *
+ * @example
+ * ```ts
+ * import { formatBallot } from "./ballot.ts";
+ * formatBallot({ round: 3, proposer: "n1" }); // "3.n1"
+ * ```
+ */
 export function formatBallot(ballot: Ballot): string {
   return ballot.round === 0 ? "0" : `${ballot.round}.${ballot.proposer}`;
 }
 
-/** A majority of `count` members: the quorum size. */
+/**
+ * A majority of `count` members: the quorum size.
+ *
+ * @example
+ * ```ts
+ * import { majority } from "./ballot.ts";
+ * majority(5); // 3
+ * ```
+ */
 export function majority(count: number): number {
   return Math.floor(count / 2) + 1;
 }
