@@ -9,6 +9,7 @@ import { Simulation } from "../sim/mod.ts";
 import {
   type MultiPaxosMessage,
   multiPaxosNode,
+  type MultiPaxosProcess,
   PAXOS_NOOP,
   paxosClient,
   type PaxosMessage,
@@ -97,6 +98,10 @@ export function paxosSearchTarget(
   }
   return {
     ...common,
+    clients: ["client"],
+    // For the leader-aimed verbs (crash-leader, isolate-leader), when asked for.
+    leader: (sim) =>
+      nodes.find((id) => (sim.processOf(id) as MultiPaxosProcess | null)?.isLeader()) ?? null,
     build(scenario: SearchScenario) {
       const sim = new Simulation<MultiPaxosMessage>({ seed: scenario.seed });
       for (const id of nodes) sim.addNode(id, multiPaxosNode({ nodes, variant }));
