@@ -1,1 +1,8 @@
+/**
+ * Consensus protocols on the simulator.
+ *
+ * @module
+ */
+
+export * from "./raft/mod.ts";
 export * from "./paxos/mod.ts";

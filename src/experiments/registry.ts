@@ -12,6 +12,7 @@ import { paxosDuelingExperiment } from "./paxos_dueling.ts";
 import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
+import { raftElectionExperiment } from "./raft_election.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -21,4 +22,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   clockDriftExperiment,
   causalityExperiment,
   lwwSkewExperiment,
+  raftElectionExperiment,
 ];
