@@ -50,3 +50,4 @@ export * from "./paxos_invariants.ts";
 export * from "./search.ts";
 export * from "./search_paxos.ts";
 export * from "./search_linearizability.ts";
+export * from "./search_raft.ts";

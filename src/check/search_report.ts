@@ -30,7 +30,7 @@ function hex(text: string): string {
 export function searchReport<M extends Message>(
   target: SearchTarget<M>,
   result: SearchResult,
-  options: { windowMs?: number; hideTypes?: string[] } = {},
+  options: { windowMs?: number; hideTypes?: string[]; stateKeys?: string[] } = {},
 ): ExperimentResult {
   const summary: Record<string, unknown> = {
     ok: result.ok,
@@ -60,7 +60,11 @@ export function searchReport<M extends Message>(
   });
   const events = outcome.sim.trace.events;
   const hidden = new Set(options.hideTypes ?? ["Heartbeat"]);
-  const from = (first.sinceMs ?? first.atMs ?? 0) - (options.windowMs ?? 60);
+  // The story starts where the violation says, else at the first fault that preceded it.
+  const firstFault = result.counterexample.faults.find((f) => f.atMs <= (first.atMs ?? Infinity));
+  const since = first.sinceMs ?? Math.min(firstFault?.atMs ?? Infinity, first.atMs ?? Infinity);
+  const sinceMs = Number.isFinite(since) ? since : undefined;
+  const from = (sinceMs ?? 0) - (options.windowMs ?? 60);
   const window = events.filter((e) => e.t >= from && e.t <= (first.atMs ?? Infinity) + 0.001);
   // Give each message about 14 px of height so a busy counterexample stays readable.
   const messages = window.filter((e) => e.kind === "send" && !hidden.has(e.msg.type)).length;
@@ -78,8 +82,9 @@ export function searchReport<M extends Message>(
       spec: counterexampleDiagram(events, {
         nodes: [...target.nodes, ...outcome.sim.nodes.filter((n) => !target.nodes.includes(n))],
         violationAtMs: first.atMs,
-        sinceMs: first.sinceMs,
+        sinceMs,
         windowMs: options.windowMs,
+        stateKeys: options.stateKeys,
         hideTypes: options.hideTypes,
         height,
         title: `Counterexample: ${first.invariant}`,
