@@ -144,7 +144,11 @@ export function RaftLive(ns, options = {}) {
         votedFor: n?.votedFor ?? "",
         log: n ? n.lastIndex : "",
         commitIndex: n ? n.commitIndex : "",
-        x: process ? JSON.stringify(process.kv.get("x")) : "",
+        "applied x": process
+          ? (JSON.stringify(process.kv.get("x") ?? null) === "null"
+            ? "–"
+            : JSON.stringify(process.kv.get("x")))
+          : "",
       };
     });
     const table = document.createElement("table");
