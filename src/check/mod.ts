@@ -1,5 +1,6 @@
 /**
- * Checkers: linearizability of register and key-value histories (Jepsen-style JSON lines).
+ * Checkers: invariant monitors, the fault-schedule search, and linearizability of register and
+ * key-value histories (Jepsen-style JSON lines).
  *
  * @example
  * ```ts
@@ -46,3 +47,8 @@ export {
   type Violation,
 } from "./lin_explain.ts";
 export { bruteForceLinearizable } from "./lin_brute_force.ts";
+export * from "./paxos_invariants.ts";
+export * from "./search.ts";
+export * from "./search_paxos.ts";
+export * from "./search_linearizability.ts";
+export * from "./search_raft.ts";

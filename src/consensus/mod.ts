@@ -5,3 +5,4 @@
  */
 
 export * from "./raft/mod.ts";
+export * from "./paxos/mod.ts";

@@ -7,6 +7,9 @@
 
 import type { Experiment } from "./types.ts";
 import { fallaciesExperiment } from "./fallacies.ts";
+import { paxosSearchExperiment } from "./paxos_search.ts";
+import { paxosDuelingExperiment } from "./paxos_dueling.ts";
+import { raftSearchExperiment } from "./raft_search.ts";
 import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
@@ -15,6 +18,9 @@ import { raftElectionExperiment } from "./raft_election.ts";
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
   fallaciesExperiment,
+  paxosSearchExperiment,
+  paxosDuelingExperiment,
+  raftSearchExperiment,
   clockDriftExperiment,
   causalityExperiment,
   lwwSkewExperiment,
