@@ -8,3 +8,4 @@
 export * from "./sim/mod.ts";
 export * from "./experiments/mod.ts";
 export * from "./viz/mod.ts";
+export * from "./player/mod.ts";

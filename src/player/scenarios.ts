@@ -1,0 +1,200 @@
+/**
+ * Scenarios the simulation player can replay: a named way to build a cluster (nodes and
+ * their process factories) from parameters and a seed. A recording names its scenario, so a
+ * permalink or a counterexample only carries data (seed, parameters, faults), never code.
+ *
+ * To make a pattern playable, write a `PlayerScenario` and append it to
+ * {@linkcode PLAYER_SCENARIOS} (one import and one array entry, as for experiments). The
+ * scenario's name is what a counterexample's `experiment` field refers to.
+ *
+ * @module
+ */
+
+import type { Experiment, Params, ParamSpec } from "../experiments/types.ts";
+import { resolveParams } from "../experiments/params.ts";
+import { Simulation } from "../sim/simulation.ts";
+import type { Message, NodeId, Process } from "../sim/types.ts";
+
+/** A named cluster the player can build and replay. */
+export interface PlayerScenario {
+  /** Identifier used in recordings, links and counterexamples, e.g. `"heartbeat"`. */
+  name: string;
+  /** One-line title for the player's header. */
+  title: string;
+  /** What the scenario shows and which faults make it interesting. */
+  description: string;
+  /** Parameters with defaults and ranges, validated like an experiment's. */
+  params: Record<string, ParamSpec>;
+  /** How long a recording runs when it does not say. */
+  defaultUntilMs: number;
+  /**
+   * Builds a fresh, not yet started simulation (nodes added, no faults scheduled) with a
+   * full trace. Must be deterministic in `(params, seed)`.
+   */
+  build(params: Params, seed: number): Simulation<Message>;
+  /** Optional: a JSON view of a node's process for the player's state panel. */
+  inspect?(process: Process<Message>): unknown;
+}
+
+/**
+ * Validates parameters against a scenario (same rules and messages as experiments).
+ *
+ * @example
+ * ```ts
+ * import { heartbeatScenario, resolveScenarioParams } from "./scenarios.ts";
+ * const params = resolveScenarioParams(heartbeatScenario, { nodes: 4 });
+ * if (params.nodes !== 4 || params.intervalMs !== 50) throw new Error("defaults filled in");
+ * ```
+ */
+export function resolveScenarioParams(
+  scenario: PlayerScenario,
+  given: Record<string, unknown>,
+): Params {
+  const asExperiment: Experiment = {
+    name: scenario.name,
+    title: scenario.title,
+    description: scenario.description,
+    params: scenario.params,
+    run: () => ({ summary: {}, data: {}, charts: [] }),
+  };
+  return resolveParams(asExperiment, given);
+}
+
+type HeartbeatMessage = { type: "Heartbeat"; seq: number };
+
+interface HeartbeatProcess extends Process<Message> {
+  readonly view: { seq: number; suspects: NodeId[]; lastHeardMs: Record<NodeId, number> };
+}
+
+/**
+ * A heartbeat failure detector: every node sends `Heartbeat` to its peers every
+ * `intervalMs` and suspects a peer it has not heard from for `timeoutMs` (of its own clock).
+ * Loss, partitions, slow nodes and clock jumps all cause false suspicions, which is the
+ * point: a timeout cannot tell a dead node from a slow network (fallacies 1 and 2).
+ *
+ * @example
+ * ```ts
+ * import { heartbeatScenario } from "./scenarios.ts";
+ * const sim = heartbeatScenario.build({ nodes: 3, intervalMs: 50, timeoutMs: 150, lossProbability: 0 }, 1);
+ * sim.run({ untilMs: 200 });
+ * if (sim.trace.events.length === 0) throw new Error("heartbeats flow");
+ * ```
+ */
+export const heartbeatScenario: PlayerScenario = {
+  name: "heartbeat",
+  title: "Heartbeat failure detector",
+  description:
+    "Nodes exchange heartbeats and suspect silent peers; partitions, loss and crashes make them suspect.",
+  params: {
+    nodes: { kind: "integer", default: 3, min: 2, max: 7, description: "Number of nodes" },
+    intervalMs: {
+      kind: "integer",
+      default: 50,
+      min: 5,
+      max: 1000,
+      description: "Heartbeat period (ms)",
+    },
+    timeoutMs: {
+      kind: "integer",
+      default: 150,
+      min: 10,
+      max: 5000,
+      description: "Silence after which a peer is suspected (ms)",
+    },
+    lossProbability: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 1,
+      description: "Chance each message is lost",
+    },
+  },
+  defaultUntilMs: 1200,
+  build(params, seed) {
+    const n = params.nodes as number;
+    const intervalMs = params.intervalMs as number;
+    const timeoutMs = params.timeoutMs as number;
+    const sim = new Simulation<Message>({
+      seed,
+      network: {
+        latency: { kind: "uniform", minMs: 2, maxMs: 12 },
+        lossProbability: params.lossProbability as number,
+      },
+      trace: "full",
+    });
+    for (let i = 1; i <= n; i++) {
+      sim.addNode(`n${i}`, (rt) => {
+        const view = {
+          seq: 0,
+          suspects: [] as NodeId[],
+          lastHeardMs: {} as Record<NodeId, number>,
+        };
+        const publish = () => rt.state("suspects", [...view.suspects]);
+        const process: HeartbeatProcess = {
+          view,
+          onStart() {
+            // A restarted node trusts everyone again until they fall silent.
+            for (const peer of rt.peers()) view.lastHeardMs[peer] = rt.monotonic();
+            rt.setTimer(intervalMs, "beat");
+          },
+          onMessage(from, msg) {
+            if (msg.type !== "Heartbeat") return;
+            view.lastHeardMs[from] = rt.monotonic();
+            if (view.suspects.includes(from)) {
+              view.suspects = view.suspects.filter((p) => p !== from);
+              publish();
+            }
+          },
+          onTimer() {
+            view.seq++;
+            for (const peer of rt.peers()) {
+              const beat: HeartbeatMessage = { type: "Heartbeat", seq: view.seq };
+              rt.send(peer, beat);
+            }
+            const now = rt.monotonic();
+            const silent = rt.peers().filter((p) =>
+              now - (view.lastHeardMs[p] ?? 0) > timeoutMs && !view.suspects.includes(p)
+            );
+            if (silent.length > 0) {
+              view.suspects = [...view.suspects, ...silent].sort();
+              publish();
+            }
+            rt.setTimer(intervalMs, "beat");
+          },
+        };
+        return process;
+      });
+    }
+    return sim;
+  },
+  inspect(process) {
+    return structuredClone((process as HeartbeatProcess).view);
+  },
+};
+
+/** Every scenario the player knows, by name. Append new scenarios here. */
+export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
+  heartbeatScenario,
+];
+
+/**
+ * Finds a scenario by name; throws a RangeError listing the known names.
+ *
+ * @example
+ * ```ts
+ * import { getScenario } from "./scenarios.ts";
+ * if (getScenario("heartbeat").name !== "heartbeat") throw new Error("found");
+ * ```
+ */
+export function getScenario(
+  name: string,
+  scenarios: readonly PlayerScenario[] = PLAYER_SCENARIOS,
+): PlayerScenario {
+  const found = scenarios.find((s) => s.name === name);
+  if (found === undefined) {
+    throw new RangeError(
+      `Unknown player scenario "${name}" (known: ${scenarios.map((s) => s.name).join(", ")})`,
+    );
+  }
+  return found;
+}
