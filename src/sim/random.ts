@@ -59,16 +59,19 @@ export class Random {
     if (!Number.isSafeInteger(seed)) {
       throw new RangeError(`Random seed must be a safe integer, got ${seed}`);
     }
-    let state = (seed | 0) ^ Math.floor(seed / 0x100000000);
+    // Low and high 32 bits seed different state words, so distinct seeds give distinct streams.
+    const low = seed - Math.floor(seed / 0x100000000) * 0x100000000;
+    const high = Math.floor(seed / 0x100000000) | 0;
+    let state = low | 0;
     let out: number;
     [state, out] = splitMix32(state);
     this.#s0 = out;
     [state, out] = splitMix32(state);
     this.#s1 = out;
     [state, out] = splitMix32(state);
-    this.#s2 = out;
+    this.#s2 = (out ^ splitMix32(high ^ 0x5bd1e995)[1]) >>> 0;
     [, out] = splitMix32(state);
-    this.#s3 = out;
+    this.#s3 = (out ^ splitMix32(high)[1]) >>> 0;
     if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
   }
 

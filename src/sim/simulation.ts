@@ -184,7 +184,7 @@ export class Simulation<M extends Message = Message> {
   #nodeRandom: Random;
   #defaults: Partial<LinkOptions>;
   #linkOverrides: Record<string, Partial<LinkOptions>>;
-  #links = new Map<string, LinkState>();
+  #links = new Map<NodeId, Map<NodeId, LinkState>>();
   #authenticate: boolean;
   #groupOf: Map<NodeId, number> | null = null;
   #cuts = new Set<string>();
@@ -477,16 +477,20 @@ export class Simulation<M extends Message = Message> {
   }
 
   #link(from: NodeId, to: NodeId): LinkState {
-    const key = `${from}->${to}`;
-    let link = this.#links.get(key);
+    let outgoing = this.#links.get(from);
+    if (outgoing === undefined) {
+      outgoing = new Map();
+      this.#links.set(from, outgoing);
+    }
+    let link = outgoing.get(to);
     if (link === undefined) {
-      const override = this.#linkOverrides[key];
+      const override = this.#linkOverrides[`${from}->${to}`];
       link = {
         options: resolveLink(override ? { ...this.#defaults, ...override } : this.#defaults),
         lastArrivalMs: 0,
         wireFreeAtMs: 0,
       };
-      this.#links.set(key, link);
+      outgoing.set(to, link);
     }
     return link;
   }

@@ -44,45 +44,39 @@ export type TraceEvent =
 /** How much of the trace to keep: everything, only the hash, or nothing. */
 export type TraceMode = "full" | "hash" | "off";
 
-/** FNV-1a 32-bit over a string, continuing from `h`. */
-function fnv(h: number, text: string): number {
+const KIND_CODES: Record<TraceEvent["kind"], number> = {
+  send: 1,
+  deliver: 2,
+  drop: 3,
+  duplicate: 4,
+  tamper: 5,
+  timer: 6,
+  crash: 7,
+  restart: 8,
+  fault: 9,
+  state: 10,
+  log: 11,
+  op: 12,
+};
+
+/** FNV-1a 32-bit over a string. */
+function fnvString(text: string): number {
+  let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h;
+  return h >>> 0;
 }
 
-/**
- * The string hashed for each event: cheap, and enough to tell two runs apart (any
- * divergence shows up in times, ids, endpoints or message types).
- */
-function hashKey(event: TraceEvent): string {
-  switch (event.kind) {
-    case "send":
-    case "deliver":
-      return `${event.t}|${event.kind}|${event.id}|${event.from}|${event.to}|${event.msg.type}`;
-    case "drop":
-      return `${event.t}|drop|${event.id}|${event.reason}`;
-    case "duplicate":
-    case "tamper":
-      return `${event.t}|${event.kind}|${event.id}`;
-    case "timer":
-      return `${event.t}|timer|${event.node}|${event.tag}`;
-    case "crash":
-    case "restart":
-      return `${event.t}|${event.kind}|${event.node}`;
-    case "fault":
-      return `${event.t}|fault|${event.fault.kind}`;
-    case "state":
-      return `${event.t}|state|${event.node}|${event.key}|${String(event.value)}`;
-    case "log":
-      return `${event.t}|log|${event.node}|${event.text}`;
-    case "op":
-      return `${event.t}|op|${event.op.process}|${event.op.type}|${event.op.f}`;
-  }
+/** One round of a 32-bit multiply-xorshift mix (murmur3's finaliser shape). */
+function mix(h: number, word: number): number {
+  h ^= Math.imul(word ^ (word >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
+const floatView = new DataView(new ArrayBuffer(8));
 /**
  * Collects trace events and hashes them incrementally.
  *
@@ -100,6 +94,7 @@ export class Trace {
   #h1 = 0x811c9dc5;
   #h2 = 0x01000193;
   #count = 0;
+  #interned = new Map<string, number>();
 
   constructor(mode: TraceMode = "full") {
     this.mode = mode;
@@ -119,11 +114,66 @@ export class Trace {
   add(event: TraceEvent): void {
     this.#count++;
     if (this.mode === "off") return;
-    const key = hashKey(event);
-    this.#h1 = fnv(this.#h1, key);
-    // A second, differently seeded lane makes accidental collisions far less likely.
-    this.#h2 = fnv(this.#h2 ^ 0x5bd1e995, key);
+    // Hash numbers and interned strings rather than formatted text: cheap, and any divergence
+    // between two runs shows up in a time, an id, an endpoint or a type.
+    floatView.setFloat64(0, event.t, true);
+    let a = mix(this.#h1, floatView.getUint32(0, true));
+    a = mix(a, floatView.getUint32(4, true));
+    a = mix(a, KIND_CODES[event.kind]);
+    switch (event.kind) {
+      case "send":
+      case "deliver":
+        a = mix(
+          mix(mix(mix(a, event.id), this.#intern(event.from)), this.#intern(event.to)),
+          this.#intern(event.msg.type),
+        );
+        break;
+      case "drop":
+        a = mix(mix(a, event.id), this.#intern(event.reason));
+        break;
+      case "duplicate":
+      case "tamper":
+        a = mix(a, event.id);
+        break;
+      case "timer":
+        a = mix(mix(a, this.#intern(event.node)), this.#intern(event.tag));
+        break;
+      case "crash":
+      case "restart":
+        a = mix(a, this.#intern(event.node));
+        break;
+      case "fault":
+        a = mix(a, this.#intern(event.fault.kind));
+        break;
+      case "state":
+        a = mix(
+          mix(mix(a, this.#intern(event.node)), this.#intern(event.key)),
+          this.#intern(String(event.value)),
+        );
+        break;
+      case "log":
+        a = mix(mix(a, this.#intern(event.node)), this.#intern(event.text));
+        break;
+      case "op":
+        a = mix(
+          mix(mix(a, event.op.process), this.#intern(event.op.type)),
+          this.#intern(event.op.f),
+        );
+        break;
+    }
+    this.#h1 = a;
+    // A second, order-sensitive lane over the first makes accidental collisions far less likely.
+    this.#h2 = mix(this.#h2 + 0x9e3779b9, a);
     if (this.mode === "full") this.events.push(event);
+  }
+
+  #intern(text: string): number {
+    let code = this.#interned.get(text);
+    if (code === undefined) {
+      code = fnvString(text);
+      if (this.#interned.size < 100_000) this.#interned.set(text, code);
+    }
+    return code;
   }
 
   /** A 16-hex-digit hash of every event so far (empty string when the mode is "off"). */

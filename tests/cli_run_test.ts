@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+
+const root = new URL("../", import.meta.url);
+
+async function cli(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tools/run.ts", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+Deno.test("run --format=json prints one object with the contract's fields, stable per seed", async () => {
+  const a = await cli("fallacies", "--seed=7", "--format=json");
+  const b = await cli("fallacies", "--seed=7", "--format=json");
+  const c = await cli("fallacies", "--seed=8", "--format=json");
+  assert.equal(a.code, 0, a.stderr);
+  const ja = JSON.parse(a.stdout), jb = JSON.parse(b.stdout), jc = JSON.parse(c.stdout);
+  for (const key of ["experiment", "seed", "params", "summary", "traceHash"]) {
+    assert.ok(key in ja, key);
+  }
+  assert.equal(ja.seed, 7);
+  assert.equal(ja.traceHash, jb.traceHash);
+  assert.notEqual(ja.traceHash, jc.traceHash);
+});
+
+Deno.test("run --list names experiments with their parameters and ranges", async () => {
+  const r = await cli("--list");
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^fallacies — /m);
+  assert.match(r.stdout, /--lossProbability=0.1 .*\(a number in \[0, 1\]\)/);
+});
+
+Deno.test("run gives a one-line error and exit code 2 for bad input", async () => {
+  for (
+    const [args, pattern] of [
+      [["nope"], /Unknown experiment "nope" \(known: .*fallacies/],
+      [["fallacies", "--lossProbability=2"], /lossProbability must be a number in \[0, 1\], got 2/],
+      [["fallacies", "--bogus=1"], /unknown parameter bogus/],
+      [["fallacies", "--format=pdf"], /--format must be one of table, json, svg, vl/],
+      [["fallacies", "--seed=x"], /--seed must be an integer/],
+      [["fallacies", "--requests=1.5"], /requests must be an integer in \[1, 2000\]/],
+    ] as const
+  ) {
+    const r = await cli(...args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.equal(r.stderr.trim().split("\n").length, 1, "one line, no stack trace");
+    assert.doesNotMatch(r.stderr, /\s+at /);
+  }
+});
+
+Deno.test("run --format=table is readable and --format=vl prints Vega-Lite", async () => {
+  const t = await cli("fallacies", "--fallacy=reliable", "--seed=7");
+  assert.equal(t.code, 0);
+  assert.match(t.stdout, /summary\n\s+intended\s+40/);
+  const v = await cli("fallacies", "--fallacy=reliable", "--format=vl");
+  const specs = JSON.parse(v.stdout);
+  assert.ok(Array.isArray(specs) && specs.length === 2);
+  assert.match(specs[0].$schema, /vega-lite/);
+});
+
+Deno.test("run --format=svg writes the charts as SVG files", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await cli("fallacies", "--fallacy=reliable", "--format=svg", `--out=${dir}`);
+  assert.equal(r.code, 0, r.stderr);
+  const files = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(files, ["fallacies-seed1-1.svg", "fallacies-seed1-2.svg"]);
+  const svg = await Deno.readTextFile(`${dir}/${files[0]}`);
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /<path|<line/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,235 @@
+/**
+ * `deno task run`: runs a named experiment from the terminal.
+ *
+ *   deno task run --list
+ *   deno task run <experiment> [--param=value ...] [--seed=N] [--format=table|json|svg|vl] [--out=DIR]
+ *
+ * Exit codes: 0 success, 2 bad input (unknown experiment, parameter or value), 1 a failure
+ * inside the run. Never prints a stack trace for bad input.
+ *
+ * @module
+ */
+
+import * as vega from "vega";
+import * as vl from "vega-lite";
+import {
+  describeAllowed,
+  type Experiment,
+  type ExperimentRun,
+  getExperiment,
+  listExperiments,
+  ParamError,
+  parseParamText,
+  runExperiment,
+} from "../src/mod.ts";
+
+const FORMATS = ["table", "json", "svg", "vl"] as const;
+type Format = typeof FORMATS[number];
+
+const USAGE =
+  `usage: deno task run <experiment> [--param=value ...] [--seed=N] [--format=table|json|svg|vl] [--out=DIR]
+       deno task run --list`;
+
+class UsageError extends Error {}
+
+interface Cli {
+  list: boolean;
+  help: boolean;
+  experiment?: string;
+  seed: number;
+  format: Format;
+  out: string;
+  params: Record<string, string>;
+}
+
+function parseArgs(args: string[]): Cli {
+  const cli: Cli = { list: false, help: false, seed: 1, format: "table", out: ".", params: {} };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--list") cli.list = true;
+    else if (arg === "--help" || arg === "-h") cli.help = true;
+    else if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      let name: string, value: string;
+      if (eq >= 0) {
+        name = arg.slice(2, eq);
+        value = arg.slice(eq + 1);
+      } else {
+        name = arg.slice(2);
+        const next = args[i + 1];
+        if (next !== undefined && !next.startsWith("--")) {
+          value = next;
+          i++;
+        } else value = "true";
+      }
+      if (name === "seed") {
+        const seed = Number(value);
+        if (!Number.isSafeInteger(seed)) {
+          throw new UsageError(`--seed must be an integer, got "${value}"`);
+        }
+        cli.seed = seed;
+      } else if (name === "format") {
+        if (!(FORMATS as readonly string[]).includes(value)) {
+          throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${value}"`);
+        }
+        cli.format = value as Format;
+      } else if (name === "out") cli.out = value;
+      else if (name === "") throw new UsageError(`empty option "${arg}"`);
+      else cli.params[name] = value;
+    } else if (cli.experiment === undefined) cli.experiment = arg;
+    else throw new UsageError(`unexpected argument "${arg}"\n${USAGE}`);
+  }
+  return cli;
+}
+
+function formatDefault(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function listing(experiments: Experiment[]): string {
+  const lines: string[] = [];
+  for (const e of experiments) {
+    lines.push(`${e.name} — ${e.title}`);
+    for (const [name, spec] of Object.entries(e.params)) {
+      lines.push(
+        `    --${name}=${formatDefault(spec.default)}  ${spec.description} (${
+          describeAllowed(spec)
+        })`,
+      );
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+function cell(value: unknown): string {
+  if (Array.isArray(value)) {
+    if (value.length <= 6 && value.every((v) => typeof v !== "object")) return value.join(", ");
+    return `[${value.length} values]`;
+  }
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    return String(Math.round(value * 1000) / 1000);
+  }
+  return String(value);
+}
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length), 4);
+  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n");
+}
+
+function renderTable(run: ExperimentRun): string {
+  const out = [
+    `${run.experiment}  seed=${run.seed}  traceHash=${run.traceHash || "-"}`,
+    table(Object.entries(run.params).map(([k, v]) => [k, cell(v)])).replace(/^/, ""),
+    "",
+  ];
+  out[1] = "params\n" + out[1];
+  const flat: [string, string][] = [];
+  const nested: [string, Record<string, unknown>][] = [];
+  for (const [k, v] of Object.entries(run.summary)) {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      nested.push([k, v as Record<string, unknown>]);
+    } else flat.push([k, cell(v)]);
+  }
+  if (flat.length) out.push("summary", table(flat));
+  for (const [k, v] of nested) {
+    out.push(`summary: ${k}`, table(Object.entries(v).map(([kk, vv]) => [kk, cell(vv)])));
+  }
+  if (run.charts.length) {
+    out.push("", `charts: ${run.charts.map((c) => c.title).join("; ")} (--format=svg to draw)`);
+  }
+  return out.join("\n");
+}
+
+async function toSvg(spec: Record<string, unknown>): Promise<string> {
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+async function main(args: string[]): Promise<number> {
+  const cli = parseArgs(args);
+  if (cli.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (cli.list) {
+    console.log(listing(listExperiments()));
+    return 0;
+  }
+  if (cli.experiment === undefined) throw new UsageError(USAGE);
+  const experiment = getExperiment(cli.experiment);
+  const params: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(cli.params)) {
+    params[name] = parseParamText(experiment, name, text);
+  }
+  const started = performance.now();
+  let lastReport = started;
+  const run = runExperiment(experiment.name, params, cli.seed, {
+    onProgress(done, total) {
+      const now = performance.now();
+      if (now - started > 1000 && now - lastReport > 500) {
+        lastReport = now;
+        const pct = total > 0 ? Math.round((done / total) * 100) : 0;
+        Deno.stderr.writeSync(
+          new TextEncoder().encode(`\r${experiment.name}: ${done}/${total} (${pct}%)   `),
+        );
+      }
+    },
+  });
+  if (lastReport !== started) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+  switch (cli.format) {
+    case "json":
+      console.log(JSON.stringify({
+        experiment: run.experiment,
+        seed: run.seed,
+        params: run.params,
+        summary: run.summary,
+        traceHash: run.traceHash,
+      }));
+      break;
+    case "vl":
+      console.log(JSON.stringify(run.charts.map((c) => c.spec), null, 2));
+      break;
+    case "svg": {
+      if (run.charts.length === 0) {
+        console.error(`${run.experiment} has no charts`);
+        return 1;
+      }
+      await Deno.mkdir(cli.out, { recursive: true });
+      for (const [i, chart] of run.charts.entries()) {
+        const path = `${cli.out}/${run.experiment}-seed${run.seed}-${i + 1}.svg`;
+        await Deno.writeTextFile(path, await toSvg(chart.spec));
+        console.log(`${path}  ${chart.title}`);
+      }
+      break;
+    }
+    case "table":
+      console.log(renderTable(run));
+      break;
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (error) {
+    if (error instanceof ParamError || error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
+      Deno.exit(2);
+    }
+    if (error instanceof RangeError) {
+      console.error(`error: ${error.message}`);
+      Deno.exit(2);
+    }
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    Deno.exit(1);
+  }
+}
+
+export { main, parseArgs };
