@@ -18,7 +18,9 @@ async function makeRepo(): Promise<string> {
   await copyDir(`${root}/src`, `${dir}/src`);
   await copyDir(`${root}/labs/_lib`, `${dir}/labs/_lib`);
   await Deno.mkdir(`${dir}/tools`);
-  await Deno.copyFile(`${root}/tools/lab.ts`, `${dir}/tools/lab.ts`);
+  for (const tool of ["lab.ts", "lab_readme.ts"]) {
+    await Deno.copyFile(`${root}/tools/${tool}`, `${dir}/tools/${tool}`);
+  }
   await Deno.symlink(`${root}/node_modules`, `${dir}/node_modules`);
   await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ nodeModulesDir: "manual" }));
   await Deno.writeTextFile(`${dir}/package.json`, JSON.stringify({ type: "module" }));

@@ -19,6 +19,7 @@
 
 import { playerLink } from "../src/player/recording.ts";
 import type { Counterexample } from "../src/player/recording.ts";
+import { readmeGoal, readmeTitle } from "./lab_readme.ts";
 
 /** A lab folder found under `labs/`. */
 export interface LabInfo {
@@ -27,6 +28,8 @@ export interface LabInfo {
   hasSolution: boolean;
   /** First heading of the README, if any. */
   title: string;
+  /** The README's goal paragraph, or "". */
+  goal: string;
 }
 
 /** Finds every lab: a folder under `labsDir` with `api.ts` and `starter.ts`. */
@@ -49,12 +52,17 @@ export function discoverLabs(labsDir: string): LabInfo[] {
       }
     };
     if (!has("api.ts") || !has("starter.ts")) continue;
-    let title = entry.name;
+    let readme = "";
     try {
-      const heading = /^#\s+(.+)$/m.exec(Deno.readTextFileSync(`${dir}/README.md`));
-      if (heading) title = heading[1].trim();
+      readme = Deno.readTextFileSync(`${dir}/README.md`);
     } catch { /* a lab without a README still runs */ }
-    labs.push({ name: entry.name, dir, hasSolution: has("solution.ts"), title });
+    labs.push({
+      name: entry.name,
+      dir,
+      hasSolution: has("solution.ts"),
+      title: readmeTitle(readme, entry.name),
+      goal: readmeGoal(readme),
+    });
   }
   return labs.sort((a, b) => a.name.localeCompare(b.name));
 }
