@@ -144,7 +144,10 @@ function renderTable(run: ExperimentRun): string {
 }
 
 async function toSvg(spec: Record<string, unknown>): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  // Specs leave their width open so pages can fit them to a column; a file needs one.
+  const composite = ["hconcat", "vconcat", "concat", "facet", "repeat"].some((k) => k in spec);
+  const sized = composite || spec.width !== undefined ? spec : { ...spec, width: 560 };
+  const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();

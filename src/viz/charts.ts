@@ -29,23 +29,28 @@ export interface ChartOptions {
  */
 export function barChart(
   rows: { label: string; value: number; group?: string }[],
-  options: ChartOptions = {},
+  options: ChartOptions & { horizontal?: boolean } = {},
 ): VegaLiteSpec {
   const hasGroup = rows.some((r) => r.group !== undefined);
+  // Long labels read better down the side than rotated under the bars.
+  const horizontal = options.horizontal ?? rows.some((r) => r.label.length > 14);
+  const category = { field: "label", type: "nominal", sort: null, title: options.xTitle ?? null };
+  const amount = { field: "value", type: "quantitative", title: options.yTitle ?? null };
   return {
     $schema: SCHEMA,
     title: options.title ?? "",
-    width: options.width ?? 360,
-    height: options.height ?? 200,
+    width: options.width,
+    height: options.height ?? (horizontal ? Math.max(80, rows.length * 24) : 200),
     data: { values: rows },
     mark: { type: "bar", tooltip: true },
     encoding: {
-      x: { field: "label", type: "nominal", sort: null, title: options.xTitle ?? null },
-      y: { field: "value", type: "quantitative", title: options.yTitle ?? null },
+      ...(horizontal
+        ? { y: { ...category, axis: { labelLimit: 260 } }, x: amount }
+        : { x: category, y: amount }),
       ...(hasGroup
         ? {
           color: { field: "group", type: "nominal", title: null },
-          xOffset: { field: "group" },
+          [horizontal ? "yOffset" : "xOffset"]: { field: "group" },
         }
         : {}),
     },
@@ -70,7 +75,7 @@ export function lineChart(
   return {
     $schema: SCHEMA,
     title: options.title ?? "",
-    width: options.width ?? 480,
+    width: options.width,
     height: options.height ?? 220,
     data: { values: rows },
     mark: options.scatter ? { type: "point", filled: true, size: 30, tooltip: true } : {

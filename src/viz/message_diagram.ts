@@ -25,7 +25,7 @@ export interface MessageDiagramOptions {
   labels?: boolean;
   /** Only state changes with these keys are drawn on lanes. @default ["role", "leader"] */
   stateKeys?: string[];
-  /** Chart size in px. @default width 560, height 420 */
+  /** Chart size in px; without a width the chart fits its container. @default height 420 */
   width?: number;
   height?: number;
   title?: string;
@@ -167,7 +167,6 @@ export function messageDiagram(
   options: MessageDiagramOptions = {},
 ): VegaLiteSpec {
   const { nodes, arrows, marks, truncated } = messageDiagramData(events, options);
-  const width = options.width ?? 560;
   const height = options.height ?? 420;
   const labels = options.labels ?? arrows.length <= 40;
   const laneNames = JSON.stringify(nodes);
@@ -199,6 +198,7 @@ export function messageDiagram(
     field: "status",
     type: "nominal",
     title: "message",
+    legend: { orient: "bottom" },
     scale: {
       domain: ["delivered", "duplicate", "dropped"],
       range: ["#4c78a8", "#f58518", "#e45756"],
@@ -266,6 +266,7 @@ export function messageDiagram(
           field: "kind",
           type: "nominal",
           title: "event",
+          legend: { orient: "bottom" },
           scale: {
             domain: ["crash", "restart", "state", "fault"],
             range: ["cross", "triangle-up", "diamond", "square"],
@@ -299,7 +300,7 @@ export function messageDiagram(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title ?? (truncated ? "Messages (first " + arrows.length + ")" : "Messages"),
-    width,
+    ...(options.width === undefined ? {} : { width: options.width }),
     height,
     layer,
     config: { view: { stroke: null } },

@@ -1,0 +1,181 @@
+/**
+ * Vega-Lite charts for netsplit pages.
+ *
+ * `VegaChart(spec, {width})` returns an element at once and renders into it asynchronously with
+ * vega-embed (imported by bare name from node_modules, so the site builds offline). A chart
+ * that fails — a bad spec, a bad data value — shows an inline error box instead of breaking the
+ * page, so one broken cell never hides the rest of a notebook.
+ *
+ * Every chart element carries `data-chart` (its title) and `data-chart-state`
+ * (`pending` → `rendered` | `error`); the browser tests wait on these.
+ *
+ * @module
+ */
+import embed from "vega-embed";
+
+/** Vega config shared by every chart: transparent background, system fonts. */
+const baseConfig = {
+  background: "transparent",
+  font: "system-ui, -apple-system, sans-serif",
+  view: { stroke: null },
+};
+
+/** Top-level keys that make a spec a composition, which Vega-Lite cannot "fit" to a width. */
+const compositeKeys = ["hconcat", "vconcat", "concat", "facet", "repeat"];
+
+/**
+ * Returns a copy of `spec` sized to `width` when the spec leaves its width open.
+ *
+ * Single and layered views get `width` and autosize "fit-x" (the whole chart, axes included,
+ * fits the column); compositions and specs with their own width are left alone.
+ *
+ * @param {object} spec A Vega-Lite spec.
+ * @param {number | undefined} width Available width in pixels.
+ * @param {number | undefined} height Plot height in pixels.
+ * @returns {object} The spec to render.
+ */
+export function sizeSpec(spec, width, height) {
+  const sized = { ...spec, config: { ...baseConfig, ...spec.config } };
+  const composite = compositeKeys.some((key) => key in spec);
+  if (!composite && width !== undefined && spec.width === undefined) {
+    sized.width = Math.max(120, Math.floor(width));
+    sized.autosize = spec.autosize ?? { type: "fit-x", contains: "padding" };
+  }
+  if (!composite && height !== undefined && spec.height === undefined) sized.height = height;
+  return sized;
+}
+
+/**
+ * Renders a Vega-Lite spec into a new element.
+ *
+ * @param {object} spec A Vega-Lite spec (plain JSON, as returned by the functions in src/viz).
+ * @param {object} [options]
+ * @param {number} [options.width] Available width in pixels (pass Framework's `width`).
+ * @param {number} [options.height] Plot height in pixels, when the spec has none.
+ * @param {"svg" | "canvas"} [options.renderer] Vega renderer. Default "svg".
+ * @param {string} [options.title] Label for `data-chart`; defaults to the spec's title.
+ * @param {Promise<unknown>} [options.invalidation] Framework's `invalidation`; when it resolves
+ *   the Vega view is finalized (timers and listeners released).
+ * @returns {HTMLElement} A `<div class="netsplit-chart">`; its `rendered` property is a promise
+ *   of the Vega view (or `null` when the chart failed).
+ *
+ * @example
+ * ```js
+ * display(VegaChart({mark: "bar", data: {values: [{a: 1}]}, encoding: {x: {field: "a"}}}, {width}));
+ * ```
+ */
+export function VegaChart(spec, options = {}) {
+  const { width, height, renderer = "svg", invalidation } = options;
+  const element = document.createElement("div");
+  element.className = "netsplit-chart";
+  element.dataset.chart = options.title ?? titleOf(spec) ?? "";
+  element.dataset.chartState = "pending";
+  const target = document.createElement("div");
+  element.append(target);
+  element.rendered = render(element, target, spec, { width, height, renderer, invalidation });
+  return element;
+}
+
+/**
+ * Lays out charts (for example an experiment result's `charts`) in a responsive grid, each
+ * with its title as a caption.
+ *
+ * @param {{title: string, spec: object}[]} charts Charts to show.
+ * @param {object} [options]
+ * @param {number} [options.width] Available width in pixels (pass Framework's `width`).
+ * @param {number} [options.minColumnWidth] Narrowest column in pixels. Default 320.
+ * @param {Promise<unknown>} [options.invalidation] Framework's `invalidation`.
+ * @returns {HTMLElement} A `<div class="netsplit-chart-grid">` of `<figure>`s.
+ *
+ * @example
+ * ```js
+ * display(ChartGrid(ns.runExperiment("fallacies", {}, 7).charts, {width}));
+ * ```
+ */
+export function ChartGrid(charts, options = {}) {
+  const { width, minColumnWidth = 320, invalidation } = options;
+  const gap = 16;
+  const columns = width === undefined
+    ? 1
+    : Math.max(1, Math.min(charts.length, Math.floor((width + gap) / (minColumnWidth + gap))));
+  const columnWidth = width === undefined ? undefined : (width - gap * (columns - 1)) / columns;
+  const grid = document.createElement("div");
+  grid.className = "netsplit-chart-grid";
+  grid.style.display = "grid";
+  grid.style.gap = `${gap}px`;
+  grid.style.gridTemplateColumns = `repeat(${columns}, minmax(0, 1fr))`;
+  for (const { title, spec } of charts) {
+    grid.append(Figure(VegaChart(spec, { width: columnWidth, title, invalidation }), title));
+  }
+  return grid;
+}
+
+/**
+ * Wraps an element in a `<figure>` with a caption.
+ *
+ * @param {Node} content What the figure shows.
+ * @param {string} caption Caption text (plain text, not HTML).
+ * @returns {HTMLElement} The `<figure>`.
+ */
+export function Figure(content, caption) {
+  const figure = document.createElement("figure");
+  figure.className = "netsplit-figure";
+  figure.style.margin = "0";
+  figure.style.maxWidth = "none";
+  figure.append(content);
+  if (caption) {
+    const figcaption = document.createElement("figcaption");
+    figcaption.textContent = caption;
+    figure.append(figcaption);
+  }
+  return figure;
+}
+
+/**
+ * Builds the inline error box shown in place of a chart that failed.
+ *
+ * @param {string} message What went wrong.
+ * @returns {HTMLElement} A Framework "caution" callout.
+ */
+export function ChartError(message) {
+  const box = document.createElement("div");
+  box.className = "caution netsplit-chart-error";
+  box.setAttribute("role", "alert");
+  box.setAttribute("label", "Chart failed");
+  box.style.whiteSpace = "pre-wrap";
+  box.textContent = message;
+  return box;
+}
+
+async function render(element, target, spec, { width, height, renderer, invalidation }) {
+  try {
+    if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+      throw new TypeError(`Expected a Vega-Lite spec object, got ${describe(spec)}`);
+    }
+    const result = await embed(target, sizeSpec(spec, width, height), {
+      renderer,
+      actions: false,
+      mode: "vega-lite",
+    });
+    invalidation?.then(() => result.finalize());
+    element.dataset.chartState = "rendered";
+    return result.view;
+  } catch (error) {
+    target.replaceChildren(ChartError(error instanceof Error ? error.message : String(error)));
+    element.dataset.chartState = "error";
+    return null;
+  }
+}
+
+function titleOf(spec) {
+  const title = spec?.title;
+  if (typeof title === "string") return title;
+  if (typeof title?.text === "string") return title.text;
+  return undefined;
+}
+
+function describe(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}

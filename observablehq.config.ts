@@ -1,0 +1,66 @@
+// Observable Framework configuration for the netsplit site (https://observablehq.com/framework/config).
+// Pages import the core library as "./lib/netsplit.js", a bundle of src/mod.ts made by
+// `deno task bundle`; npm packages are imported by bare name so the build never needs a CDN.
+import { existsSync } from "node:fs";
+
+/** A sidebar entry: a page, or a section of pages. */
+interface SidebarItem {
+  name: string;
+  path?: string;
+  open?: boolean;
+  pages?: SidebarItem[];
+}
+
+/**
+ * The sidebar, in reading order (the home page, docs/index.md, comes first on its own).
+ * Pages are written by different people at different times and Framework refuses to build
+ * when a listed page is missing, so {@linkcode existing} drops the ones whose Markdown file does
+ * not exist yet. Restart `deno task dev` to see a newly added page in the sidebar.
+ */
+const sidebar: SidebarItem[] = [
+  { name: "Time and order", path: "/time" },
+  {
+    name: "Consensus",
+    open: true,
+    pages: [
+      { name: "Raft", path: "/raft" },
+      { name: "Paxos", path: "/paxos" },
+    ],
+  },
+  { name: "Checking", path: "/checking" },
+  { name: "Playground", path: "/playground" },
+  { name: "Labs", path: "/labs" },
+];
+
+/** Keeps the pages whose `docs/<path>.md` exists, and the sections that keep any page. */
+function existing(items: SidebarItem[]): SidebarItem[] {
+  return items.flatMap((item) => {
+    if (item.pages) {
+      const pages = existing(item.pages);
+      return pages.length > 0 ? [{ ...item, pages }] : [];
+    }
+    return existsSync(new URL(`./docs${item.path}.md`, import.meta.url)) ? [item] : [];
+  });
+}
+
+/** A small inline icon, so browsers do not request a missing /favicon.ico. */
+const favicon = "data:image/svg+xml," + encodeURIComponent(
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">` +
+    `<circle cx="4" cy="8" r="3" fill="#4269d0"/><circle cx="12" cy="8" r="3" fill="#ff725c"/>` +
+    `</svg>`,
+);
+
+export default {
+  root: "docs",
+  output: "dist",
+  title: "netsplit",
+  // Framework's default loads the Source Serif font from Google Fonts; the site must work
+  // offline, so it uses the theme's fallback fonts instead.
+  globalStylesheets: [],
+  head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
+  pages: existing(sidebar),
+  toc: true,
+  pager: true,
+  search: true,
+  footer: "netsplit — runnable distributed-systems labs on a deterministic simulator.",
+};

@@ -1,0 +1,187 @@
+/**
+ * The register model the linearizability search runs: operations compiled to small integer
+ * codes over interned values, and the sequential specification `step(state, op)`.
+ *
+ * Semantics (DESIGN.md "History files for `check`"): a register starts as `null`; `write`
+ * sets it; `read` ok observes it; `cas [e, n]` ok requires it to equal `e` and sets `n`; `cas`
+ * fail observes that it differs from `e` (it is kept as an observation, not dropped);
+ * `append s` concatenates (null counts as `""`; appending to a non-string, non-null value is
+ * impossible). Operations that definitely had no effect and observed nothing (a failed write,
+ * append or read) and reads with an unknown result are left out: they constrain nothing.
+ *
+ * @module
+ */
+
+import { canonicalJson, type JsonValue, type Operation } from "./history.ts";
+
+/** Opcodes of compiled operations. */
+export enum OpCode {
+  Read = 0,
+  Write = 1,
+  Cas = 2,
+  CasFail = 3,
+  Append = 4,
+}
+
+/** Result of {@linkcode RegisterModel.step} when an operation cannot apply in a state. */
+export const INVALID = -1;
+
+/** An operation as the search sees it. */
+export interface ModelOperation {
+  code: OpCode;
+  /** Read: value id observed; write: value id written; cas/cas-fail: expected value id. */
+  a: number;
+  /** Cas: new value id. */
+  b: number;
+  /** Append: the string appended. */
+  text: string;
+  /** True when the operation must take effect before `completeLine` (ok or fail). */
+  definite: boolean;
+  invokeLine: number;
+  /** The completion line; `Infinity` when the outcome is unknown. */
+  completeLine: number;
+  /** The history operation this came from. */
+  source: Operation;
+}
+
+/**
+ * Interns register values (by canonical JSON) to integer ids and runs the sequential
+ * specification on them. Id 0 is `null`, the initial value of every register.
+ *
+ * @example
+ * ```ts
+ * import { RegisterModel, INVALID } from "./lin_model.ts";
+ * import { pairOperations } from "./history.ts";
+ * const model = new RegisterModel();
+ * const [write, read] = model.compile(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 5 },
+ *   { process: 1, type: "ok", f: "write", value: 5 },
+ *   { process: 1, type: "invoke", f: "read" },
+ *   { process: 1, type: "ok", f: "read", value: 5 },
+ * ]));
+ * const state = model.step(0, write);
+ * console.assert(model.step(state, read) === state && model.step(0, read) === INVALID);
+ * ```
+ */
+export class RegisterModel {
+  #ids = new Map<string, number>();
+  // Strings get their own table keyed by the raw text, sparing a JSON encoding of long
+  // append values on every new state.
+  #stringIds = new Map<string, number>();
+  #values: JsonValue[] = [];
+  #appendMemo = new Map<string, number>();
+
+  constructor() {
+    this.intern(null);
+  }
+
+  /**
+   * Returns the id of a value, allocating one on first sight.
+   *
+   * @param value A JSON value.
+   * @returns Its id; equal values (by canonical JSON) share an id.
+   */
+  intern(value: JsonValue): number {
+    const table = typeof value === "string" ? this.#stringIds : this.#ids;
+    const text = typeof value === "string" ? value : canonicalJson(value);
+    let id = table.get(text);
+    if (id === undefined) {
+      id = this.#values.length;
+      table.set(text, id);
+      this.#values.push(value);
+    }
+    return id;
+  }
+
+  /**
+   * The value behind an id.
+   *
+   * @param id An id from {@linkcode RegisterModel.intern}.
+   * @returns The value.
+   */
+  value(id: number): JsonValue {
+    return this.#values[id];
+  }
+
+  /**
+   * Compiles history operations of one register, leaving out those that constrain nothing.
+   *
+   * @param operations Operations of a single key, in invocation order.
+   * @returns The operations the search must place, in invocation order.
+   */
+  compile(operations: readonly Operation[]): ModelOperation[] {
+    const compiled: ModelOperation[] = [];
+    for (const op of operations) {
+      const definite = op.outcome !== "unknown";
+      const base = {
+        a: 0,
+        b: 0,
+        text: "",
+        definite,
+        invokeLine: op.invokeLine,
+        completeLine: definite ? op.completeLine as number : Infinity,
+        source: op,
+      };
+      switch (op.f) {
+        case "read":
+          if (op.outcome === "ok") {
+            compiled.push({ ...base, code: OpCode.Read, a: this.intern(op.value) });
+          }
+          break;
+        case "write":
+          if (op.outcome !== "fail") {
+            compiled.push({ ...base, code: OpCode.Write, a: this.intern(op.value) });
+          }
+          break;
+        case "append":
+          if (op.outcome !== "fail") {
+            compiled.push({ ...base, code: OpCode.Append, text: op.value as string });
+          }
+          break;
+        case "cas": {
+          const [expected, next] = op.value as JsonValue[];
+          const code = op.outcome === "fail" ? OpCode.CasFail : OpCode.Cas;
+          compiled.push({ ...base, code, a: this.intern(expected), b: this.intern(next) });
+          break;
+        }
+      }
+    }
+    return compiled;
+  }
+
+  /**
+   * The sequential specification of a register.
+   *
+   * @param state The current value id.
+   * @param op The operation taking effect now.
+   * @returns The next value id, or {@linkcode INVALID} if `op` cannot take effect in `state`.
+   */
+  step(state: number, op: ModelOperation): number {
+    switch (op.code) {
+      case OpCode.Read:
+        return state === op.a ? state : INVALID;
+      case OpCode.Write:
+        return op.a;
+      case OpCode.Cas:
+        return state === op.a ? op.b : INVALID;
+      case OpCode.CasFail:
+        return state !== op.a ? state : INVALID;
+      case OpCode.Append:
+        return this.#append(state, op.text);
+    }
+  }
+
+  #append(state: number, text: string): number {
+    const memoKey = `${state}\u0000${text}`;
+    const known = this.#appendMemo.get(memoKey);
+    if (known !== undefined) return known;
+    const current = this.#values[state];
+    const next = current === null
+      ? this.intern(text)
+      : typeof current === "string"
+      ? this.intern(current + text)
+      : INVALID;
+    this.#appendMemo.set(memoKey, next);
+    return next;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Checkers: linearizability of register and key-value histories (Jepsen-style JSON lines).
+ *
+ * @example
+ * ```ts
+ * import { checkHistory, parseHistory } from "./mod.ts";
+ * const events = parseHistory(
+ *   '{"process":1,"type":"invoke","f":"write","key":"x","value":1}\n' +
+ *     '{"process":1,"type":"ok","f":"write","key":"x","value":1}\n',
+ * );
+ * console.assert(checkHistory(events, { model: "kv" }).verdict === "linearizable");
+ * ```
+ *
+ * @module
+ */
+
+export {
+  canonicalJson,
+  HistoryError,
+  type HistoryEvent,
+  type HistoryEventType,
+  type HistoryFunction,
+  historyToJsonLines,
+  type JsonValue,
+  type Operation,
+  operationLabel,
+  type Outcome,
+  pairOperations,
+  parseHistory,
+  validateEvent,
+} from "./history.ts";
+export {
+  checkHistory,
+  type CheckOptions,
+  type CheckResult,
+  type KeyResult,
+  type Model,
+  type Verdict,
+} from "./linearizability.ts";
+export {
+  type InvolvedOperation,
+  type OperationRole,
+  type TimelineData,
+  type TimelineOperation,
+  type Violation,
+} from "./lin_explain.ts";
+export { bruteForceLinearizable } from "./lin_brute_force.ts";

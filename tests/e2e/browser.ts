@@ -1,0 +1,407 @@
+/// <reference lib="dom" />
+/// <reference lib="deno.ns" />
+/**
+ * Browser test helpers: launch Debian Chromium through playwright-core, serve the built site,
+ * open pages while collecting console errors, page errors and failed requests, wait for
+ * charts, move sliders, and take screenshots.
+ *
+ * Page tests elsewhere reuse these (for example tests/e2e/raft_page_test.ts):
+ * ```ts ignore
+ * import { expectChartsRendered, expectNoConsoleErrors, moveSlider, openPage, pageSignature,
+ *   siteTest, waitForChange } from "./browser.ts";
+ * siteTest("Raft page re-runs the election when the timeout slider moves", async (site) => {
+ *   const opened = await openPage(site.context, `${site.url}/raft`);
+ *   const before = await pageSignature(opened.page);
+ *   await moveSlider(opened.page, "Election timeout", 300);
+ *   await waitForChange(opened.page, before);
+ *   await expectChartsRendered(opened.page);
+ *   expectNoConsoleErrors(opened);
+ * });
+ * ```
+ *
+ * Screenshots: set `NETSPLIT_SCREENSHOTS=1` (or run `deno task screenshots`) and the generic
+ * site test saves one full-page PNG per page to `tests/e2e/screenshots/` (git-ignored).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { serveStatic, type StaticServer } from "./static_server.ts";
+
+/** Repository root. */
+export const repoRoot: string = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+/** The built site. */
+export const distDir = `${repoRoot}/dist`;
+/** Where {@linkcode screenshot} writes PNGs (git-ignored). */
+export const screenshotDir = `${repoRoot}/tests/e2e/screenshots`;
+/** The Chromium binary; override with `NETSPLIT_CHROMIUM`. */
+export const chromiumPath: string = Deno.env.get("NETSPLIT_CHROMIUM") ?? "/usr/bin/chromium";
+
+/** Flags for headless Chromium in containers and CI, with no background network traffic. */
+export const chromiumArgs: readonly string[] = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * Why browser tests cannot run here, or `undefined` when they can. Browser tests pass this
+ * to `Deno.test({ ignore })` and print it, so a skip is reported, never a silent pass.
+ */
+export const chromiumMissing: string | undefined = (() => {
+  try {
+    Deno.statSync(chromiumPath);
+    return undefined;
+  } catch {
+    return `${chromiumPath} is missing (install Debian chromium, or set NETSPLIT_CHROMIUM)`;
+  }
+})();
+
+/**
+ * Why the built site is unusable for tests, or `undefined` when `dist/index.html` exists.
+ */
+export function siteMissing(): string | undefined {
+  try {
+    Deno.statSync(`${distDir}/index.html`);
+    return undefined;
+  } catch {
+    return `dist/index.html is missing: run "deno task build" first (deno task test does)`;
+  }
+}
+
+/** A served site and a browser context to visit it with. */
+export interface Site {
+  /** Origin of the served `dist/`, without a trailing slash. */
+  url: string;
+  /** A fresh browser context (own profile directory). */
+  context: BrowserContext;
+  /** The static server, for tests that need its details. */
+  server: StaticServer;
+}
+
+/** Options for {@linkcode withSite}. */
+export interface SiteOptions {
+  /** Extra files served at fixed URL paths (see `serveStatic`). @default {} */
+  files?: Record<string, string>;
+}
+
+/**
+ * Serves `dist/`, launches Chromium with a fresh profile, runs `fn`, and always cleans up.
+ *
+ * @param fn The test body.
+ * @param options Extra files to serve.
+ * @returns What `fn` returns.
+ * @throws {Error} When the site is not built or Chromium is missing.
+ */
+export async function withSite<T>(
+  fn: (site: Site) => Promise<T>,
+  options: SiteOptions = {},
+): Promise<T> {
+  const missing = siteMissing() ?? chromiumMissing;
+  if (missing !== undefined) throw new Error(`Cannot run browser tests: ${missing}`);
+  const server = serveStatic(distDir, { files: options.files });
+  const profile = await Deno.makeTempDir({ prefix: "netsplit-chromium-" });
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: [...chromiumArgs],
+      viewport: { width: 1280, height: 900 },
+    });
+    return await fn({ url: server.url, context, server });
+  } finally {
+    await context?.close();
+    await server.close();
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Registers a browser test against the built site: ignored (and reported as such) when
+ * Chromium is missing, with sanitizers off (the browser keeps its own resources), and run
+ * inside {@linkcode withSite}.
+ *
+ * @param name Test name, a sentence.
+ * @param fn The test body; it gets the served site and a fresh browser context.
+ * @param options Extra files to serve (see {@linkcode withSite}).
+ */
+export function siteTest(
+  name: string,
+  fn: (site: Site) => Promise<void>,
+  options: SiteOptions = {},
+): void {
+  if (chromiumMissing !== undefined) console.warn(`SKIPPED "${name}": ${chromiumMissing}`);
+  Deno.test({
+    name,
+    ignore: chromiumMissing !== undefined,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    fn: () => withSite(fn, options),
+  });
+}
+
+/** A page and the problems seen while it loaded and ran. */
+export interface OpenedPage {
+  page: Page;
+  /** Console errors, uncaught page errors, failed requests and HTTP errors, as lines. */
+  problems: string[];
+}
+
+/** Options for {@linkcode openPage}. */
+export interface OpenOptions {
+  /** Longest wait for the page and its charts, in milliseconds. @default 30000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Opens `url` in a new page, recording every console error, uncaught error, failed request
+ * and HTTP error status, and waits until the network is idle and no chart is pending.
+ *
+ * @param context Browser context from {@linkcode withSite}.
+ * @param url Page URL.
+ * @param options Timeout.
+ * @returns The page and the list of problems (check it with {@linkcode expectNoConsoleErrors}).
+ */
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+  options: OpenOptions = {},
+): Promise<OpenedPage> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(url, { waitUntil: "networkidle", timeout: timeoutMs });
+  await waitForCharts(page, { timeoutMs });
+  return { page, problems };
+}
+
+/**
+ * Fails with every recorded problem of a page, one per line.
+ *
+ * @param opened The result of {@linkcode openPage}.
+ * @throws {assert.AssertionError} When anything went wrong on the page.
+ */
+export function expectNoConsoleErrors(opened: OpenedPage): void {
+  assert.deepEqual(
+    opened.problems,
+    [],
+    `${opened.page.url()} had problems:\n  ${opened.problems.join("\n  ")}`,
+  );
+}
+
+/**
+ * Returns the error messages Framework shows inline for cells that threw.
+ *
+ * @param page A loaded page.
+ * @returns One message per failed cell.
+ */
+export function cellErrors(page: Page): Promise<string[]> {
+  return page.$$eval(
+    ".observablehq--error",
+    (elements) => elements.map((element) => (element.textContent ?? "").trim()),
+  );
+}
+
+/** What a chart element (from `VegaChart`) ended up as. */
+export interface ChartStatus {
+  /** The `data-chart` title. */
+  title: string;
+  /** `pending`, `rendered` or `error`. */
+  state: string;
+  /** Number of elements inside the chart's `<svg>` (0 when there is none). */
+  svgElements: number;
+  /** Pixel area of the chart's `<canvas>` (0 when there is none). */
+  canvasArea: number;
+  /** The inline error text, when the chart failed. */
+  error: string;
+}
+
+/**
+ * Describes every chart on the page.
+ *
+ * @param page A loaded page.
+ * @returns One status per `[data-chart]` element, in document order.
+ */
+export function chartsRendered(page: Page): Promise<ChartStatus[]> {
+  return page.$$eval("[data-chart]", (elements) =>
+    elements.map((element) => {
+      const svg = element.querySelector("svg");
+      const canvas = element.querySelector("canvas");
+      return {
+        title: (element as HTMLElement).dataset.chart ?? "",
+        state: (element as HTMLElement).dataset.chartState ?? "",
+        svgElements: svg ? svg.querySelectorAll("*").length : 0,
+        canvasArea: canvas ? canvas.width * canvas.height : 0,
+        error: element.querySelector(".netsplit-chart-error")?.textContent ?? "",
+      };
+    }));
+}
+
+/**
+ * Fails unless every chart on the page rendered a non-empty SVG or canvas.
+ *
+ * @param page A loaded page.
+ * @returns The statuses, for further checks.
+ */
+export async function expectChartsRendered(page: Page): Promise<ChartStatus[]> {
+  const charts = await chartsRendered(page);
+  const broken = charts.filter((chart) =>
+    chart.state !== "rendered" || (chart.svgElements === 0 && chart.canvasArea === 0)
+  );
+  assert.deepEqual(
+    broken,
+    [],
+    `${page.url()}: ${broken.length} of ${charts.length} charts did not render:\n  ${
+      broken.map((c) => `"${c.title}" ${c.state} ${c.error}`).join("\n  ")
+    }`,
+  );
+  return charts;
+}
+
+/**
+ * Waits until no chart on the page is still pending.
+ *
+ * @param page A page.
+ * @param options Timeout in milliseconds (default 30000).
+ */
+export async function waitForCharts(
+  page: Page,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((element) =>
+        element.dataset.chartState !== "pending"
+      ),
+    undefined,
+    { timeout: options.timeoutMs ?? 30_000 },
+  );
+}
+
+/**
+ * Sets a range slider (Framework's `Inputs.range`) and fires the `input` event its cell
+ * listens to.
+ *
+ * @param page A loaded page.
+ * @param slider The slider's label text (substring match), or its index among the page's
+ *   range inputs.
+ * @param value The new value (clamped by the browser to the slider's range and step).
+ * @returns The value the slider holds afterwards.
+ * @throws {Error} When no such slider exists.
+ */
+export async function moveSlider(
+  page: Page,
+  slider: string | number,
+  value: number,
+): Promise<number> {
+  const result = await page.evaluate(([slider, value]) => {
+    const inputs = [...document.querySelectorAll<HTMLInputElement>("input[type=range]")];
+    // Inputs.range wraps its label and inputs in one <form>.
+    const input = typeof slider === "number"
+      ? inputs[slider]
+      : inputs.find((element) => (element.closest("form")?.textContent ?? "").includes(slider));
+    if (!input) {
+      return { error: `No slider ${JSON.stringify(slider)} among ${inputs.length} sliders` };
+    }
+    input.value = String(value);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    return { value: input.valueAsNumber };
+  }, [slider, value] as const);
+  if ("error" in result) throw new Error(`Cannot move slider: ${result.error}`);
+  return result.value as number;
+}
+
+/**
+ * A fingerprint of the page's main content (charts, text, tables), to detect re-renders.
+ *
+ * @param page A loaded page.
+ * @returns A string that changes when the rendered content changes.
+ */
+export function pageSignature(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const main = document.querySelector("#observablehq-main") ?? document.body;
+    const text = main.innerHTML;
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return `${text.length}:${(hash >>> 0).toString(16)}`;
+  });
+}
+
+/**
+ * Waits until the page's content differs from `before` and its charts have settled.
+ *
+ * @param page A loaded page.
+ * @param before A {@linkcode pageSignature} taken earlier.
+ * @param options Timeout in milliseconds (default 15000).
+ * @throws {Error} When nothing changed in time.
+ */
+export async function waitForChange(
+  page: Page,
+  before: string,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await pageSignature(page) !== before) {
+      await waitForCharts(page, { timeoutMs });
+      return;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${page.url()}: the page did not change within ${timeoutMs} ms`);
+}
+
+/** Whether `NETSPLIT_SCREENSHOTS` asks for screenshots. */
+export const screenshotsWanted: boolean = ["1", "true", "yes"].includes(
+  (Deno.env.get("NETSPLIT_SCREENSHOTS") ?? "").toLowerCase(),
+);
+
+/**
+ * Saves a full-page PNG of `page` to `tests/e2e/screenshots/<name>.png`.
+ *
+ * @param page A loaded page.
+ * @param name File name without extension (slashes become dashes).
+ * @returns The PNG's path.
+ */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await Deno.mkdir(screenshotDir, { recursive: true });
+  const path = `${screenshotDir}/${name.replaceAll("/", "-")}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * Lists the pages of the built site.
+ *
+ * @param dir A built site (default `dist/`).
+ * @returns HTML files relative to `dir`, such as `index.html` and `consensus/raft.html`.
+ */
+export async function builtPages(dir: string = distDir): Promise<string[]> {
+  const pages: string[] = [];
+  async function walk(relative: string): Promise<void> {
+    for await (const entry of Deno.readDir(`${dir}/${relative}`)) {
+      const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory && !entry.name.startsWith("_")) await walk(path);
+      else if (entry.isFile && entry.name.endsWith(".html")) pages.push(path);
+    }
+  }
+  await walk("");
+  return pages.sort();
+}

@@ -1,0 +1,84 @@
+/// <reference lib="dom" />
+/// <reference lib="deno.ns" />
+/**
+ * Generic browser checks over every page of the built site (discovered from `dist/`): each
+ * loads with no console errors, page errors or failed requests, no cell shows an error, every
+ * chart renders a non-empty SVG or canvas, and moving the page's first slider changes what
+ * the page shows.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  builtPages,
+  cellErrors,
+  chromiumMissing,
+  expectChartsRendered,
+  expectNoConsoleErrors,
+  moveSlider,
+  openPage,
+  pageSignature,
+  screenshot,
+  screenshotsWanted,
+  siteMissing,
+  waitForChange,
+  withSite,
+} from "./browser.ts";
+
+if (chromiumMissing !== undefined) {
+  console.warn(`SKIPPED browser tests (tests/e2e/site_test.ts): ${chromiumMissing}`);
+}
+
+/** Clean URL of a built page, as Framework links it (`index.html` -> `/`). */
+function pagePath(file: string): string {
+  return `/${file.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`;
+}
+
+Deno.test({
+  name: "Every page of the built site loads cleanly and renders its charts",
+  ignore: chromiumMissing !== undefined,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async (t) => {
+    const missing = siteMissing();
+    assert.equal(missing, undefined, missing);
+    const pages = await builtPages();
+    assert.ok(pages.includes("index.html"), `dist/ has no index.html: ${pages.join(", ")}`);
+    await withSite(async (site) => {
+      for (const file of pages) {
+        await t.step(`${pagePath(file)} loads without errors and its charts render`, async () => {
+          const opened = await openPage(site.context, `${site.url}${pagePath(file)}`);
+          try {
+            if (screenshotsWanted) {
+              console.log(
+                `screenshot: ${await screenshot(opened.page, file.replace(/\.html$/, ""))}`,
+              );
+            }
+            assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
+            await expectChartsRendered(opened.page);
+            const sliders = await opened.page.$$eval(
+              "input[type=range]",
+              (inputs) =>
+                inputs.map((input) => ({
+                  min: Number((input as HTMLInputElement).min),
+                  max: Number((input as HTMLInputElement).max),
+                  value: (input as HTMLInputElement).valueAsNumber,
+                })),
+            );
+            if (sliders.length > 0) {
+              const { min, max, value } = sliders[0];
+              const before = await pageSignature(opened.page);
+              await moveSlider(opened.page, 0, value === max ? min : max);
+              await waitForChange(opened.page, before);
+              assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
+              await expectChartsRendered(opened.page);
+            }
+            expectNoConsoleErrors(opened);
+          } finally {
+            await opened.page.close();
+          }
+        });
+      }
+    });
+  },
+});

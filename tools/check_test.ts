@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+
+const FIXTURES = new URL("../tests/fixtures/histories/", import.meta.url);
+const CLI = new URL("./check.ts", import.meta.url).pathname;
+
+async function check(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+const fixture = (name: string) => new URL(name, FIXTURES).pathname;
+
+Deno.test("check exits 0 on linearizable histories", async () => {
+  for (const name of ["register_linearizable.jsonl", "unknown_outcome_must_take_effect.jsonl"]) {
+    const { code, stdout } = await check(fixture(name));
+    assert.equal(code, 0, name);
+    assert.match(stdout, /: linearizable \(/);
+  }
+  assert.equal((await check(fixture("kv_independent.jsonl"), "--model=kv")).code, 0);
+});
+
+Deno.test("check exits 1 and explains a violation", async () => {
+  const { code, stdout } = await check(fixture("stale_read.jsonl"));
+  assert.equal(code, 1);
+  assert.match(stdout, /NOT linearizable/);
+  assert.match(stdout, /Minimal non-linearizable prefix: lines 1–6/);
+  assert.match(stdout, /r\(x\)=1 by process 3/);
+  assert.equal((await check(fixture("cas_fail_observation.jsonl"))).code, 1);
+});
+
+Deno.test("check --format=json prints the result as one JSON object", async () => {
+  const { code, stdout } = await check(fixture("new_then_old.jsonl"), "--format=json");
+  assert.equal(code, 1);
+  const result = JSON.parse(stdout);
+  assert.equal(result.verdict, "not-linearizable");
+  assert.equal(result.violation.prefixLength, 7);
+  assert.equal(result.violation.culprit.label, "r(x)=1");
+});
+
+Deno.test("check exits 2 with file:line on a malformed history, without a stack trace", async () => {
+  const { code, stderr } = await check(fixture("malformed.jsonl"));
+  assert.equal(code, 2);
+  assert.match(stderr, /malformed\.jsonl:3: bad JSON/);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+  assert.equal(stderr.trim().split("\n").length, 1);
+});
+
+Deno.test("check exits 2 on a missing file, a bad flag or a missing key for kv", async () => {
+  const missing = await check("no/such/history.jsonl");
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no\/such\/history\.jsonl: cannot read the history: no such file/);
+  const flag = await check(fixture("stale_read.jsonl"), "--colour");
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /^Unknown flag --colour\. Usage: /);
+  assert.equal(flag.stderr.trim().split("\n").length, 1);
+  assert.equal((await check(fixture("stale_read.jsonl"), "--model=queue")).code, 2);
+  assert.equal((await check()).code, 2);
+  const kv = await check(fixture("register_linearizable.jsonl"), "--model=kv");
+  assert.equal(kv.code, 2);
+  assert.match(kv.stderr, /register_linearizable\.jsonl:1: model kv needs a "key"/);
+});
+
+Deno.test("check exits 3 when the search budget is exceeded", async () => {
+  const { code, stdout } = await check(fixture("register_linearizable.jsonl"), "--max-states=2");
+  assert.equal(code, 3);
+  assert.match(stdout, /unknown — Search budget exceeded/);
+});

@@ -1,0 +1,116 @@
+/**
+ * Development server: rebuilds the core library bundle whenever a file in `src/` changes and
+ * serves the site with Observable Framework's preview on http://127.0.0.1:3000 (live reload:
+ * Framework watches the pages and `docs/lib/netsplit.js`, so editing either updates open tabs).
+ * Ctrl-C stops both.
+ *
+ * Usage: `deno task dev [--port=3000] [--host=127.0.0.1]`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { assertBundleEntry, bundle, bundleCommand } from "./bundle.ts";
+import { seedNpmCache } from "./_lib/framework_cache.ts";
+import { frameworkEnv, observableCommand, repoRoot } from "./_lib/toolchain.ts";
+
+/** Options for {@linkcode dev}. */
+export interface DevOptions {
+  /** Preview port (Framework picks the next free one if taken). @default 3000 */
+  port?: number;
+  /** Preview host. @default "127.0.0.1" */
+  host?: string;
+}
+
+/**
+ * Validates the dev server options.
+ *
+ * @param options Raw options.
+ * @returns Options with defaults filled in.
+ * @throws {RangeError} When the port is not an integer in [1, 65535].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(devOptions({}), { port: 3000, host: "127.0.0.1" });
+ * assert.throws(() => devOptions({ port: 0 }), RangeError);
+ * ```
+ */
+export function devOptions(options: DevOptions): Required<DevOptions> {
+  const port = options.port ?? 3000;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`Option port must be an integer in [1, 65535], got ${port}`);
+  }
+  return { port, host: options.host ?? "127.0.0.1" };
+}
+
+/**
+ * Runs the bundle watcher and the Framework preview until Ctrl-C or until either exits.
+ *
+ * @param options Port and host.
+ * @returns The exit code to use.
+ */
+export async function dev(options: DevOptions = {}): Promise<number> {
+  const { port, host } = devOptions(options);
+  assertBundleEntry();
+  await seedNpmCache();
+  // One bundle before the preview starts, so the first page load finds docs/lib/netsplit.js.
+  await bundle();
+  const [bundler, ...bundleArgs] = bundleCommand({ watch: true });
+  const children = [
+    new Deno.Command(bundler, { args: bundleArgs, cwd: repoRoot }).spawn(),
+    spawn(observableCommand(["preview", "--host", host, "--port", String(port), "--no-open"])),
+  ];
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already exited.
+      }
+    }
+  };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, stop);
+  console.error(
+    `dev: rebuilding docs/lib/netsplit.js when src/ changes; Framework prints the preview ` +
+      `URL below (port ${port}, or the next free one). Ctrl-C stops both.`,
+  );
+  // Whichever child ends first (or Ctrl-C) stops the other.
+  const first = await Promise.race(children.map((child) => child.status));
+  const wasStopping = stopping;
+  stop();
+  await Promise.all(children.map((child) => child.status));
+  for (const signal of signals) Deno.removeSignalListener(signal, stop);
+  return wasStopping ? 0 : first.code === 0 ? 1 : first.code;
+}
+
+function spawn(command: string[]): Deno.ChildProcess {
+  const [cmd, ...args] = command;
+  return new Deno.Command(cmd, {
+    args,
+    cwd: repoRoot,
+    env: frameworkEnv,
+    stdin: "null",
+  }).spawn();
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { port: { type: "string" }, host: { type: "string" } },
+  });
+  try {
+    Deno.exit(
+      await dev({
+        port: values.port === undefined ? undefined : Number(values.port),
+        host: values.host,
+      }),
+    );
+  } catch (error) {
+    console.error(`dev: ${error instanceof Error ? error.message : error}`);
+    Deno.exit(1);
+  }
+}
