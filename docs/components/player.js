@@ -367,6 +367,11 @@ export function Player(recording, options = {}) {
   );
   speedSelect.addEventListener("change", () => (speed = Number(speedSelect.value)));
   const position = el("span", { className: "ns-player-position" });
+  const viewSelect = el("select", { className: "ns-player-view", title: "Diagram" }, [
+    el("option", { value: "timeline", textContent: "timeline (lanes)" }),
+    el("option", { value: "space-time", textContent: "space-time (last 300 ms)" }),
+  ]);
+  viewSelect.addEventListener("change", () => render());
   const controls = el("div", { className: "ns-player-controls" }, [
     toStart,
     back,
@@ -374,6 +379,7 @@ export function Player(recording, options = {}) {
     forward,
     toEnd,
     speedSelect,
+    viewSelect,
     position,
   ]);
   const scrub = el("input", { type: "range", className: "ns-player-scrub", min: 0, step: 1 });
@@ -457,9 +463,16 @@ export function Player(recording, options = {}) {
     }`;
     root.dataset.cursor = String(model.cursor);
     root.dataset.length = String(model.length);
-    picture.replaceChildren(
-      diagram(events, model.cursor, { nodes, endMs: model.tape.endMs, width }),
-    );
+    clearTimeout(spaceTimeTimer);
+    if (viewSelect.value === "timeline") {
+      picture.replaceChildren(
+        diagram(events, model.cursor, { nodes, endMs: model.tape.endMs, width }),
+      );
+    } else {
+      // Vega re-renders cost more than the SVG lanes: draw once the cursor rests.
+      const visible = events.slice(0, model.cursor);
+      spaceTimeTimer = setTimeout(() => drawSpaceTime(visible, t), playing ? 400 : 60);
+    }
     // Node state comes from re-simulating to the cursor: the process as it was then.
     const snapshot = model.snapshot(model.cursor);
     const rows = snapshot.nodes.map((n) =>
@@ -523,6 +536,25 @@ export function Player(recording, options = {}) {
         250,
       );
     }
+  }
+
+  let spaceTimeTimer = null;
+  async function drawSpaceTime(visible, nowMs) {
+    const stateKeys = [
+      ...new Set(visible.filter((e) => e.kind === "state").map((e) => e.key)),
+    ];
+    const chartWidth = Math.min(width, 720);
+    const spec = ns.messageDiagram(visible, {
+      nodes,
+      fromMs: Math.max(0, nowMs - 300),
+      toMs: nowMs,
+      stateKeys,
+      width: chartWidth,
+      height: 360,
+      title: `Messages up to ${nowMs.toFixed(1)} ms`,
+    });
+    const { VegaChart } = await import("./vega_chart.js");
+    picture.replaceChildren(VegaChart(spec, { width: chartWidth }));
   }
 
   function go(cursor) {
