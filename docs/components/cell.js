@@ -12,10 +12,7 @@
 
 import { FileAttachment } from "observablehq:stdlib";
 import { Inspector } from "observablehq:runtime";
-import { basicSetup, EditorView } from "codemirror";
-import { javascript, javascriptLanguage } from "@codemirror/lang-javascript";
-import { keymap } from "@codemirror/view";
-import { Prec } from "@codemirror/state";
+import { parser } from "@lezer/javascript";
 
 const WORKER_URL = FileAttachment("./cell_worker.js").href;
 const BUNDLE_URL = FileAttachment("../lib/netsplit.js").href;
@@ -59,6 +56,9 @@ class Runner {
           metrics.workerStarts.push({
             totalMs: performance.now() - started,
             importMs: message.loadMs,
+            scriptStartMs: message.scriptStartMs,
+            initAtMs: message.initAtMs,
+            readyAtMs: message.readyAtMs,
           });
           resolve();
         } else if (message.type === "init-failed") {
@@ -138,11 +138,12 @@ function getRunner() {
 // Start the sandbox as soon as a page imports this module, while the page is still
 // rendering: the worker's start-up then overlaps with the page's own work.
 if (typeof Worker !== "undefined" && typeof document !== "undefined") getRunner();
+const editorModule = import("./cell_editor.js");
 
 // Makes the last top-level expression the cell's value, without moving any line, so error
 // line numbers still match the editor.
 export function toFunctionBody(code) {
-  const tree = javascriptLanguage.parser.parse(code);
+  const tree = parser.parse(code);
   let last = tree.topNode.lastChild;
   while (
     last && (last.type.isError || last.name === "LineComment" || last.name === "BlockComment")
@@ -160,7 +161,7 @@ export function toFunctionBody(code) {
 
 // The first syntax error's line, from the same parser the editor uses.
 function syntaxErrorLine(code) {
-  const tree = javascriptLanguage.parser.parse(code);
+  const tree = parser.parse(code);
   let line = null;
   tree.iterate({
     enter(node) {
@@ -387,6 +388,7 @@ const STYLE = `
 .ns-cell-head button:disabled { cursor: default; opacity: .55; }
 .ns-cell-status { color: var(--theme-foreground-muted, #666); font-size: 12px; min-width: 7em; text-align: right; }
 .ns-cell-editor .cm-editor { font-size: 13px; }
+.ns-cell-plain { display: block; box-sizing: border-box; width: 100%; border: 0; resize: vertical; padding: 4px 6px 4px 34px; font: 13px/1.4 var(--monospace, monospace); background: transparent; color: inherit; }
 .ns-cell-editor .cm-editor.cm-focused { outline: none; }
 .ns-cell-output { padding: .5rem; overflow-x: auto; }
 .ns-cell-output:empty { display: none; }
@@ -476,27 +478,57 @@ export function Cell(code, options = {}) {
   output.setAttribute("aria-live", "polite");
   root.append(head, banner, editorElement, output);
 
+  // A plain text area first, so the cell can run before the editor module has loaded; the
+  // CodeMirror editor replaces it, keeping the text, as soon as it is there.
   let saveTimer = null;
-  const view = new EditorView({
-    doc: initial,
-    parent: editorElement,
-    extensions: [
-      Prec.highest(keymap.of([
-        { key: "Shift-Enter", run: () => (run(), true) },
-        { key: "Mod-Enter", run: () => (run(), true) },
-      ])),
-      basicSetup,
-      javascript(),
-      EditorView.theme({ "&": { maxHeight: `${height}px` }, ".cm-scroller": { overflow: "auto" } }),
-      EditorView.updateListener.of((update) => {
-        if (!update.docChanged) return;
-        clearTimeout(saveTimer);
-        saveTimer = setTimeout(() => {
-          const text = view.state.doc.toString();
-          storageSet(storageKey, text === code ? null : text);
-        }, 300);
-      }),
-    ],
+  const scheduleSave = () => {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      const text = getCode();
+      storageSet(storageKey, text === code ? null : text);
+    }, 300);
+  };
+  let view = null;
+  const plain = Object.assign(document.createElement("textarea"), {
+    className: "ns-cell-plain",
+    value: initial,
+    spellcheck: false,
+    rows: Math.min(initial.split("\n").length, Math.floor(height / 18)),
+  });
+  plain.setAttribute("aria-label", `${title} code`);
+  plain.addEventListener("input", scheduleSave);
+  plain.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.shiftKey || event.metaKey || event.ctrlKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  editorElement.append(plain);
+  const getCode = () => (view ? view.state.doc.toString() : plain.value);
+  const setCode = (text) => {
+    if (view) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    else plain.value = text;
+  };
+  editorModule.then(({ createEditor }) => {
+    const focused = document.activeElement === plain;
+    const cursor = plain.selectionStart;
+    view = createEditor({
+      parent: editorElement,
+      doc: plain.value,
+      height,
+      onRun: () => run(),
+      onChange: scheduleSave,
+    });
+    plain.remove();
+    root.dataset.editor = "codemirror";
+    if (focused) {
+      view.focus();
+      view.dispatch({ selection: { anchor: Math.min(cursor, view.state.doc.length) } });
+    }
+  }, (error) => {
+    // Without the editor the text area stays: the cell still works, just without colours.
+    root.dataset.editor = "plain";
+    console.warn(`Cell editor unavailable: ${error.message}`);
   });
 
   if (sharedCode !== null) {
@@ -514,7 +546,7 @@ export function Cell(code, options = {}) {
   async function run() {
     if (runButton.disabled && !currentJob) return;
     if (currentJob) return;
-    const text = view.state.doc.toString();
+    const text = getCode();
     const r = getRunner();
     const syntaxLine = syntaxErrorLine(text);
     runs++;
@@ -565,7 +597,7 @@ export function Cell(code, options = {}) {
   }
 
   function reset() {
-    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code } });
+    setCode(code);
     storageSet(storageKey, null);
     const params = hashParams();
     if (params.has(HASH_PREFIX + id)) {
@@ -581,7 +613,7 @@ export function Cell(code, options = {}) {
 
   function share() {
     const params = hashParams();
-    params.set(HASH_PREFIX + id, toBase64Url(view.state.doc.toString()));
+    params.set(HASH_PREFIX + id, toBase64Url(getCode()));
     history.replaceState(null, "", `${location.pathname}${location.search}#${params}`);
     const link = location.href;
     navigator.clipboard?.writeText(link).catch(() => {});
@@ -618,7 +650,8 @@ export function Cell(code, options = {}) {
   r.ready.then(() => {
     if (autorun && sharedCode === null) run();
   }, () => {});
-  root.editor = view;
+  root.code = getCode;
+  root.setCode = setCode;
   root.run = run;
   return root;
 }

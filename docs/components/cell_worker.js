@@ -4,6 +4,8 @@
 // by structured clone, so values are converted to clonable data here (functions and class
 // instances become descriptions; charts stay Vega-Lite JSON and render on the page).
 
+// Milliseconds from this worker's creation until its script started, for the cost figures.
+const scriptStartMs = performance.now();
 const AsyncFunction = (async () => {}).constructor;
 const MARK = "__netsplit";
 let ns = null;
@@ -133,7 +135,13 @@ self.onmessage = async (event) => {
     try {
       ns = await import(message.bundleUrl);
       await measureLineOffset();
-      postMessage({ type: "ready", loadMs: performance.now() - started });
+      postMessage({
+        type: "ready",
+        loadMs: performance.now() - started,
+        scriptStartMs,
+        initAtMs: started,
+        readyAtMs: performance.now(),
+      });
     } catch (error) {
       postMessage({ type: "init-failed", message: String(error?.message ?? error) });
     }

@@ -339,6 +339,8 @@ export function Player(recording, options = {}) {
   }
   let playing = null;
   let speed = 40;
+  // The URL is only rewritten once the reader has done something, never on page load.
+  let touched = false;
 
   const title = el("span", {
     className: "ns-player-title",
@@ -520,6 +522,7 @@ export function Player(recording, options = {}) {
       ...branches.map((b) => {
         const button = btn(b.label, `Switch to ${b.label}`, () => {
           pause();
+          touched = true;
           model = b.model;
           render();
         });
@@ -529,7 +532,7 @@ export function Player(recording, options = {}) {
     );
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
     play.title = playing ? "Pause" : "Play";
-    if (hashKey) {
+    if (hashKey && touched) {
       clearTimeout(hashTimer);
       hashTimer = setTimeout(
         () => writeHash(hashKey, ns.encodeRecording(model.recording, model.cursor)),
@@ -558,6 +561,7 @@ export function Player(recording, options = {}) {
   }
 
   function go(cursor) {
+    touched = true;
     model.seek(cursor);
     render();
   }
@@ -591,6 +595,7 @@ export function Player(recording, options = {}) {
 
   function fork() {
     forkError.textContent = "";
+    touched = true;
     try {
       const value = Number(valueInput.value);
       const fault = forkFault(kindSelect.value, nodeSelect.value, value, nodes);
@@ -616,5 +621,17 @@ export function Player(recording, options = {}) {
   });
   render();
   root.model = () => model;
+  // A player link to this same page only changes the hash: rebuild the player from it.
+  if (hashKey) {
+    const onHashChange = () => {
+      if (!root.isConnected) return removeEventListener("hashchange", onHashChange);
+      const text = new URLSearchParams(location.hash.slice(1)).get(hashKey);
+      if (text === null || text === ns.encodeRecording(model.recording, model.cursor)) return;
+      pause();
+      removeEventListener("hashchange", onHashChange);
+      root.replaceWith(Player(recording, options));
+    };
+    addEventListener("hashchange", onHashChange);
+  }
   return root;
 }

@@ -40,8 +40,13 @@ async function waitForReady(page: Page) {
   );
 }
 
-/** Replaces a cell's code by typing it, as a reader would. */
+/** Replaces a cell's code by typing it into the CodeMirror editor, as a reader would. */
 async function typeCode(page: Page, index: number, code: string) {
+  await page.waitForFunction(
+    (index) =>
+      document.querySelectorAll<HTMLElement>(".ns-cell")[index]?.dataset.editor === "codemirror",
+    index,
+  );
   const editor = page.locator(`${CELL} .cm-content`).nth(index);
   await editor.click();
   await page.keyboard.press("Control+A");
@@ -49,10 +54,7 @@ async function typeCode(page: Page, index: number, code: string) {
   // Auto-closed brackets and quotes are typed over, so the result equals `code`.
   await page.keyboard.type(code);
   const text = await editor.evaluate((element) =>
-    (element.closest(".ns-cell") as HTMLElement & {
-      editor: { state: { doc: { toString(): string } } };
-    })
-      .editor.state.doc.toString()
+    (element.closest(".ns-cell") as HTMLElement & { code(): string }).code()
   );
   assert.equal(text, code);
 }
@@ -248,19 +250,47 @@ siteTest("The player steps, rewinds, forks and restores a permalink", async (sit
   const again = restored.locator(".ns-player");
   assert.equal(Number(await again.getAttribute("data-length")), forkLength);
   assert.equal(Number(await again.getAttribute("data-cursor")), await cursor());
+
+  // A counterexample link (made by ns.playerLink in a cell) reloads the player in place.
+  const linkCell = page.locator(CELL).filter({ hasText: "A counterexample as a player link" });
+  const linkIndex = await linkCell.evaluate((element) =>
+    [...document.querySelectorAll(".ns-cell")].indexOf(element)
+  );
+  await waitForRun(page, linkIndex, 1);
+  await linkCell.locator(".ns-cell-output a").click();
+  await page.waitForFunction(() =>
+    /seed 42/.test(document.querySelector(".ns-player-meta")?.textContent ?? "")
+  );
+  assert.equal(await page.locator(".ns-player tbody tr").count(), 4, "four nodes");
   expectNoConsoleErrors(opened);
 });
 
 siteTest("Notebook costs: JS shipped per page, time to interactive, worker start", async (site) => {
   const figures: Record<string, unknown> = {};
+  // JS shipped: bytes of every script the page loaded once it settled (network idle, charts
+  // drawn, autorun cells done), and, for pages with cells, the part loaded before the first
+  // cell could run. Uncompressed sizes (the test server does not compress).
   for (const path of ["/", "/playground", "/labs"]) {
     const opened = await openPage(site.context, `${site.url}${path}`);
-    const scripts = await opened.page.evaluate(() =>
-      performance.getEntriesByType("resource")
-        .filter((e) => (e as PerformanceResourceTiming).name.endsWith(".js"))
-        .reduce((sum, e) => sum + (e as PerformanceResourceTiming).encodedBodySize, 0)
-    );
-    figures[`jsKiB ${path}`] = Math.round(scripts / 1024);
+    await opened.page.waitForTimeout(1_000);
+    const bytes = await opened.page.evaluate(() => {
+      const scripts = performance.getEntriesByType("resource")
+        .filter((e) => e.name.endsWith(".js")) as PerformanceResourceTiming[];
+      const ready = (globalThis as unknown as { __netsplitCells?: { firstReadyMs: number } })
+        .__netsplitCells?.firstReadyMs;
+      const sum = (list: PerformanceResourceTiming[]) =>
+        list.reduce((total, e) => total + e.encodedBodySize, 0);
+      return {
+        settled: sum(scripts),
+        beforeFirstRunnableCell: ready ? sum(scripts.filter((e) => e.responseEnd <= ready)) : null,
+      };
+    });
+    figures[`JS KiB ${path} (settled)`] = Math.round(bytes.settled / 1024);
+    if (bytes.beforeFirstRunnableCell !== null) {
+      figures[`JS KiB ${path} (before the first cell is runnable)`] = Math.round(
+        bytes.beforeFirstRunnableCell / 1024,
+      );
+    }
     await opened.page.close();
   }
   // Time to interactive: from navigation start to the first cell's Run button enabled.
