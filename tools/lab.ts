@@ -82,7 +82,17 @@ function unescapeXml(text: string): string {
     .replaceAll("&apos;", "'").replaceAll("&#39;", "'").replaceAll("&amp;", "&");
 }
 
-/** Parses Deno's JUnit report into check results (stack frames dropped). */
+/**
+ * Parses Deno's JUnit report into check results (stack frames dropped).
+ *
+ * @example
+ * ```ts
+ * import { parseJunit } from "./lab.ts";
+ * const [check] = parseJunit(`<testcase name="votes" classname="./x_test.ts" time="0"><failure message="m">AssertionError: two leaders
+ *     at file:///x_test.ts:1:1</failure></testcase>`);
+ * if (check.passed || check.message !== "AssertionError: two leaders") throw new Error(check.message);
+ * ```
+ */
 export function parseJunit(xml: string): CheckResult[] {
   const results: CheckResult[] = [];
   const testcase =
@@ -106,7 +116,16 @@ export function parseJunit(xml: string): CheckResult[] {
   return results;
 }
 
-/** Finds `counterexample: {...}` lines in a failure message. */
+/**
+ * Finds `counterexample: {...}` lines in a failure message.
+ *
+ * @example
+ * ```ts
+ * import { findCounterexamples } from "./lab.ts";
+ * const [cx] = findCounterexamples('two leaders\ncounterexample: {"experiment":"heartbeat","seed":3}');
+ * if (cx.seed !== 3 || cx.faults.length !== 0) throw new Error("read with defaults");
+ * ```
+ */
 export function findCounterexamples(message: string): Counterexample[] {
   const found: Counterexample[] = [];
   for (const match of message.matchAll(/^\s*counterexample:\s*(\{.*\})\s*$/gm)) {

@@ -31,7 +31,16 @@ export interface WorkshopArgs {
   title: string;
 }
 
-/** Parses `<dir> --labs a,b [--title=...]`; throws UsageError naming the problem. */
+/**
+ * Parses `<dir> --labs a,b [--title=...]`; throws UsageError naming the problem.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from "./workshop.ts";
+ * const args = parseArgs(["../ws", "--labs", "hlc,vector-clocks"]);
+ * if (args.labs.length !== 2 || args.dir !== "../ws") throw new Error("parsed");
+ * ```
+ */
 export function parseArgs(args: string[]): WorkshopArgs {
   const positional: string[] = [];
   let labs: string[] | null = null;
@@ -105,7 +114,16 @@ export function pagesLinkingLabs(docsDir: string, labs: readonly string[]): stri
 
 type PageEntry = { name: string; path?: string; pages?: PageEntry[]; [k: string]: unknown };
 
-/** Keeps only the config's pages whose path is kept; drops emptied sections. */
+/**
+ * Keeps only the config's pages whose path is kept; drops emptied sections.
+ *
+ * @example
+ * ```ts
+ * import { filterPages } from "./workshop.ts";
+ * const kept = filterPages([{ name: "Raft", path: "/raft" }, { name: "X", pages: [{ name: "Y", path: "/y" }] }], new Set(["raft"]));
+ * if (kept.length !== 1) throw new Error("only Raft stays");
+ * ```
+ */
 export function filterPages(
   pages: readonly PageEntry[],
   keptPaths: ReadonlySet<string>,
