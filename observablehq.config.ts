@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 
 /** A sidebar entry: a page, or a section of pages. */
-interface SidebarItem {
+export interface SidebarItem {
   name: string;
   path?: string;
   open?: boolean;
@@ -17,7 +17,7 @@ interface SidebarItem {
  * when a listed page is missing, so {@linkcode existing} drops the ones whose Markdown file does
  * not exist yet. Restart `deno task dev` to see a newly added page in the sidebar.
  */
-const sidebar: SidebarItem[] = [
+export const sidebar: SidebarItem[] = [
   { name: "Time and order", path: "/time" },
   {
     name: "Consensus",

@@ -8,4 +8,5 @@
 export * from "./sim/mod.ts";
 export * from "./experiments/mod.ts";
 export * from "./viz/mod.ts";
+export * from "./clocks/mod.ts";
 export * from "./player/mod.ts";

@@ -24,10 +24,12 @@ const baseConfig = {
 const compositeKeys = ["hconcat", "vconcat", "concat", "facet", "repeat"];
 
 /**
- * Returns a copy of `spec` sized to `width` when the spec leaves its width open.
+ * Returns a copy of `spec` sized to fit `width`.
  *
- * Single and layered views get `width` and autosize "fit-x" (the whole chart, axes included,
- * fits the column); compositions and specs with their own width are left alone.
+ * Single and layered views get `width` and autosize "fit-x", so the whole chart — axes, labels
+ * and legend included — fits the width the page gives it; a `width` in the spec (a default for
+ * the CLI's SVG output) is overridden. Compositions (concat, facet, repeat) cannot be fitted by
+ * Vega-Lite and keep their own sizes. `height` applies only when the spec has none.
  *
  * @param {object} spec A Vega-Lite spec.
  * @param {number | undefined} width Available width in pixels.
@@ -37,7 +39,7 @@ const compositeKeys = ["hconcat", "vconcat", "concat", "facet", "repeat"];
 export function sizeSpec(spec, width, height) {
   const sized = { ...spec, config: { ...baseConfig, ...spec.config } };
   const composite = compositeKeys.some((key) => key in spec);
-  if (!composite && width !== undefined && spec.width === undefined) {
+  if (!composite && width !== undefined) {
     sized.width = Math.max(120, Math.floor(width));
     sized.autosize = spec.autosize ?? { type: "fit-x", contains: "padding" };
   }
@@ -50,7 +52,8 @@ export function sizeSpec(spec, width, height) {
  *
  * @param {object} spec A Vega-Lite spec (plain JSON, as returned by the functions in src/viz).
  * @param {object} [options]
- * @param {number} [options.width] Available width in pixels (pass Framework's `width`).
+ * @param {number} [options.width] Width of the whole chart in pixels (for example Framework's
+ *   `width`); overrides the spec's width for single and layered views.
  * @param {number} [options.height] Plot height in pixels, when the spec has none.
  * @param {"svg" | "canvas"} [options.renderer] Vega renderer. Default "svg".
  * @param {string} [options.title] Label for `data-chart`; defaults to the spec's title.
@@ -156,6 +159,8 @@ async function render(element, target, spec, { width, height, renderer, invalida
       renderer,
       actions: false,
       mode: "vega-lite",
+      // Framework's default theme follows the reader's light/dark preference; so do charts.
+      ...(prefersDark() ? { theme: "dark" } : {}),
     });
     invalidation?.then(() => result.finalize());
     element.dataset.chartState = "rendered";
@@ -165,6 +170,10 @@ async function render(element, target, spec, { width, height, renderer, invalida
     element.dataset.chartState = "error";
     return null;
   }
+}
+
+function prefersDark() {
+  return globalThis.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
 }
 
 function titleOf(spec) {

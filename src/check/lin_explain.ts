@@ -3,19 +3,22 @@
  * operation that cannot be linearized there (the culprit), the operations it conflicts with,
  * a text, and timeline data for `historyTimeline` (src/viz/history_timeline.ts).
  *
- * The minimal prefix is found by binary search. It is well defined because linearizability
+ * The minimal prefix is where the breadth-first search's frontier empties (lin_frontier.ts).
+ * It is well defined because linearizability
  * of prefixes is monotone: cutting a history at line `k` turns the operations still open into
  * unknown outcomes, and every later line only adds constraints (a completion narrows an
  * unknown outcome; an invocation adds an operation that may be dropped). So if the first `k`
  * lines are not linearizable, neither is any longer prefix. The last line of the minimal prefix
- * always completes an observation (a read, or a cas that succeeded or failed): completing a
- * write or an append can always be placed right before its completion.
+ * completes an observation (a read, or a cas that succeeded or failed) or a failed write or
+ * append (which some order needed): a successful write or append can always be placed right
+ * before its completion.
  *
  * @module
  */
 
+import type { RegisterCheck } from "./lin_search.ts";
 import { canonicalJson, type JsonValue, type Operation, operationLabel } from "./history.ts";
-import { checkRegisterOperations } from "./lin_search.ts";
+import { checkRegisterOperations, linearizationWitness } from "./lin_search.ts";
 
 /** Why an operation appears in an explanation. */
 export type OperationRole =
@@ -67,8 +70,9 @@ export interface Violation {
   culprit: InvolvedOperation;
   /** The values the register held wherever the culprit could take effect (and did not fit). */
   valuesAtCulprit: JsonValue[];
-  /** Values in which the culprit fits, but every such placement strands another operation. */
-  valuesStranding: JsonValue[];
+  /** The values the register could hold after line `prefixLength - 1`, in some linearization
+   * of lines 1..prefixLength-1. */
+  valuesBefore: JsonValue[];
   /** The latest operations that completed before the culprit was invoked. */
   preceding: InvolvedOperation[];
   /** Operations (in the prefix) overlapping the culprit in time. */
@@ -131,30 +135,17 @@ export function truncateOperations(operations: readonly Operation[], k: number):
 }
 
 /**
- * Finds the smallest non-linearizable prefix of one key's operations by binary search over
- * its completion lines.
+ * The fallback when only the depth-first search proved the violation: binary search over the
+ * key's completion lines for the shortest non-linearizable prefix (prefixes are monotone).
  *
  * @param operations Operations of one key; the whole is known not to be linearizable.
  * @param maxStates The budget of each search.
  * @returns The prefix length and whether it is proven minimal.
- *
- * @example
- * ```ts
- * import { minimalPrefix } from "./lin_explain.ts";
- * import { pairOperations } from "./history.ts";
- * const ops = pairOperations([
- *   { process: 1, type: "invoke", f: "read" },
- *   { process: 1, type: "ok", f: "read", value: 7 },
- *   { process: 1, type: "invoke", f: "read" },
- *   { process: 1, type: "ok", f: "read", value: 8 },
- * ]);
- * console.assert(minimalPrefix(ops, 100).length === 2);
- * ```
  */
-export function minimalPrefix(
+function bisectPrefix(
   operations: readonly Operation[],
   maxStates: number,
-): { length: number; minimal: boolean } {
+): { k: number; minimal: boolean } {
   const lines = operations
     .filter((op) => op.outcome !== "unknown")
     .map((op) => op.completeLine as number)
@@ -164,13 +155,12 @@ export function minimalPrefix(
   let hi = lines.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    const verdict = checkRegisterOperations(truncateOperations(operations, lines[mid]), maxStates)
-      .verdict;
-    if (verdict === "not-linearizable") hi = mid;
-    else if (verdict === "linearizable") lo = mid;
-    else return { length: lines[hi], minimal: false };
+    const check = checkRegisterOperations(truncateOperations(operations, lines[mid]), maxStates);
+    if (check.verdict === "not-linearizable") hi = mid;
+    else if (check.verdict === "linearizable") lo = mid;
+    else return { k: lines[hi], minimal: false };
   }
-  return { length: lines[hi], minimal: true };
+  return { k: lines[hi], minimal: true };
 }
 
 /**
@@ -200,12 +190,21 @@ export function explainViolation(
   maxStates: number,
 ): Violation {
   if (failingKeys.length === 0) throw new RangeError("explainViolation: no failing key given");
-  let best: { ops: readonly Operation[]; length: number; minimal: boolean } | undefined;
+  let best:
+    | { ops: readonly Operation[]; check: RegisterCheck; k: number; minimal: boolean }
+    | undefined;
   for (const ops of failingKeys) {
-    const prefix = minimalPrefix(ops, maxStates);
-    if (best === undefined || prefix.length < best.length) best = { ops, ...prefix };
+    const check = checkRegisterOperations(ops, maxStates);
+    if (check.verdict !== "not-linearizable") continue;
+    const { k, minimal } = check.failedAtLine !== undefined
+      ? { k: check.failedAtLine, minimal: true }
+      : bisectPrefix(ops, maxStates);
+    if (best === undefined || k < best.k) best = { ops, check, k, minimal };
   }
-  const { ops, length: k, minimal } = best!;
+  if (best === undefined) {
+    throw new RangeError("explainViolation: no key was proven not linearizable within the budget");
+  }
+  const { ops, check, k, minimal } = best;
   const key = ops[0].key;
   const prefixOps = truncateOperations(ops, k);
   const culpritOp = prefixOps.find((op) => op.completeLine === k)!;
@@ -215,9 +214,7 @@ export function explainViolation(
     role,
   });
   const culprit = involve(culpritOp, "culprit");
-
-  const failed = checkRegisterOperations(prefixOps, maxStates, culpritOp.index);
-  const previous = checkRegisterOperations(truncateOperations(ops, k - 1), maxStates);
+  const previous = linearizationWitness(truncateOperations(ops, k - 1), maxStates);
   const modelled = prefixOps.filter(constrains);
 
   // The maximal real-time predecessors: definite ops done before the culprit began that no
@@ -240,17 +237,17 @@ export function explainViolation(
     .filter((op) => op !== culpritOp && writes(op, observed))
     .slice(-3)
     .map((op) => involve(op, "writer"));
-  const frontier = previous.order === undefined ? null : {
+  const frontier = previous === undefined ? null : {
     order: previous.order.slice(-5).map((op) => involve(op, "frontier")),
-    value: previous.finalValue ?? null,
+    value: previous.value,
   };
   const violation: Violation = {
     key,
     prefixLength: k,
     minimal,
     culprit,
-    valuesAtCulprit: failed.watchedValues ?? [],
-    valuesStranding: failed.watchedAppliedValues ?? [],
+    valuesAtCulprit: check.culpritValues ?? [],
+    valuesBefore: check.frontierValues ?? [],
     preceding: preceding.slice(-LIST_LIMIT),
     concurrent: concurrent.slice(0, LIST_LIMIT),
     writers,
@@ -308,12 +305,14 @@ function violationText(v: Violation): string {
       ? `Minimal non-linearizable prefix: lines 1–${v.prefixLength} (lines 1–${
         v.prefixLength - 1
       } are linearizable).`
-      : `Non-linearizable prefix: lines 1–${v.prefixLength} (search budget exceeded ` +
-        `while minimising; a shorter one may exist).`,
+      : `Non-linearizable prefix: lines 1–${v.prefixLength} (the search budget ran out ` +
+        `while shortening it; a shorter one may exist).`,
     `Line ${v.prefixLength} completes ${describeOp(c)}, which cannot be linearized:`,
   ];
   const need = c.f === "read"
     ? `it returned ${canonicalJson(c.value)}`
+    : c.f !== "cas"
+    ? "its failure means it never took effect, but every order of the earlier lines needed it"
     : c.outcome === "fail"
     ? `its failure says the value was not ${canonicalJson((c.value as JsonValue[])[0])}`
     : `it expected ${canonicalJson((c.value as JsonValue[])[0])}`;
@@ -326,10 +325,9 @@ function violationText(v: Violation): string {
   } else {
     lines.push(`  ${need}.`);
   }
-  if (v.valuesStranding.length > 0) {
+  if (v.valuesBefore.length > 0) {
     lines.push(
-      `  Where the value was ${listValues(v.valuesStranding)} it fits, but then another ` +
-        `operation has no valid place.`,
+      `  After line ${v.prefixLength - 1} the value could be: ${listValues(v.valuesBefore)}.`,
     );
   }
   lines.push(`  It began after: ${listOps(v.preceding)}.`);

@@ -37,6 +37,11 @@ export interface ModelOperation {
   text: string;
   /** True when the operation must take effect before `completeLine` (ok or fail). */
   definite: boolean;
+  /**
+   * A failed write or append, kept (see {@linkcode RegisterModel.compile}): it may take effect
+   * only while it is open, and must not have taken effect by `completeLine`.
+   */
+  failed: boolean;
   invokeLine: number;
   /** The completion line; `Infinity` when the outcome is unknown. */
   completeLine: number;
@@ -107,9 +112,13 @@ export class RegisterModel {
    * Compiles history operations of one register, leaving out those that constrain nothing.
    *
    * @param operations Operations of a single key, in invocation order.
+   * @param keepFailed Keep the success of failed writes, appends and cas as operations
+   *   flagged `failed`. They cannot change the verdict of the whole history, but a prefix cut
+   *   before the failure treats the operation as unknown, so the breadth-first search, which
+   *   judges every prefix, needs them.
    * @returns The operations the search must place, in invocation order.
    */
-  compile(operations: readonly Operation[]): ModelOperation[] {
+  compile(operations: readonly Operation[], keepFailed = false): ModelOperation[] {
     const compiled: ModelOperation[] = [];
     for (const op of operations) {
       const definite = op.outcome !== "unknown";
@@ -118,6 +127,7 @@ export class RegisterModel {
         b: 0,
         text: "",
         definite,
+        failed: false,
         invokeLine: op.invokeLine,
         completeLine: definite ? op.completeLine as number : Infinity,
         source: op,
@@ -129,19 +139,39 @@ export class RegisterModel {
           }
           break;
         case "write":
-          if (op.outcome !== "fail") {
-            compiled.push({ ...base, code: OpCode.Write, a: this.intern(op.value) });
+          if (op.outcome !== "fail" || keepFailed) {
+            compiled.push({
+              ...base,
+              failed: op.outcome === "fail",
+              code: OpCode.Write,
+              a: this.intern(op.value),
+            });
           }
           break;
         case "append":
-          if (op.outcome !== "fail") {
-            compiled.push({ ...base, code: OpCode.Append, text: op.value as string });
+          if (op.outcome !== "fail" || keepFailed) {
+            compiled.push({
+              ...base,
+              failed: op.outcome === "fail",
+              code: OpCode.Append,
+              text: op.value as string,
+            });
           }
           break;
         case "cas": {
           const [expected, next] = op.value as JsonValue[];
           const code = op.outcome === "fail" ? OpCode.CasFail : OpCode.Cas;
           compiled.push({ ...base, code, a: this.intern(expected), b: this.intern(next) });
+          if (op.outcome === "fail" && keepFailed) {
+            // While open, a cas that will fail may as well succeed, in the prefix's eyes.
+            compiled.push({
+              ...base,
+              failed: true,
+              code: OpCode.Cas,
+              a: this.intern(expected),
+              b: this.intern(next),
+            });
+          }
           break;
         }
       }
@@ -184,4 +214,49 @@ export class RegisterModel {
     this.#appendMemo.set(memoKey, next);
     return next;
   }
+}
+
+/**
+ * Groups the unknown-outcome operations by effect (same opcode and arguments).
+ *
+ * Operations of a group are interchangeable: if a linearization uses a later-invoked one,
+ * swapping in the earliest unused one (available at least as early, and never forced) is
+ * also a linearization. So the searches only try the earliest unused operation of each group,
+ * the used ones always form a prefix of the group, and a configuration records just how many
+ * of each group it used.
+ *
+ * @param operations Compiled operations in invocation order.
+ * @returns For each operation its group (-1 when definite), and each group's members in
+ *   invocation order.
+ *
+ * @example
+ * ```ts
+ * import { RegisterModel, unknownOutcomeGroups } from "./lin_model.ts";
+ * import { pairOperations } from "./history.ts";
+ * const ops = new RegisterModel().compile(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 2, type: "invoke", f: "write", value: 1 },
+ * ]));
+ * console.assert(unknownOutcomeGroups(ops).members[0].length === 2);
+ * ```
+ */
+export function unknownOutcomeGroups(
+  operations: readonly ModelOperation[],
+): { groupOf: Int32Array; members: number[][] } {
+  const groupOf = new Int32Array(operations.length).fill(-1);
+  const members: number[][] = [];
+  const bySignature = new Map<string, number>();
+  operations.forEach((op, i) => {
+    if (op.definite) return;
+    const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
+    let group = bySignature.get(signature);
+    if (group === undefined) {
+      group = members.length;
+      bySignature.set(signature, group);
+      members.push([]);
+    }
+    groupOf[i] = group;
+    members[group].push(i);
+  });
+  return { groupOf, members };
 }

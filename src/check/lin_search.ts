@@ -24,7 +24,14 @@
  */
 
 import type { JsonValue, Operation } from "./history.ts";
-import { INVALID, type ModelOperation, OpCode, RegisterModel } from "./lin_model.ts";
+import {
+  INVALID,
+  type ModelOperation,
+  OpCode,
+  RegisterModel,
+  unknownOutcomeGroups,
+} from "./lin_model.ts";
+import { frontierSearch } from "./lin_frontier.ts";
 
 /** Limits and probes of {@linkcode searchLinearization}. */
 export interface SearchOptions {
@@ -92,16 +99,9 @@ export function searchLinearization(
   const returnEntry = new Int32Array(n).fill(END);
   let entries = 1;
   const defIndex = new Int32Array(n).fill(-1);
-  // Unknown-outcome ops with the same effect are interchangeable: if a linearization uses a
-  // later-invoked one, swapping in the earliest unused one (available at least as early, and
-  // never forced) is also a linearization. So only the earliest unlinearized op of each class
-  // is tried, the linearized ones of a class are always a prefix of it, and the configuration
-  // records just how many of each class are linearized.
-  const infoClass = new Int32Array(n).fill(-1);
-  const classMembers: number[][] = [];
-  const classOf = new Map<string, number>();
+  // Unknown-outcome ops of one group are interchangeable (see unknownOutcomeGroups).
+  const { groupOf: infoClass, members: classMembers } = unknownOutcomeGroups(operations);
   const definiteOps: number[] = [];
-  let infoCount = 0;
   for (let i = 0; i < n; i++) {
     const op = operations[i];
     callEntry[i] = entries;
@@ -114,17 +114,6 @@ export function searchLinearization(
       points.push({ line: op.completeLine, entry: entries++ });
       defIndex[i] = definiteOps.length;
       definiteOps.push(i);
-    } else {
-      infoCount++;
-      const signature = `${op.code}:${op.a}:${op.b}:${op.text}`;
-      let c = classOf.get(signature);
-      if (c === undefined) {
-        c = classMembers.length;
-        classOf.set(signature, c);
-        classMembers.push([]);
-      }
-      infoClass[i] = c;
-      classMembers[c].push(i);
     }
   }
   points.sort((x, y) => x.line - y.line);
@@ -306,28 +295,32 @@ export function searchLinearization(
   }
 }
 
-/** A search result over history operations, with value ids decoded. */
-export interface RegisterSearchResult {
+/** A check of one register's history operations, with value ids decoded. */
+export interface RegisterCheck {
   verdict: SearchResult["verdict"];
   statesExplored: number;
-  /** When linearizable: the operations placed, in a valid linearization order. */
-  order?: Operation[];
-  /** When linearizable: the register's value after that order. */
-  finalValue?: JsonValue;
-  /** Values in which the watched operation could not take effect. */
-  watchedValues?: JsonValue[];
-  /** Values in which the watched operation took effect, yet no linearization followed. */
-  watchedAppliedValues?: JsonValue[];
+  /** Not linearizable: the line ending the minimal non-linearizable prefix. */
+  failedAtLine?: number;
+  /** Not linearizable: values in which the culprit (completed on that line) did not fit. */
+  culpritValues?: JsonValue[];
+  /** Not linearizable: the values the register could hold just before that line. */
+  frontierValues?: JsonValue[];
 }
 
 /**
- * Checks one register's history operations: compiles them and runs
- * {@linkcode searchLinearization}.
+ * Checks one register's history operations, racing the two searches with growing budgets:
+ * the depth-first one ({@linkcode searchLinearization}) finds a linearization fast, even
+ * with many unknown outcomes, but must exhaust every configuration to prove there is none;
+ * the breadth-first one ({@linkcode frontierSearch}) costs the same wherever a violation is
+ * and finds the minimal non-linearizable prefix, but keeps every alternative an
+ * unknown-outcome operation opens. Each round multiplies the budget by four; the
+ * breadth-first search gets a quarter of it, except in the last round or once the depth-first
+ * search has proven a violation (then only the prefix is sought).
  *
  * @param operations Operations of a single key, in invocation order.
- * @param maxStates The search budget.
- * @param watch `Operation.index` of an operation whose placements to record.
- * @returns The verdict with decoded values.
+ * @param maxStates The largest budget: configurations each search may explore.
+ * @returns The verdict with decoded values; `failedAtLine` is absent when only the
+ *   depth-first search reached a verdict of not linearizable.
  *
  * @example
  * ```ts
@@ -337,32 +330,80 @@ export interface RegisterSearchResult {
  *   { process: 1, type: "invoke", f: "cas", value: [null, 1] },
  *   { process: 1, type: "fail", f: "cas" },
  * ]);
- * console.assert(checkRegisterOperations(ops, 100).verdict === "not-linearizable");
+ * console.assert(checkRegisterOperations(ops, 100).failedAtLine === 2);
  * ```
  */
 export function checkRegisterOperations(
   operations: readonly Operation[],
   maxStates: number,
-  watch?: number,
-): RegisterSearchResult {
+): RegisterCheck {
+  const model = new RegisterModel();
+  const depthFirstOps = model.compile(operations);
+  const breadthFirstOps = model.compile(operations, true);
+  let explored = 0;
+  let proven: "not-linearizable" | undefined;
+  for (let budget = Math.min(10_000, maxStates);; budget = Math.min(budget * 4, maxStates)) {
+    if (proven === undefined) {
+      const depthFirst = searchLinearization(model, depthFirstOps, { maxStates: budget });
+      explored += depthFirst.statesExplored;
+      if (depthFirst.verdict === "linearizable") {
+        return { verdict: "linearizable", statesExplored: explored };
+      }
+      if (depthFirst.verdict === "not-linearizable") proven = "not-linearizable";
+    }
+    // The breadth-first search costs more per configuration: a quarter of the budget, until
+    // the last round.
+    const breadthFirst = frontierSearch(
+      model,
+      breadthFirstOps,
+      budget === maxStates || proven !== undefined ? budget : Math.ceil(budget / 4),
+    );
+    explored += breadthFirst.statesExplored;
+    if (breadthFirst.verdict === "linearizable") {
+      return { verdict: "linearizable", statesExplored: explored };
+    }
+    if (breadthFirst.verdict === "not-linearizable") {
+      return {
+        verdict: "not-linearizable",
+        statesExplored: explored,
+        failedAtLine: breadthFirst.failedAtLine,
+        culpritValues: breadthFirst.culpritStates?.map((id) => model.value(id)),
+        frontierValues: breadthFirst.frontierStates?.map((id) => model.value(id)),
+      };
+    }
+    if (budget === maxStates) return { verdict: proven ?? "unknown", statesExplored: explored };
+  }
+}
+
+/**
+ * Finds one linearization of a register's operations with the depth-first search, for
+ * explanations: the operations in order and the value after them.
+ *
+ * @param operations Operations of a single key, in invocation order.
+ * @param maxStates The search budget.
+ * @returns The order and final value, or `undefined` if none was found within the budget.
+ *
+ * @example
+ * ```ts
+ * import { linearizationWitness } from "./lin_search.ts";
+ * import { pairOperations } from "./history.ts";
+ * const ops = pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 4 },
+ *   { process: 1, type: "ok", f: "write", value: 4 },
+ * ]);
+ * console.assert(linearizationWitness(ops, 100)?.value === 4);
+ * ```
+ */
+export function linearizationWitness(
+  operations: readonly Operation[],
+  maxStates: number,
+): { order: Operation[]; value: JsonValue } | undefined {
   const model = new RegisterModel();
   const compiled = model.compile(operations);
-  const watchIndex = watch === undefined
-    ? -1
-    : compiled.findIndex((op) => op.source.index === watch);
-  const search = searchLinearization(model, compiled, { maxStates, watch: watchIndex });
-  const decode = (ids: number[] | undefined) => ids?.map((id) => model.value(id));
-  const result: RegisterSearchResult = {
-    verdict: search.verdict,
-    statesExplored: search.statesExplored,
+  const search = searchLinearization(model, compiled, { maxStates });
+  if (search.order === undefined) return undefined;
+  return {
+    order: search.order.map((i) => compiled[i].source),
+    value: model.value(search.finalState ?? 0),
   };
-  if (search.order !== undefined) {
-    result.order = search.order.map((i) => compiled[i].source);
-    result.finalValue = model.value(search.finalState ?? 0);
-  }
-  if (watchIndex >= 0) {
-    result.watchedValues = decode(search.watchedStates);
-    result.watchedAppliedValues = decode(search.watchedAppliedStates);
-  }
-  return result;
 }

@@ -55,7 +55,7 @@ export interface CheckOptions {
   maxStates?: number;
   /**
    * Whether to explain a violation (minimal prefix, culprit, timeline). Explaining reruns the
-   * search on O(log n) prefixes of the failing key.
+   * search on the failing keys and looks for a witness order of the prefix before the culprit.
    * @default true
    */
   explain?: boolean;

@@ -74,16 +74,16 @@ for (const [name, events] of cases) {
 }
 
 const broken = withStaleRead(
-  linearizable(7, { operations: 200, processes: 5, functions: registerFunctions }),
+  linearizable(7, { operations: 5000, processes: 8, functions: registerFunctions }),
 );
 if (checkHistory(broken, { explain: false }).verdict !== "not-linearizable") {
   throw new Error("The stale-read history should not be linearizable");
 }
-Deno.bench("not linearizable, 200 ops, 5 processes: verdict only", { group: "violation" }, () => {
+Deno.bench("not linearizable, 5k ops, 8 processes: verdict only", { group: "violation" }, () => {
   checkHistory(broken, { explain: false });
 });
 Deno.bench(
-  "not linearizable, 200 ops, 5 processes: with explanation",
+  "not linearizable, 5k ops, 8 processes: with explanation",
   { group: "violation" },
   () => {
     checkHistory(broken);

@@ -149,19 +149,22 @@ export function siteTest(
 /** A page and the problems seen while it loaded and ran. */
 export interface OpenedPage {
   page: Page;
-  /** Console errors, uncaught page errors, failed requests and HTTP errors, as lines. */
+  /** Console errors, page errors, failed requests, HTTP errors and remote requests, as lines. */
   problems: string[];
 }
 
-/** Options for {@linkcode openPage}. */
+/**
+ * Options for {@linkcode openPage}. Timeouts are generous on purpose: CI machines are shared
+ * and a page may run several simulations on load; a timeout only ever means "too slow".
+ */
 export interface OpenOptions {
-  /** Longest wait for the page and its charts, in milliseconds. @default 30000 */
+  /** Longest wait for the page and its charts, in milliseconds. @default 60000 */
   timeoutMs?: number;
 }
 
 /**
- * Opens `url` in a new page, recording every console error, uncaught error, failed request
- * and HTTP error status, and waits until the network is idle and no chart is pending.
+ * Opens `url` in a new page, recording every console error, uncaught error, failed request,
+ * HTTP error status and request to another origin, and waits until the network is idle and no chart is pending.
  *
  * @param context Browser context from {@linkcode withSite}.
  * @param url Page URL.
@@ -173,7 +176,7 @@ export async function openPage(
   url: string,
   options: OpenOptions = {},
 ): Promise<OpenedPage> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("console", (message) => {
@@ -182,6 +185,15 @@ export async function openPage(
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
     problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
+  // The site must work offline: any request to another origin is a problem, even where the
+  // network would have answered it.
+  const origin = new URL(url).origin;
+  page.on("request", (request) => {
+    const target = new URL(request.url());
+    if (/^(https?|wss?):$/.test(target.protocol) && target.origin !== origin) {
+      problems.push(`remote request: ${request.url()}`);
+    }
   });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
@@ -278,7 +290,7 @@ export async function expectChartsRendered(page: Page): Promise<ChartStatus[]> {
  * Waits until no chart on the page is still pending.
  *
  * @param page A page.
- * @param options Timeout in milliseconds (default 30000).
+ * @param options Timeout in milliseconds (default 60000).
  */
 export async function waitForCharts(
   page: Page,
@@ -290,7 +302,7 @@ export async function waitForCharts(
         element.dataset.chartState !== "pending"
       ),
     undefined,
-    { timeout: options.timeoutMs ?? 30_000 },
+    { timeout: options.timeoutMs ?? 60_000 },
   );
 }
 
@@ -348,7 +360,7 @@ export function pageSignature(page: Page): Promise<string> {
  *
  * @param page A loaded page.
  * @param before A {@linkcode pageSignature} taken earlier.
- * @param options Timeout in milliseconds (default 15000).
+ * @param options Timeout in milliseconds (default 30000).
  * @throws {Error} When nothing changed in time.
  */
 export async function waitForChange(
@@ -356,7 +368,7 @@ export async function waitForChange(
   before: string,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await pageSignature(page) !== before) {
@@ -373,18 +385,39 @@ export const screenshotsWanted: boolean = ["1", "true", "yes"].includes(
   (Deno.env.get("NETSPLIT_SCREENSHOTS") ?? "").toLowerCase(),
 );
 
+/** Height of one screenshot tile: tall pages are also saved in parts this high. */
+export const screenshotTileHeight = 1800;
+
 /**
- * Saves a full-page PNG of `page` to `tests/e2e/screenshots/<name>.png`.
+ * Saves a full-page PNG of `page` to `tests/e2e/screenshots/<name>.png` and, for pages taller
+ * than {@linkcode screenshotTileHeight}, also `<name>.part1.png`, `<name>.part2.png`, ... (tall
+ * full-page images are hard to read in an image viewer).
  *
  * @param page A loaded page.
  * @param name File name without extension (slashes become dashes).
- * @returns The PNG's path.
+ * @returns The paths written, the full page first.
  */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string): Promise<string[]> {
   await Deno.mkdir(screenshotDir, { recursive: true });
-  const path = `${screenshotDir}/${name.replaceAll("/", "-")}.png`;
-  await page.screenshot({ path, fullPage: true });
-  return path;
+  const base = `${screenshotDir}/${name.replaceAll("/", "-")}`;
+  await page.screenshot({ path: `${base}.png`, fullPage: true });
+  const paths = [`${base}.png`];
+  const { width, height } = await page.evaluate(() => ({
+    width: document.documentElement.clientWidth,
+    height: document.documentElement.scrollHeight,
+  }));
+  if (height > screenshotTileHeight) {
+    for (let y = 0, part = 1; y < height; y += screenshotTileHeight, part++) {
+      const path = `${base}.part${part}.png`;
+      await page.screenshot({
+        path,
+        fullPage: true,
+        clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
+      });
+      paths.push(path);
+    }
+  }
+  return paths;
 }
 
 /**

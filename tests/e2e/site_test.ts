@@ -50,9 +50,8 @@ Deno.test({
           const opened = await openPage(site.context, `${site.url}${pagePath(file)}`);
           try {
             if (screenshotsWanted) {
-              console.log(
-                `screenshot: ${await screenshot(opened.page, file.replace(/\.html$/, ""))}`,
-              );
+              const paths = await screenshot(opened.page, file.replace(/\.html$/, ""));
+              console.log(`screenshots: ${paths.join(" ")}`);
             }
             assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
             await expectChartsRendered(opened.page);
