@@ -82,6 +82,20 @@ function unescapeXml(text: string): string {
     .replaceAll("&apos;", "'").replaceAll("&#39;", "'").replaceAll("&amp;", "&");
 }
 
+/** Drops stack frames and the quoted source line with its `^` marker that Deno adds. */
+function withoutSourceFrames(text: string): string {
+  const kept: string[] = [];
+  for (const line of text.split("\n")) {
+    if (/^\s+at /.test(line)) continue;
+    if (/^\s*\^+\s*$/.test(line)) {
+      kept.pop();
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept.join("\n").trim();
+}
+
 /**
  * Parses Deno's JUnit report into check results (stack frames dropped).
  *
@@ -101,10 +115,7 @@ export function parseJunit(xml: string): CheckResult[] {
     const body = match[4] ?? "";
     const failure = /<failure[^>]*>([\s\S]*?)<\/failure>/.exec(body) ??
       /<error[^>]*>([\s\S]*?)<\/error>/.exec(body);
-    const message = failure
-      ? unescapeXml(failure[1]).split("\n").filter((line) => !/^\s+at /.test(line)).join("\n")
-        .trim()
-      : "";
+    const message = failure ? withoutSourceFrames(unescapeXml(failure[1])) : "";
     results.push({
       name: unescapeXml(match[1]),
       file: unescapeXml(match[2]),
@@ -264,9 +275,17 @@ async function main(args: string[]): Promise<number> {
   const failed = checks.filter((c) => !c.passed && !c.skipped);
   const passed = checks.filter((c) => c.passed).length;
   console.log("");
-  for (const check of failed) {
+  // The first few failures in full; a long list of red helps nobody, and fixing the first
+  // often fixes the rest.
+  const shown = 3;
+  for (const check of failed.slice(0, shown)) {
     console.log(explainFailure(check, { lab: lab.name, target, siteUrl }));
     console.log("");
+  }
+  if (failed.length > shown) {
+    console.log(red(`… and ${failed.length - shown} more failing checks:`));
+    for (const check of failed.slice(shown)) console.log(`    ${check.name}`);
+    console.log(dim(`  (deno task lab ${lab.name} --filter=<text> shows any of them in full)\n`));
   }
   const summary = `${passed} of ${
     checks.length - checks.filter((c) => c.skipped).length
