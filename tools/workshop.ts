@@ -18,6 +18,7 @@
 
 import { discoverLabs } from "./lab.ts";
 import type { LabInfo } from "./lab.ts";
+import { linksLab } from "./lab_readme.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -106,9 +107,7 @@ export function pagesLinkingLabs(docsDir: string, labs: readonly string[]): stri
   const pages = walk(docsDir).filter((p) => p.endsWith(".md") && !p.startsWith(".observablehq/"));
   return pages.filter((page) => {
     const text = Deno.readTextFileSync(`${docsDir}/${page}`);
-    return labs.some((lab) =>
-      new RegExp(`labs(/|#)${lab.replace(/[-/]/g, "\\$&")}(?![\\w-])`).test(text)
-    );
+    return labs.some((lab) => linksLab(text, lab));
   });
 }
 

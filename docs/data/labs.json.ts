@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import MarkdownIt from "markdown-it";
-import { readmeGoal, readmeTitle } from "../../tools/lab_readme.ts";
+import { linksLab, readmeGoal, readmeTitle } from "../../tools/lab_readme.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const labsDir = `${root}labs`;
@@ -41,7 +41,7 @@ const labs = existsSync(labsDir)
     .map((name) => {
       const readmePath = `${labsDir}/${name}/README.md`;
       const readme = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : "";
-      const link = new RegExp(`labs(/|#)${name.replace(/[-/]/g, "\\$&")}(?![\\w-])`);
+
       return {
         name,
         title: readmeTitle(readme, name),
@@ -49,7 +49,7 @@ const labs = existsSync(labsDir)
         // Rendered here, at build time, so the page ships no Markdown parser.
         readmeHtml: new MarkdownIt().render(readme),
         files: readdirSync(`${labsDir}/${name}`).sort(),
-        pages: sitePages.filter((p) => link.test(p.text)).map(({ path, title }) => ({
+        pages: sitePages.filter((p) => linksLab(p.text, name)).map(({ path, title }) => ({
           path,
           title,
         })),
