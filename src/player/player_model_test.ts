@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { latestStates, PlayerModel, record, replay } from "./player_model.ts";
-import { decodeRecording, encodeRecording } from "./recording.ts";
+import { decodeRecording, encodeRecording, faultsFromTrace } from "./recording.ts";
+import { heartbeatScenario } from "./scenarios.ts";
+import type { PlayerScenario } from "./scenarios.ts";
 import type { Recording } from "./recording.ts";
 
 const base: Recording = {
@@ -129,4 +131,38 @@ Deno.test("property: a fork never changes the events before its fork point", () 
     ),
     { numRuns: 40 },
   );
+});
+
+Deno.test("a scenario with its own resolve takes structured parameters, like a search workload", () => {
+  const scripted: PlayerScenario = {
+    ...heartbeatScenario,
+    name: "scripted",
+    resolve(given) {
+      const crashes = given.crashes ?? [];
+      if (!Array.isArray(crashes)) {
+        throw new RangeError("scripted: parameter crashes must be an array");
+      }
+      return { nodes: 3, intervalMs: 50, timeoutMs: 150, lossProbability: 0, crashes };
+    },
+    build(params, seed) {
+      const sim = heartbeatScenario.build(params, seed);
+      for (const atMs of params.crashes as unknown as number[]) {
+        sim.schedule([{ atMs, kind: "crash", node: "n3" }]);
+      }
+      return sim;
+    },
+  };
+  const scenarios = [scripted];
+  const tape = record({ scenario: "scripted", seed: 1, params: { crashes: [200] }, faults: [] }, {
+    scenarios,
+  });
+  assert.ok(tape.events.some((e) => e.kind === "crash" && e.node === "n3"));
+  assert.throws(
+    () =>
+      record({ scenario: "scripted", seed: 1, params: { crashes: 5 }, faults: [] }, { scenarios }),
+    /parameter crashes must be an array/,
+  );
+  // The faults a run applied replay as a schedule.
+  const faults = faultsFromTrace(tape.events);
+  assert.deepEqual(faults, [{ atMs: 200, kind: "crash", node: "n3" }]);
 });

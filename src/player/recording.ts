@@ -11,6 +11,7 @@
 
 import type { Fault } from "../sim/faults.ts";
 import { FAULT_KINDS } from "../sim/faults.ts";
+import type { TraceEvent } from "../sim/trace.ts";
 
 /** A fault without its time: the player applies it at the moment of a fork. */
 export type FaultAction = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never
@@ -203,4 +204,23 @@ export function playerLink(
   const recording = "experiment" in run ? counterexampleToRecording(run) : validateRecording(run);
   const base = options.base ?? "/playground";
   return `${base}#${PLAYER_HASH_KEY}=${encodeRecording(recording, options.cursor)}`;
+}
+
+/**
+ * The faults a run actually applied, read from its trace, as a schedule that replays them:
+ * what a search turns into a counterexample when its nemesis speaks in relative verbs
+ * ("crash the leader"), since the trace records the concrete fault ("crash n2") and its time.
+ *
+ * @example
+ * ```ts
+ * import { faultsFromTrace } from "./recording.ts";
+ * const faults = faultsFromTrace([
+ *   { t: 120, kind: "fault", fault: { atMs: 120, kind: "crash", node: "n2" } },
+ *   { t: 121, kind: "crash", node: "n2" },
+ * ]);
+ * if (faults.length !== 1 || faults[0].atMs !== 120) throw new Error("one crash at 120 ms");
+ * ```
+ */
+export function faultsFromTrace(events: readonly TraceEvent[]): Fault[] {
+  return events.flatMap((e) => e.kind === "fault" ? [{ ...e.fault, atMs: e.t } as Fault] : []);
 }

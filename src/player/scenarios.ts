@@ -7,6 +7,13 @@
  * {@linkcode PLAYER_SCENARIOS} (one import and one array entry, as for experiments). The
  * scenario's name is what a counterexample's `experiment` field refers to.
  *
+ * A fault-schedule search target plugs in the same way: `build` calls the target's own
+ * builder with the seed and a workload taken from `params` (declare it with `resolve`), and
+ * the counterexample's faults are the concrete faults the run applied
+ * (`faultsFromTrace` in recording.ts), so leader-relative verbs replay as the crash they
+ * became. (Faults replay at the same times; a fault that shares its instant with other events
+ * may be ordered differently among them than in the original run.)
+ *
  * @module
  */
 
@@ -27,6 +34,12 @@ export interface PlayerScenario {
   params: Record<string, ParamSpec>;
   /** How long a recording runs when it does not say. */
   defaultUntilMs: number;
+  /**
+   * Optional: validates and completes parameters that are not plain values (for example a
+   * client workload as an array), replacing the `params` specs. Throws a RangeError naming
+   * the bad parameter.
+   */
+  resolve?(given: Record<string, unknown>): Record<string, unknown>;
   /**
    * Builds a fresh, not yet started simulation (nodes added, no faults scheduled) with a
    * full trace. Must be deterministic in `(params, seed)`.
@@ -50,6 +63,7 @@ export function resolveScenarioParams(
   scenario: PlayerScenario,
   given: Record<string, unknown>,
 ): Params {
+  if (scenario.resolve) return scenario.resolve(given) as Params;
   const asExperiment: Experiment = {
     name: scenario.name,
     title: scenario.title,
