@@ -179,7 +179,7 @@ npm install
 npm test
 \`\`\`
 
-You need Node 18+ (Deno comes with \`npm install\`). \`npm test\` runs every test: the
+You need Node 20 or newer (Deno comes with \`npm install\`). \`npm test\` runs every test: the
 library's tests pass, and **the lab tests fail until you solve the labs** — that is where
 you start.
 
@@ -295,8 +295,9 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
   const denoJson = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
   const tasks: Record<string, string> = {};
   for (const [name, command] of Object.entries(denoJson.tasks ?? {}) as [string, string][]) {
-    const tool = /tools\/([\w.-]+\.ts)/.exec(command)?.[1];
-    if (name === "workshop" || (tool && !exists(`${dir}/tools/${tool}`))) continue;
+    // A task that names a file or folder the fork does not have would only fail there.
+    const paths = command.match(/\b(?:tools|tests|src|labs|docs)\/[\w./-]*/g) ?? [];
+    if (name === "workshop" || paths.some((path) => !exists(`${dir}/${path}`))) continue;
     tasks[name] = command;
   }
   const testDirs = ["src/", "labs/", "tests/"].filter((d) => exists(`${dir}/${d}`));
