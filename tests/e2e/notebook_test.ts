@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { expectNoConsoleErrors, openPage, siteTest } from "./browser.ts";
+import { builtPages, expectNoConsoleErrors, openPage, siteTest } from "./browser.ts";
 
 const CELL = ".ns-cell";
 
@@ -270,7 +270,10 @@ siteTest("Notebook costs: JS shipped per page, time to interactive, worker start
   // JS shipped: bytes of every script the page loaded once it settled (network idle, charts
   // drawn, autorun cells done), and, for pages with cells, the part loaded before the first
   // cell could run. Uncompressed sizes (the test server does not compress).
-  for (const path of ["/", "/playground", "/labs"]) {
+  const paths = (await builtPages()).map((file) =>
+    `/${file.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`
+  );
+  for (const path of paths) {
     const opened = await openPage(site.context, `${site.url}${path}`);
     await opened.page.waitForTimeout(1_000);
     const bytes = await opened.page.evaluate(() => {
