@@ -9,4 +9,7 @@ export * from "./sim/mod.ts";
 export * from "./experiments/mod.ts";
 export * from "./viz/mod.ts";
 export * from "./clocks/mod.ts";
+export * from "./consensus/mod.ts";
+export * from "./check/raft_invariants.ts";
+export * from "./viz/raft_charts.ts";
 export * from "./player/mod.ts";

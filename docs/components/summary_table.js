@@ -3,6 +3,8 @@
 export function SummaryTable(summary, { caption } = {}) {
   const table = document.createElement("table");
   table.className = "summary-table";
+  table.style.maxWidth = "480px";
+  table.style.marginTop = "0.75rem";
   if (caption) {
     const c = document.createElement("caption");
     c.textContent = caption;

@@ -10,7 +10,7 @@ import type { FallacyId } from "../sim/fallacies.ts";
 import { Simulation } from "../sim/simulation.ts";
 import type { Message, NodeId, Runtime } from "../sim/types.ts";
 import { messageDiagram } from "../viz/message_diagram.ts";
-import { barChart, lineChart } from "../viz/charts.ts";
+import { barChart, heatmap, lineChart } from "../viz/charts.ts";
 import type { ExperimentResult, Params } from "./types.ts";
 
 type DemoMessage =
@@ -190,7 +190,7 @@ const bandwidth: Demo = (params, seed) => {
       fifo: true,
     },
   });
-  const arrivals: { x: number; y: number; series: string }[] = [];
+  const arrivals: { x: number; y: number }[] = [];
   sim.addNode(
     "client",
     (rt) => sender(rt, "server", requests, 1, (seq) => ({ type: "Upload", seq, sizeBytes })),
@@ -198,7 +198,7 @@ const bandwidth: Demo = (params, seed) => {
   sim.addNode("server", () => ({
     onMessage: (_from, msg) => {
       if (msg.type === "Upload") {
-        arrivals.push({ x: msg.seq, y: round(sim.now - msg.seq, 3), series: "delivered" });
+        arrivals.push({ x: msg.seq, y: round(sim.now - msg.seq, 3) });
       }
     },
   }));
@@ -329,11 +329,11 @@ const topology: Demo = (params, seed) => {
     data: { views: rows },
     charts: [{
       title: "Each node's view of the cluster size (n5 joins at 300 ms, partition at 600 ms)",
-      spec: lineChart(rows, {
+      spec: heatmap(rows.map((r) => ({ x: r.x, y: r.series, value: r.y })), {
         title: "Cluster size as each node sees it",
         xTitle: "time (ms)",
-        yTitle: "nodes believed alive",
-        interpolate: "step-after",
+        valueTitle: "nodes believed alive",
+        stepX: 25,
       }),
     }],
     traceHash: sim.trace.hash(),
@@ -432,7 +432,7 @@ const transportCost: Demo = (params, seed) => {
   sizes.sort((a, b) => a - b);
   const rows = sizes.map((b) => {
     const { sim } = run(b, seed);
-    return { x: b, y: round(sim.stats.cost), series: "total cost" };
+    return { x: b, y: round(sim.stats.cost) };
   });
   const { sim, batches } = run(chosen, seed);
   return {

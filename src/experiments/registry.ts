@@ -10,6 +10,7 @@ import { fallaciesExperiment } from "./fallacies.ts";
 import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
+import { raftElectionExperiment } from "./raft_election.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -17,4 +18,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   clockDriftExperiment,
   causalityExperiment,
   lwwSkewExperiment,
+  raftElectionExperiment,
 ];

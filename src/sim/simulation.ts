@@ -57,6 +57,9 @@ export interface NodeOptions {
   dormant?: boolean;
 }
 
+/** A fault without its time, for applying now (distributes over the union's members). */
+export type FaultNow = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never : never;
+
 /** Thrown when a run exceeds `maxEvents` or `maxTimeMs`. */
 export class SimulationLimitError extends Error {
   constructor(message: string) {
@@ -323,7 +326,7 @@ export class Simulation<M extends Message = Message> {
   }
 
   /** Applies a fault right now (the same as scheduling it at the current time). */
-  apply(fault: Omit<Fault, "atMs">): void {
+  apply(fault: FaultNow): void {
     const full = { ...fault, atMs: this.#now } as Fault;
     validateFault(full, new Set(this.#hosts.keys()));
     this.#applyFault(full);

@@ -411,3 +411,15 @@ Deno.test("The trace renders one line per event", () => {
     ].join("\n"),
   );
 });
+
+Deno.test("Simulation.apply takes any fault without its time and applies it now", () => {
+  const sim = new Simulation<Msg>({ seed: 1 });
+  sim.addNode("a", () => ({ onMessage: () => {} }));
+  sim.addNode("b", () => ({ onMessage: () => {} }));
+  sim.run({ untilMs: 5 });
+  sim.apply({ kind: "crash", node: "a" });
+  assert.equal(sim.isUp("a"), false);
+  sim.apply({ kind: "partition", groups: [["a"], ["b"]] });
+  sim.apply({ kind: "restart", node: "a" });
+  assert.equal(sim.isUp("a"), true);
+});

@@ -33,7 +33,7 @@ export function barChart(
 ): VegaLiteSpec {
   const hasGroup = rows.some((r) => r.group !== undefined);
   // Long labels read better down the side than rotated under the bars.
-  const horizontal = options.horizontal ?? rows.some((r) => r.label.length > 14);
+  const horizontal = options.horizontal ?? rows.some((r) => r.label.length > 8);
   const category = { field: "label", type: "nominal", sort: null, title: options.xTitle ?? null };
   const amount = { field: "value", type: "quantitative", title: options.yTitle ?? null };
   return {
@@ -49,7 +49,7 @@ export function barChart(
         : { x: category, y: amount }),
       ...(hasGroup
         ? {
-          color: { field: "group", type: "nominal", title: null },
+          color: { field: "group", type: "nominal", title: null, legend: { orient: "bottom" } },
           [horizontal ? "yOffset" : "xOffset"]: { field: "group" },
         }
         : {}),
@@ -87,7 +87,47 @@ export function lineChart(
     encoding: {
       x: { field: "x", type: "quantitative", title: options.xTitle ?? "x" },
       y: { field: "y", type: "quantitative", title: options.yTitle ?? "y" },
-      ...(hasSeries ? { color: { field: "series", type: "nominal", title: null } } : {}),
+      ...(hasSeries
+        ? { color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } } }
+        : {}),
+    },
+  };
+}
+
+/**
+ * A heatmap of `value` by `x` (quantitative, binned by `stepX`) and `y` (nominal): good for
+ * "what each node believed over time", where lines would lie on top of each other.
+ *
+ * @example
+ * ```ts
+ * import { heatmap } from "./charts.ts";
+ * const spec = heatmap([{ x: 0, y: "n1", value: 3 }, { x: 25, y: "n1", value: 2 }], { stepX: 25 });
+ * if (spec.mark === undefined) throw new Error("a heatmap");
+ * ```
+ */
+export function heatmap(
+  rows: { x: number; y: string; value: number }[],
+  options: ChartOptions & { stepX: number; valueTitle?: string },
+): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: options.title ?? "",
+    width: options.width,
+    height: options.height ?? Math.max(60, new Set(rows.map((r) => r.y)).size * 28),
+    data: { values: rows },
+    transform: [{ calculate: `datum.x + ${options.stepX}`, as: "x2" }],
+    mark: { type: "rect", tooltip: true },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: options.xTitle ?? "x" },
+      x2: { field: "x2" },
+      y: { field: "y", type: "nominal", title: options.yTitle ?? null },
+      color: {
+        field: "value",
+        type: "ordinal",
+        title: options.valueTitle ?? "value",
+        scale: { scheme: "viridis" },
+        legend: { orient: "bottom" },
+      },
     },
   };
 }

@@ -1,0 +1,7 @@
+/**
+ * Consensus protocols on the simulator.
+ *
+ * @module
+ */
+
+export * from "./raft/mod.ts";

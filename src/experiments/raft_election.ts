@@ -1,0 +1,442 @@
+/**
+ * `raft-election`: the leader-election experiment of the Raft paper (§9.3, Figure 16).
+ *
+ * Setup, as in the paper: five servers, broadcast time about 15 ms, heartbeat interval half
+ * the minimum election timeout, servers with logs of different lengths so some cannot win.
+ * The leader crashes at a uniformly random point of its heartbeat interval right after a
+ * synchronized heartbeat; we measure the time without a leader: from the crash until every
+ * surviving server has received the new leader's first AppendEntries.
+ *
+ * How a trial is simulated: the synchronized heartbeat is time 0, when every follower resets
+ * its election timer (a fresh random timeout, §5.2). The leader crashes at x ~ U(0, heartbeat)
+ * and sends nothing after time 0, so to the survivors it is already silent at time 0: the trial
+ * starts the survivors at 0 with the leader down and subtracts x from the measured time. Each
+ * server's clock drifts by up to ±`driftPpm` (real quartz), and a timed-out server stands
+ * after an extra U(0, `jitterMs`) (scheduling and fsync latency). Real servers have both; they
+ * are what eventually breaks the lockstep of equal timeouts (the 150–150 range).
+ *
+ * @module
+ */
+
+import type { NodeId, Process, ProcessFactory } from "../sim/mod.ts";
+import { Random, Simulation } from "../sim/mod.ts";
+import type { KvCommand, LogEntry, RaftKvMessage, RoleInterval } from "../consensus/raft/mod.ts";
+import {
+  createRaftCluster,
+  raftServer,
+  roleIntervals,
+  seedRaftState,
+} from "../consensus/raft/mod.ts";
+import { cdfPoints, electionCdfChart, electionTimelineChart } from "../viz/raft_charts.ts";
+import type { Experiment, Params } from "./types.ts";
+
+/** The timeout ranges of Figure 16: top graph, then bottom graph (150–300 is in both). */
+export const FIGURE_16_RANGES: readonly [number, number][] = [
+  [150, 150],
+  [150, 151],
+  [150, 155],
+  [150, 175],
+  [150, 200],
+  [150, 300],
+  [12, 24],
+  [25, 50],
+  [50, 100],
+  [100, 200],
+];
+
+/** Options of one {@linkcode electionTrial}. */
+export interface ElectionTrialOptions {
+  servers: number;
+  timeoutMinMs: number;
+  timeoutMaxMs: number;
+  /**
+   * One-way latency bounds (a LAN). With the answer's durable write this makes a broadcast
+   * time of about 15 ms. @default 0.5 and 1.5
+   */
+  latencyMinMs?: number;
+  latencyMaxMs?: number;
+  /** Clock drift bound per server. @default 100 */
+  driftPpm?: number;
+  /**
+   * Each election timeout takes effect after an extra U(0, jitterMs): the scheduling and fsync
+   * latency before a real server sends its RequestVotes. @default 0
+   */
+  jitterMs?: number;
+  /** Bounds of the durable write a server makes before answering an RPC. @default 10 */
+  fsyncMinMs?: number;
+  /** @default 14 */
+  fsyncMaxMs?: number;
+  /** Give up (and report the cap) after this much virtual time. @default 60000 */
+  capMs?: number;
+}
+
+/** What one trial measured. */
+export interface ElectionTrialResult {
+  /** Time without a leader, ms. */
+  downtimeMs: number;
+  /** Elections started (candidacies) before a leader was heard by all. */
+  candidacies: number;
+  /** The trial hit `capMs` without a leader. */
+  capped: boolean;
+  traceHash: string;
+}
+
+/** Log lengths of the survivors: 1, 3, 2, 1, ... so the short-log servers cannot win. */
+function logLength(k: number, survivors: number): number {
+  return 1 + ((survivors - 1 - k) % 3);
+}
+
+/**
+ * One trial of Figure 16.
+ *
+ * @example
+ * ```ts
+ * import { electionTrial } from "./raft_election.ts";
+ * const r = electionTrial(1, { servers: 5, timeoutMinMs: 150, timeoutMaxMs: 300 });
+ * if (!(r.downtimeMs > 0)) throw new Error("some time passes without a leader");
+ * ```
+ */
+export function electionTrial(seed: number, options: ElectionTrialOptions): ElectionTrialResult {
+  const random = new Random(seed);
+  const heartbeatMs = options.timeoutMinMs / 2;
+  const crashMs = random.uniform(0, heartbeatMs);
+  const capMs = options.capMs ?? 60_000;
+  const drift = options.driftPpm ?? 100;
+  const jitterMs = options.jitterMs ?? 0;
+  const fsyncMinMs = options.fsyncMinMs ?? 10;
+  const fsyncMaxMs = options.fsyncMaxMs ?? 14;
+  const sim = new Simulation<RaftKvMessage>({
+    seed,
+    network: {
+      latency: {
+        kind: "uniform",
+        minMs: options.latencyMinMs ?? 0.5,
+        maxMs: options.latencyMaxMs ?? 1.5,
+      },
+    },
+    trace: "hash",
+    maxTimeMs: capMs + 1,
+  });
+  const servers = Array.from({ length: options.servers }, (_, i) => `n${i + 1}`);
+  const survivors = servers.slice(1);
+  const heard = new Map<number, Set<NodeId>>();
+  let done = false;
+  let candidacies = 0;
+  const base = raftServer({
+    servers,
+    electionTimeoutMinMs: options.timeoutMinMs,
+    electionTimeoutMaxMs: options.timeoutMaxMs,
+    heartbeatMs,
+    traceApply: false,
+  });
+  // A thin wrapper notices the first AppendEntries of each new term at each survivor, adds the
+  // jitter before a timed-out server stands, and delays answers by the durable write they wait
+  // for (Figure 2: persist before responding).
+  const observed: ProcessFactory<RaftKvMessage> = (rt) => {
+    const runtime = {
+      ...rt,
+      send(to: NodeId, msg: RaftKvMessage) {
+        if (msg.type === "RequestVoteResponse" || msg.type === "AppendEntriesResponse") {
+          rt.setTimer(rt.random.uniform(fsyncMinMs, fsyncMaxMs), "fsync", { to, msg });
+        } else rt.send(to, msg);
+      },
+    };
+    const inner: Process<RaftKvMessage> = base(runtime);
+    return {
+      onStart: () => inner.onStart?.(),
+      onTimer: (tag, data) => {
+        if (tag === "fsync") {
+          const { to, msg } = data as { to: NodeId; msg: RaftKvMessage };
+          return rt.send(to, msg);
+        }
+        if (tag === "election" && jitterMs > 0) {
+          rt.setTimer(rt.random.uniform(0, jitterMs), "election-late", data);
+          return;
+        }
+        if (tag === "election" || tag === "election-late") {
+          candidacies++;
+          return inner.onTimer?.("election", data);
+        }
+        inner.onTimer?.(tag, data);
+      },
+      onMessage: (from, msg) => {
+        if (msg.type === "AppendEntries" && msg.term > 1) {
+          let set = heard.get(msg.term);
+          if (set === undefined) heard.set(msg.term, set = new Set());
+          set.add(rt.id);
+          if (set.size === survivors.length - 1) done = true;
+        }
+        inner.onMessage(from, msg);
+      },
+    };
+  };
+  const command = null as unknown as KvCommand;
+  for (const id of servers) {
+    const driftPpm = random.uniform(-drift, drift);
+    sim.addNode(id, observed, { clock: { driftPpm } });
+  }
+  // Term 1's leader was n1 with the longest log; survivors hold shorter, different logs.
+  const leaderLog: LogEntry<KvCommand>[] = Array.from({ length: 3 }, () => ({ term: 1, command }));
+  seedRaftState(sim.storageOf("n1"), { currentTerm: 1, votedFor: "n1" }, leaderLog);
+  survivors.forEach((id, k) =>
+    seedRaftState(
+      sim.storageOf(id),
+      { currentTerm: 1, votedFor: "n1" },
+      leaderLog.slice(0, logLength(k, survivors.length)),
+    )
+  );
+  sim.schedule([{ atMs: 0, kind: "crash", node: "n1" }]);
+  sim.run({ until: () => done, untilMs: capMs });
+  return {
+    downtimeMs: (done ? sim.now : capMs) - crashMs,
+    candidacies,
+    capped: !done,
+    traceHash: sim.trace.hash(),
+  };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Summary statistics of downtime samples, in ms. */
+export interface DowntimeStats {
+  medianMs: number;
+  meanMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Summary statistics of a sample, in ms.
+ *
+ * @example
+ * ```ts
+ * import { downtimeStats } from "./raft_election.ts";
+ * downtimeStats([1, 2, 3, 4]); // { medianMs: 2, meanMs: 2.5, p99Ms: 4, maxMs: 4 }
+ * ```
+ */
+export function downtimeStats(samples: readonly number[]): DowntimeStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(1, sorted.length);
+  return {
+    medianMs: round(quantile(sorted, 0.5)),
+    meanMs: round(mean),
+    p99Ms: round(quantile(sorted, 0.99)),
+    maxMs: round(sorted.at(-1) ?? NaN),
+  };
+}
+
+/** Folds trace hashes into one 16-hex-digit hash. */
+function combineHashes(hashes: readonly string[]): string {
+  let h1 = 0x811c9dc5, h2 = 0x01000193;
+  for (const text of hashes) {
+    for (let i = 0; i < text.length; i++) {
+      h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
+      h2 = Math.imul(h2 ^ text.charCodeAt(i) ^ 0x5bd1e995, 0x01000193);
+    }
+  }
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * A short run with repeated leader crashes, for the election timeline chart.
+ *
+ * @example
+ * ```ts
+ * import { electionTimelineRun } from "./raft_election.ts";
+ * const bars = electionTimelineRun(1, { servers: 3, timeoutMinMs: 150, timeoutMaxMs: 300, durationMs: 1000 });
+ * if (!bars.some((b) => b.role === "leader")) throw new Error("someone leads");
+ * ```
+ */
+export function electionTimelineRun(
+  seed: number,
+  options: { servers: number; timeoutMinMs: number; timeoutMaxMs: number; durationMs?: number },
+): RoleInterval[] {
+  const durationMs = options.durationMs ?? 3000;
+  const { sim, servers } = createRaftCluster({
+    seed,
+    servers: options.servers,
+    electionTimeoutMinMs: options.timeoutMinMs,
+    electionTimeoutMaxMs: options.timeoutMaxMs,
+    network: { latency: { kind: "uniform", minMs: 6, maxMs: 9 } },
+  });
+  // Every 0.6 s crash whoever leads; bring it back 0.4 s later.
+  for (let t = 600; t < durationMs; t += 600) {
+    sim.at(t, () => {
+      const leader = servers.find((id) =>
+        (sim.processOf(id) as { node?: { role: string } } | null)?.node?.role === "leader"
+      );
+      if (leader === undefined) return;
+      sim.schedule([
+        { atMs: t, kind: "crash", node: leader },
+        { atMs: t + 400, kind: "restart", node: leader },
+      ]);
+    });
+  }
+  sim.run({ untilMs: durationMs });
+  return roleIntervals(sim.trace.events, durationMs);
+}
+
+function runRange(
+  seed: number,
+  params: Params,
+  range: [number, number],
+  trials: number,
+  onTrial: () => void,
+) {
+  const seeds = new Random(seed);
+  const samples: number[] = [];
+  const hashes: string[] = [];
+  let capped = 0;
+  for (let i = 0; i < trials; i++) {
+    const r = electionTrial(seeds.nextUint32(), {
+      servers: params.servers as number,
+      timeoutMinMs: range[0],
+      timeoutMaxMs: range[1],
+      driftPpm: params.driftPpm as number,
+      jitterMs: params.jitterMs as number,
+    });
+    samples.push(round(r.downtimeMs));
+    hashes.push(r.traceHash);
+    if (r.capped) capped++;
+    onTrial();
+  }
+  return { samples, capped, hash: combineHashes(hashes) };
+}
+
+const rangeName = ([min, max]: [number, number]) => `${min}–${max}`;
+
+/** The experiment object. */
+export const raftElectionExperiment: Experiment = {
+  name: "raft-election",
+  title: "Raft leader election after a leader crash (paper §9.3, Figure 16)",
+  description:
+    "Crashes the leader of a Raft cluster at a random point of its heartbeat interval and measures how long the cluster is without a leader, over many trials, for one election-timeout range or the ten ranges of the paper's Figure 16.",
+  params: {
+    timeoutMinMs: {
+      kind: "number",
+      default: 150,
+      min: 1,
+      max: 10_000,
+      description: "lower bound of the randomized election timeout (ms)",
+    },
+    timeoutMaxMs: {
+      kind: "number",
+      default: 300,
+      min: 1,
+      max: 20_000,
+      description: "upper bound of the randomized election timeout (ms)",
+    },
+    trials: {
+      kind: "integer",
+      default: 1000,
+      min: 1,
+      max: 100_000,
+      description: "leader crashes per range",
+    },
+    servers: { kind: "integer", default: 5, min: 3, max: 9, description: "cluster size" },
+    ranges: {
+      kind: "enum",
+      default: "single",
+      values: ["single", "paper"],
+      description:
+        "single: the timeoutMinMs–timeoutMaxMs range; paper: the ten ranges of Figure 16",
+    },
+    jitterMs: {
+      kind: "number",
+      default: 0,
+      min: 0,
+      max: 100,
+      description:
+        "extra delay U(0, jitterMs) before a timed-out server stands (scheduling, fsync)",
+    },
+    driftPpm: {
+      kind: "number",
+      default: 100,
+      min: 0,
+      max: 10_000,
+      description: "bound of each server's clock drift (ppm), which desynchronizes equal timeouts",
+    },
+  },
+  run(params, seed, options = {}) {
+    const min = params.timeoutMinMs as number;
+    const max = params.timeoutMaxMs as number;
+    if (max < min) {
+      throw new RangeError(
+        `raft-election: parameter timeoutMaxMs must be >= timeoutMinMs (${min}), got ${max}`,
+      );
+    }
+    const trials = params.trials as number;
+    const ranges: [number, number][] = params.ranges === "paper"
+      ? [...FIGURE_16_RANGES]
+      : [[min, max]];
+    const total = ranges.length * trials;
+    let done = 0;
+    const progressEvery = Math.max(1, Math.floor(total / 100));
+    const onTrial = () => {
+      done++;
+      if (done % progressEvery === 0 || done === total) options.onProgress?.(done, total);
+    };
+    const byRange: Record<string, number[]> = {};
+    const perRange = [];
+    const hashes: string[] = [];
+    for (const range of ranges) {
+      const r = runRange(seed, params, range, trials, onTrial);
+      byRange[rangeName(range)] = r.samples;
+      hashes.push(r.hash);
+      perRange.push({ range: rangeName(range), ...downtimeStats(r.samples), capped: r.capped });
+    }
+    const main = params.ranges === "paper" ? "150–300" : rangeName([min, max]);
+    const samplesMs = byRange[main];
+    const points = cdfPoints(byRange);
+    const timeline = electionTimelineRun(seed, {
+      servers: params.servers as number,
+      timeoutMinMs: params.ranges === "paper" ? 150 : min,
+      timeoutMaxMs: params.ranges === "paper" ? 300 : max,
+    });
+    const charts = [];
+    if (params.ranges === "paper") {
+      const top = ranges.slice(0, 6).map(rangeName);
+      const bottom = ranges.slice(6).map(rangeName).concat("150–300");
+      charts.push({
+        title: "Figure 16 (top): varying randomness",
+        spec: electionCdfChart(points.filter((p) => top.includes(p.range)), {
+          logScale: true,
+          title: "Figure 16 (top): more randomness, less downtime (log scale)",
+        }),
+      });
+      charts.push({
+        title: "Figure 16 (bottom): scaling the minimum timeout",
+        spec: electionCdfChart(points.filter((p) => bottom.includes(p.range)), {
+          title: "Figure 16 (bottom): shorter timeouts, less downtime",
+        }),
+      });
+    } else {
+      charts.push({ title: "Time without leader (CDF)", spec: electionCdfChart(points) });
+    }
+    charts.push({
+      title: "Election timeline",
+      spec: electionTimelineChart(timeline, {
+        title: "Roles over time (leaders crash every 600 ms, return 400 ms later)",
+      }),
+    });
+    return {
+      summary: {
+        range: main,
+        trials,
+        ...downtimeStats(samplesMs),
+        samplesMs,
+        ...(params.ranges === "paper" ? { ranges: perRange } : { capped: perRange[0].capped }),
+      },
+      data: { samplesByRange: byRange, cdf: points, timeline, ranges: perRange },
+      charts,
+      traceHash: combineHashes(hashes),
+    };
+  },
+};
