@@ -35,7 +35,7 @@ export interface Tape {
   truncated: boolean;
 }
 
-/** Options for {@linkcode replay}. */
+/** Options for {@linkcode replayRecording}. */
 export interface ReplayOptions {
   /** Stop once the trace holds at least this many events. @default Infinity */
   stopAfterEvents?: number;
@@ -59,12 +59,12 @@ export interface Replay {
  *
  * @example
  * ```ts
- * import { replay } from "./player_model.ts";
- * const { sim } = replay({ scenario: "heartbeat", seed: 1, params: {}, faults: [], untilMs: 300 });
+ * import { replayRecording } from "./player_model.ts";
+ * const { sim } = replayRecording({ scenario: "heartbeat", seed: 1, params: {}, faults: [], untilMs: 300 });
  * if (sim.now > 300) throw new Error("stops at untilMs");
  * ```
  */
-export function replay(recording: Recording, options: ReplayOptions = {}): Replay {
+export function replayRecording(recording: Recording, options: ReplayOptions = {}): Replay {
   const checked = validateRecording(recording);
   const scenario = getScenario(checked.scenario, options.scenarios ?? PLAYER_SCENARIOS);
   const params = resolveScenarioParams(scenario, checked.params);
@@ -126,7 +126,7 @@ export function replay(recording: Recording, options: ReplayOptions = {}): Repla
  */
 export function record(recording: Recording, options: ReplayOptions = {}): Tape {
   const checked = validateRecording(recording);
-  const { sim, boundaries, truncated } = replay(checked, {
+  const { sim, boundaries, truncated } = replayRecording(checked, {
     ...options,
     stopAfterEvents: Infinity,
   });
@@ -262,7 +262,7 @@ export class PlayerModel {
    */
   snapshot(cursor = this.#cursor): Snapshot {
     const k = Math.max(0, Math.min(this.length, cursor));
-    const { sim, scenario } = replay(this.recording, {
+    const { sim, scenario } = replayRecording(this.recording, {
       stopAfterEvents: k,
       scenarios: this.#scenarios,
     });

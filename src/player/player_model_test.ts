@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { latestStates, PlayerModel, record, replay } from "./player_model.ts";
+import { latestStates, PlayerModel, record, replayRecording } from "./player_model.ts";
 import { decodeRecording, encodeRecording, faultsFromTrace } from "./recording.ts";
 import { heartbeatScenario } from "./scenarios.ts";
 import type { PlayerScenario } from "./scenarios.ts";
@@ -105,7 +105,7 @@ Deno.test("replay stops at the event bound and marks the tape truncated", () => 
 
 Deno.test("replay names an unknown scenario and lists the known ones", () => {
   assert.throws(
-    () => replay({ ...base, scenario: "nope" }),
+    () => replayRecording({ ...base, scenario: "nope" }),
     /Unknown player scenario "nope" \(known: heartbeat/,
   );
 });

@@ -1,5 +1,5 @@
 /** How expensive rewinding is: re-simulating a recording from its seed to event k. */
-import { PlayerModel, replay } from "../../src/mod.ts";
+import { PlayerModel, replayRecording } from "../../src/mod.ts";
 import type { Recording } from "../../src/mod.ts";
 
 const long: Recording = {
@@ -16,7 +16,7 @@ Deno.bench(`player: record ${player.length} events (5 nodes, 1.5 s)`, () => {
 });
 
 Deno.bench("player: rewind to event 1000 by re-simulation", () => {
-  replay(long, { stopAfterEvents: 1_000 });
+  replayRecording(long, { stopAfterEvents: 1_000 });
 });
 
 Deno.bench(`player: rewind to the last event (${player.length})`, () => {
