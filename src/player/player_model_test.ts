@@ -4,6 +4,7 @@ import { latestStates, PlayerModel, record, replayRecording } from "./player_mod
 import { decodeRecording, encodeRecording, faultsFromTrace } from "./recording.ts";
 import { heartbeatScenario } from "./scenarios.ts";
 import type { PlayerScenario } from "./scenarios.ts";
+import type { TraceEvent } from "../sim/trace.ts";
 import type { Recording } from "./recording.ts";
 
 const base: Recording = {
@@ -165,4 +166,26 @@ Deno.test("a scenario with its own resolve takes structured parameters, like a s
   // The faults a run applied replay as a schedule.
   const faults = faultsFromTrace(tape.events);
   assert.deepEqual(faults, [{ atMs: 200, kind: "crash", node: "n3" }]);
+});
+
+Deno.test("the raft scenario elects a leader, and a fork that crashes it elects another", () => {
+  const player = new PlayerModel({
+    scenario: "raft",
+    seed: 2,
+    params: { servers: 3, clients: 1, operations: 5 },
+    faults: [],
+    untilMs: 2_000,
+  });
+  const leaderAt = (events: readonly TraceEvent[]) =>
+    events.filter((e) => e.kind === "state" && e.key === "role" && e.value === "leader")
+      .map((e) => (e as { node: string }).node);
+  const firstLeader = leaderAt(player.tape.events)[0];
+  assert.ok(firstLeader, "a leader is elected");
+  const elected = player.tape.events.findIndex((e) =>
+    e.kind === "state" && e.key === "role" && e.value === "leader"
+  );
+  player.seek(elected + 20);
+  const branch = player.fork([{ kind: "crash", node: firstLeader }]);
+  const after = leaderAt(branch.tape.events.slice(player.forkPoint()));
+  assert.ok(after.length > 0 && after.every((n) => n !== firstLeader), `new leader: ${after}`);
 });

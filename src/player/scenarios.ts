@@ -20,6 +20,9 @@
 import type { Experiment, Params, ParamSpec } from "../experiments/types.ts";
 import { resolveParams } from "../experiments/params.ts";
 import { Simulation } from "../sim/simulation.ts";
+import { createRaftCluster } from "../consensus/raft/cluster.ts";
+import { RAFT_VARIANTS } from "../consensus/raft/types.ts";
+import type { RaftVariant } from "../consensus/raft/types.ts";
 import type { Message, NodeId, Process } from "../sim/types.ts";
 
 /** A named cluster the player can build and replay. */
@@ -186,9 +189,62 @@ export const heartbeatScenario: PlayerScenario = {
   },
 };
 
+/**
+ * A Raft KV cluster (servers `n1..nN`, clients `c1..cK`) from `src/consensus/raft`, in any of
+ * its variants, so the known-broken ones (`stale-vote`, `commit-old-term`, ...) can be played,
+ * rewound and forked; their counterexamples open here as `{experiment: "raft", ...}`.
+ *
+ * @example
+ * ```ts
+ * import { raftScenario } from "./scenarios.ts";
+ * const sim = raftScenario.build({ servers: 3, clients: 1, operations: 3, variant: "correct", preVote: false }, 1);
+ * sim.run({ untilMs: 1000 });
+ * if (!sim.trace.events.some((e) => e.kind === "state" && e.key === "role" && e.value === "leader")) {
+ *   throw new Error("a leader is elected");
+ * }
+ * ```
+ */
+export const raftScenario: PlayerScenario = {
+  name: "raft",
+  title: "Raft KV cluster",
+  description:
+    "Raft servers replicating a key-value log for clients; crash the leader or partition it and watch a new election.",
+  params: {
+    servers: { kind: "integer", default: 3, min: 1, max: 7, description: "Raft servers" },
+    clients: { kind: "integer", default: 1, min: 0, max: 5, description: "KV clients" },
+    operations: {
+      kind: "integer",
+      default: 10,
+      min: 1,
+      max: 100,
+      description: "Operations per client",
+    },
+    variant: {
+      kind: "enum",
+      default: "correct",
+      values: RAFT_VARIANTS,
+      description: "The rules: correct, or a known-broken variant",
+    },
+    preVote: { kind: "boolean", default: false, description: "Pre-vote before standing" },
+  },
+  defaultUntilMs: 3000,
+  build(params, seed) {
+    return createRaftCluster({
+      seed,
+      servers: params.servers as number,
+      clients: params.clients as number,
+      operations: params.operations as number,
+      variant: params.variant as RaftVariant,
+      preVote: params.preVote as boolean,
+      trace: "full",
+    }).sim as unknown as Simulation<Message>;
+  },
+};
+
 /** Every scenario the player knows, by name. Append new scenarios here. */
 export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
   heartbeatScenario,
+  raftScenario,
 ];
 
 /**
