@@ -486,18 +486,22 @@ export function Player(recording, options = {}) {
             " ",
           ),
         }),
-        el("td", {
-          className: "ns-player-process",
-          textContent: n.process === undefined ? "" : compact(n.process),
-        }),
+        ...(scenario.inspect
+          ? [el("td", {
+            className: "ns-player-process",
+            textContent: n.process === undefined ? "" : compact(n.process),
+          })]
+          : []),
       ])
     );
+    // The process column only for scenarios that can show a process's insides.
+    const headings = ["node", "", "state", ...(scenario.inspect ? ["process (re-simulated)"] : [])];
     nodeTable.replaceChildren(
       el("table", {}, [
         el("thead", {}, [el(
           "tr",
           {},
-          ["node", "", "state", "process (re-simulated)"].map((h) => el("th", { textContent: h })),
+          headings.map((h) => el("th", { textContent: h })),
         )]),
         el("tbody", {}, rows),
       ]),
