@@ -1,0 +1,71 @@
+/**
+ * The labs' CI check: every lab's reference solution passes its tests and every starter
+ * fails them (with tests that actually ran, not a compile error). A lab whose starter passes
+ * teaches nothing; a lab whose solution fails cannot be finished.
+ */
+import assert from "node:assert/strict";
+import { discoverLabs, parseJunit } from "../tools/lab.ts";
+import type { CheckResult } from "../tools/lab.ts";
+
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const labs = discoverLabs(`${root}/labs`);
+
+async function runLab(
+  name: string,
+  target: "starter" | "solution",
+): Promise<{ success: boolean; checks: CheckResult[]; output: string }> {
+  const junitPath = await Deno.makeTempFile({ suffix: ".xml" });
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", `--junit-path=${junitPath}`, `labs/${name}/`],
+    cwd: root,
+    env: { NETSPLIT_LAB_TARGET: target, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  let checks: CheckResult[] = [];
+  try {
+    checks = parseJunit(await Deno.readTextFile(junitPath));
+  } catch { /* no report: compile error, reported through output */ }
+  await Deno.remove(junitPath).catch(() => {});
+  return {
+    success: result.success,
+    checks,
+    output: decoder.decode(result.stdout) + decoder.decode(result.stderr),
+  };
+}
+
+Deno.test("every lab folder has a README, api.ts, starter.ts, solution.ts and a test file", () => {
+  for (const lab of labs) {
+    const files = [...Deno.readDirSync(lab.dir)].map((e) => e.name);
+    for (const required of ["README.md", "api.ts", "starter.ts", "solution.ts"]) {
+      assert.ok(files.includes(required), `labs/${lab.name} is missing ${required}`);
+    }
+    assert.ok(files.some((f) => f.endsWith("_test.ts")), `labs/${lab.name} has no *_test.ts`);
+  }
+});
+
+for (const lab of labs.filter((l) => l.hasSolution)) {
+  Deno.test(`lab ${lab.name}: the reference solution passes every check`, async () => {
+    const run = await runLab(lab.name, "solution");
+    assert.ok(run.success, `labs/${lab.name} fails against solution.ts:\n${run.output}`);
+    assert.ok(run.checks.length > 0, `labs/${lab.name} has no tests`);
+  });
+
+  Deno.test(`lab ${lab.name}: the starter fails at least one check, and the tests run`, async () => {
+    const run = await runLab(lab.name, "starter");
+    assert.ok(
+      !run.success,
+      `labs/${lab.name}: starter.ts passes every test, so the lab teaches nothing`,
+    );
+    assert.ok(
+      run.checks.length > 0,
+      `labs/${lab.name}: the tests did not run against starter.ts (compile error?):\n${run.output}`,
+    );
+    const failed = run.checks.filter((c) => !c.passed && !c.skipped);
+    assert.ok(failed.length > 0);
+    for (const check of failed) {
+      assert.ok(check.message.length > 0, `check "${check.name}" fails without a message`);
+    }
+  });
+}

@@ -1,0 +1,208 @@
+/**
+ * The workshop fork check (CI): generate a fork in a temporary folder, run the two commands
+ * its README gives, and require that every test passes except the lab tests, which fail
+ * against the starters. Also: bad input is refused with exit code 2.
+ *
+ * The fork is generated from a temporary copy of this repository with one extra throwaway
+ * lab, so the check does not depend on which real labs have landed; up to two real labs are
+ * forked alongside it when they exist.
+ */
+import assert from "node:assert/strict";
+import { discoverLabs } from "../tools/lab.ts";
+import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
+
+const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const decoder = new TextDecoder();
+
+function copyTree(from: string, to: string, skip: (name: string) => boolean = () => false): void {
+  Deno.mkdirSync(to, { recursive: true });
+  for (const entry of Deno.readDirSync(from)) {
+    if (skip(entry.name)) continue;
+    if (entry.isDirectory) copyTree(`${from}/${entry.name}`, `${to}/${entry.name}`, skip);
+    else if (entry.isFile) Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
+
+/** A copy of the repository (no node_modules, build output or git) plus a throwaway lab. */
+function makeSourceRepo(): string {
+  const dir = Deno.makeTempDirSync({ prefix: "netsplit-src-" });
+  for (const entry of Deno.readDirSync(root)) {
+    if ([".git", "node_modules", "dist", "tmp"].includes(entry.name)) continue;
+    if (entry.isDirectory) {
+      copyTree(
+        `${root}/${entry.name}`,
+        `${dir}/${entry.name}`,
+        (n) => n === "lib" || n === ".observablehq",
+      );
+    } else if (entry.isFile) Deno.copyFileSync(`${root}/${entry.name}`, `${dir}/${entry.name}`);
+  }
+  Deno.symlinkSync(`${root}/node_modules`, `${dir}/node_modules`);
+  const lab = `${dir}/labs/adder`;
+  Deno.mkdirSync(lab, { recursive: true });
+  Deno.writeTextFileSync(`${lab}/README.md`, "# Add two numbers\n\n## Goal\n\nMake add add.\n");
+  Deno.writeTextFileSync(
+    `${lab}/api.ts`,
+    "export interface AdderLab { add(a: number, b: number): number }\n",
+  );
+  Deno.writeTextFileSync(
+    `${lab}/starter.ts`,
+    "export const add = (a: number, b: number) => a - b; // TODO\n",
+  );
+  Deno.writeTextFileSync(
+    `${lab}/solution.ts`,
+    "export const add = (a: number, b: number) => a + b;\n",
+  );
+  Deno.writeTextFileSync(
+    `${lab}/adder_test.ts`,
+    `import assert from "node:assert/strict";
+import { loadLab } from "../_lib/load.ts";
+import type { AdderLab } from "./api.ts";
+const lab = await loadLab<AdderLab>(import.meta.url);
+Deno.test("add adds", () => assert.equal(lab.add(2, 3), 5, "Invariant violated: 2 + 3 must be 5"));
+`,
+  );
+  Deno.mkdirSync(`${dir}/docs`, { recursive: true });
+  Deno.writeTextFileSync(
+    `${dir}/docs/adding.md`,
+    "# Adding\n\nTry the [adder lab](./labs#adder).\n",
+  );
+  Deno.writeTextFileSync(`${dir}/docs/unrelated.md`, "# Unrelated\n\nNo labs here.\n");
+  return dir;
+}
+
+async function sh(command: string, cwd: string, env: Record<string, string> = {}) {
+  const out = await new Deno.Command("sh", {
+    args: ["-c", command],
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+  }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+/** Splits `deno test` output into per-file results. */
+function testResults(output: string): { file: string; name: string; ok: boolean }[] {
+  const results: { file: string; name: string; ok: boolean }[] = [];
+  let file = "";
+  for (const line of output.split("\n")) {
+    const header = /^running \d+ tests? from (\S+)/.exec(line);
+    if (header) file = header[1];
+    const result = /^(.*?) \.\.\. (ok|FAILED)/.exec(line);
+    if (result && file) results.push({ file, name: result[1], ok: result[2] === "ok" });
+  }
+  return results;
+}
+
+Deno.test("a workshop fork's README commands work: all tests pass but the lab tests", async () => {
+  const source = makeSourceRepo();
+  const fork = `${Deno.makeTempDirSync({ prefix: "netsplit-fork-" })}/workshop`;
+  try {
+    const real = discoverLabs(`${root}/labs`).slice(0, 2).map((l) => l.name);
+    const labs = ["adder", ...real];
+    const made = await sh(
+      `"${Deno.execPath()}" run -A tools/workshop.ts "${fork}" --labs ${labs.join(",")}`,
+      source,
+    );
+    assert.equal(made.code, 0, made.stdout + made.stderr);
+
+    // Starters without solutions; only the related pages.
+    for (const lab of labs) {
+      assert.ok(Deno.statSync(`${fork}/labs/${lab}/starter.ts`).isFile);
+      assert.throws(
+        () => Deno.statSync(`${fork}/labs/${lab}/solution.ts`),
+        `solution of ${lab} leaked`,
+      );
+    }
+    assert.ok(Deno.statSync(`${fork}/docs/adding.md`).isFile);
+    assert.throws(() => Deno.statSync(`${fork}/docs/unrelated.md`));
+    assert.throws(() => Deno.statSync(`${fork}/tools/workshop.ts`));
+    const denoJson = JSON.parse(Deno.readTextFileSync(`${fork}/deno.json`));
+    for (const task of ["test", "lab"]) assert.ok(task in denoJson.tasks, `task ${task} missing`);
+    for (const task of ["dev", "bundle", "build"]) {
+      const tool = `tools/${task}.ts`;
+      const shipped = (() => {
+        try {
+          return Deno.statSync(`${fork}/${tool}`).isFile;
+        } catch {
+          return false;
+        }
+      })();
+      assert.equal(task in denoJson.tasks, shipped, `task ${task} iff ${tool} is in the fork`);
+    }
+
+    // The README's setup block holds exactly two commands; run them.
+    const readme = Deno.readTextFileSync(`${fork}/README.md`);
+    const setup = /## Setup \(two commands\)\s+```sh\n([\s\S]*?)```/.exec(readme);
+    assert.ok(setup, "README has a setup block");
+    const commands = setup[1].trim().split("\n").map((c) => c.trim());
+    assert.deepEqual(commands, ["npm install", "npm test"]);
+    // npm install from the local cache: same packages, no network in CI.
+    const install = await sh(`${commands[0]} --offline --no-audit --no-fund`, fork);
+    assert.equal(install.code, 0, install.stderr);
+    const test = await sh(commands[1], fork);
+    const results = testResults(test.stdout);
+    if (Deno.env.get("DEBUG_WORKSHOP")) console.log(test.stdout, test.stderr);
+    assert.notEqual(test.code, 0, "npm test must fail while the labs are unsolved");
+    const failed = results.filter((r) => !r.ok);
+    const outsideLabs = failed.filter((r) => !r.file.startsWith("./labs/"));
+    assert.deepEqual(outsideLabs, [], `non-lab tests failed:\n${test.stdout.slice(-3000)}`);
+    for (const lab of labs) {
+      assert.ok(
+        failed.some((r) => r.file.startsWith(`./labs/${lab}/`)),
+        `lab ${lab}'s tests should fail against its starter`,
+      );
+    }
+    assert.ok(results.some((r) => r.ok && !r.file.startsWith("./labs/")), "library tests ran");
+
+    // The lab command in the fork defaults to the starter.
+    const lab = await sh(`npm run lab -- adder`, fork);
+    assert.equal(lab.code, 1);
+    assert.match(lab.stdout, /Testing labs\/adder\/starter\.ts/);
+    assert.match(lab.stdout, /Invariant violated: 2 \+ 3 must be 5/);
+  } finally {
+    Deno.removeSync(source, { recursive: true });
+    Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
+  }
+});
+
+Deno.test("deno task workshop refuses bad input with exit code 2", async () => {
+  const source = makeSourceRepo();
+  const target = Deno.makeTempDirSync({ prefix: "netsplit-fork-" });
+  try {
+    const run = (args: string) =>
+      sh(`"${Deno.execPath()}" run -A tools/workshop.ts ${args}`, source);
+    const unknown = await run(`"${target}/w" --labs adder,nope`);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown lab "nope" \(known: .*adder/);
+    Deno.writeTextFileSync(`${target}/keep.txt`, "x");
+    const busy = await run(`"${target}" --labs adder`);
+    assert.equal(busy.code, 2);
+    assert.match(busy.stderr, /Refusing to write into .*: the folder exists and is not empty/);
+    assert.equal((await run(`"${target}/w"`)).code, 2);
+    assert.equal((await run(`--labs adder`)).code, 2);
+    assert.equal((await run(`"${target}/w" --labs adder --bogus`)).code, 2);
+  } finally {
+    Deno.removeSync(source, { recursive: true });
+    Deno.removeSync(target, { recursive: true });
+  }
+});
+
+Deno.test("workshop argument parsing and page filtering", () => {
+  assert.deepEqual(parseArgs(["out", "--labs", "a,b,a"]), {
+    dir: "out",
+    labs: ["a", "b"],
+    title: "Distributed systems workshop",
+  });
+  assert.throws(() => parseArgs(["out", "--labs"]), UsageError);
+  const pages = [
+    { name: "Raft", path: "/raft" },
+    {
+      name: "Patterns",
+      pages: [{ name: "Clocks", path: "/time" }, { name: "CRDTs", path: "/crdt" }],
+    },
+    { name: "Other", pages: [{ name: "X", path: "/x" }] },
+  ];
+  assert.deepEqual(filterPages(pages, new Set(["raft", "time"])), [
+    { name: "Raft", path: "/raft" },
+    { name: "Patterns", pages: [{ name: "Clocks", path: "/time" }] },
+  ]);
+});
