@@ -2,6 +2,7 @@
 // Pages import the core library as "./lib/netsplit.js", a bundle of src/mod.ts made by
 // `deno task bundle`; npm packages are imported by bare name so the build never needs a CDN.
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /** A sidebar entry: a page, or a section of pages. */
 export interface SidebarItem {
@@ -57,6 +58,11 @@ export default {
   // Framework's default loads the Source Serif font from Google Fonts; the site must work
   // offline, so it uses the theme's fallback fonts instead.
   globalStylesheets: [],
+  // TypeScript data loaders run under tsx, which Framework finds on PATH by default; npm's bin
+  // links are off here (see .npmrc), so name Framework's own copy in node_modules.
+  interpreters: {
+    ".ts": ["node", fileURLToPath(new URL("./node_modules/tsx/dist/cli.mjs", import.meta.url))],
+  },
   head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
   pages: existing(sidebar),
   toc: true,

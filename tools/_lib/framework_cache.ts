@@ -68,6 +68,7 @@ export function packageEntry(name: string): { version: string; entry: string } {
  */
 export async function seedNpmCache(packages: readonly string[] = seededPackages): Promise<void> {
   await Deno.mkdir(npmCacheDir, { recursive: true });
+  await pinImplicitVersions();
   for (const name of packages) {
     const { version, entry } = packageEntry(name);
     const target = `${npmCacheDir}/${name}@${version}/_esm.js`;
@@ -90,6 +91,43 @@ export async function seedNpmCache(packages: readonly string[] = seededPackages)
         }`,
       );
     }
+  }
+}
+
+/**
+ * Libraries that Framework's client bundle can load lazily (its implicit imports). Pages never
+ * load them (the build rejects remote imports), but bundling the client still resolves their
+ * versions, which asks registry.npmjs.org unless the cache already names a version. Empty
+ * `name@version` folders pin them, so the build needs no network at all.
+ */
+export const pinnedImplicitVersions: readonly string[] = [
+  "@observablehq/plot@0.6.17",
+  "@observablehq/sample-datasets@1.0.1",
+  "apache-arrow@21.2.0",
+  "arquero@8.0.3",
+  "d3-dsv@3.0.2",
+  "d3@7.9.2",
+  "echarts@6.1.0",
+  "leaflet@1.9.4",
+  "lodash@4.18.1",
+  "mapbox-gl@3.32.0",
+  "parquet-wasm@0.8.0",
+  "react-dom@19.3.1",
+  "react@19.3.1",
+  "topojson-client@3.1.0",
+];
+
+async function pinImplicitVersions(): Promise<void> {
+  for (const pinned of pinnedImplicitVersions) {
+    const name = pinned.slice(0, pinned.lastIndexOf("@"));
+    const scopeDir = name.includes("/") ? `${npmCacheDir}/${name.split("/")[0]}` : npmCacheDir;
+    const base = name.includes("/") ? name.split("/")[1] : name;
+    await Deno.mkdir(scopeDir, { recursive: true });
+    let known = false;
+    for await (const cached of Deno.readDir(scopeDir)) {
+      if (cached.name.startsWith(`${base}@`)) known = true;
+    }
+    if (!known) await Deno.mkdir(`${npmCacheDir}/${pinned}`, { recursive: true });
   }
 }
 
