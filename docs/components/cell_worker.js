@@ -40,8 +40,11 @@ function toClonable(value, depth = 0, seen = new Map()) {
     if (typeof value === "symbol") return { [MARK]: "symbol", text: String(value) };
     return value;
   }
-  if (seen.has(value)) return { [MARK]: "cycle" };
-  if (depth > 8) return { [MARK]: "elided", className: value.constructor?.name ?? "Object" };
+  // A shared or cyclic reference gets the copy already made: structuredClone keeps both, and
+  // chart specs often share sub-objects (one scale used by several layers).
+  if (seen.has(value)) return seen.get(value);
+  // Deep enough for nested chart specs inside experiment results; giant graphs stop here.
+  if (depth > 40) return { [MARK]: "elided", className: value.constructor?.name ?? "Object" };
   if (value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value)) return value;
   if (value instanceof Error) {
     return { [MARK]: "error", name: value.name, message: value.message };
