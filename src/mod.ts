@@ -11,7 +11,4 @@ export * from "./viz/mod.ts";
 export * from "./clocks/mod.ts";
 export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
-export * from "./check/raft_invariants.ts";
-export * from "./viz/raft_charts.ts";
-export * from "./viz/history_timeline.ts";
 export * from "./player/mod.ts";

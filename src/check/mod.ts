@@ -48,6 +48,7 @@ export {
 } from "./lin_explain.ts";
 export { bruteForceLinearizable } from "./lin_brute_force.ts";
 export * from "./paxos_invariants.ts";
+export * from "./raft_invariants.ts";
 export * from "./search.ts";
 export * from "./search_paxos.ts";
 export * from "./search_linearizability.ts";

@@ -8,4 +8,5 @@ export * from "./message_diagram.ts";
 export * from "./charts.ts";
 export * from "./paxos_charts.ts";
 export * from "./search_charts.ts";
-export { historyTimeline, type HistoryTimelineOptions } from "./history_timeline.ts";
+export * from "./history_timeline.ts";
+export * from "./raft_charts.ts";
