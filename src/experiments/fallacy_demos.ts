@@ -11,6 +11,7 @@ import { Simulation } from "../sim/simulation.ts";
 import type { Message, NodeId, Runtime } from "../sim/types.ts";
 import { messageDiagram } from "../viz/message_diagram.ts";
 import { barChart, heatmap, lineChart } from "../viz/charts.ts";
+import { quantile, roundTo } from "./stats.ts";
 import type { ExperimentResult, Params } from "./types.ts";
 
 type DemoMessage =
@@ -26,16 +27,7 @@ type DemoMessage =
 
 type Demo = (params: Params, seed: number) => ExperimentResult;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[i];
-}
-
-function round(value: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
+const round = (value: number, digits = 2) => roundTo(value, digits);
 
 /** A client that sends `count` messages, one every `intervalMs`, built by `make(i)`. */
 function sender(
@@ -153,8 +145,8 @@ const latency: Demo = (params, seed) => {
       finalValue: value,
       lastWritten: requests - 1,
       lastWriteLost: value !== requests - 1,
-      latencyP50Ms: round(percentile(latencies, 0.5)),
-      latencyP99Ms: round(percentile(latencies, 0.99)),
+      latencyP50Ms: round(quantile(latencies, 0.5)),
+      latencyP99Ms: round(quantile(latencies, 0.99)),
     },
     data: { arrivals },
     charts: [{
@@ -209,7 +201,7 @@ const bandwidth: Demo = (params, seed) => {
       uploads: requests,
       delivered: arrivals.length,
       droppedQueueFull: sim.stats.dropped["queue-full"],
-      latencyP50Ms: round(percentile(delays, 0.5)),
+      latencyP50Ms: round(quantile(delays, 0.5)),
       latencyMaxMs: round(delays.at(-1) ?? 0),
       bytesSent: sim.stats.bytes,
     },
@@ -506,10 +498,10 @@ const homogeneous: Demo = (params, seed) => {
   return {
     summary: {
       requests,
-      p50FastServerMs: round(percentile(per("s1"), 0.5)),
-      p50SlowServerMs: round(percentile(per("s3"), 0.5)),
-      fanOutP50Ms: round(percentile(sorted, 0.5)),
-      fanOutP99Ms: round(percentile(sorted, 0.99)),
+      p50FastServerMs: round(quantile(per("s1"), 0.5)),
+      p50SlowServerMs: round(quantile(per("s3"), 0.5)),
+      fanOutP50Ms: round(quantile(sorted, 0.5)),
+      fanOutP99Ms: round(quantile(sorted, 0.99)),
       clockSkewAtEndMs: round(sim.clockOf("s3").nowMs(sim.now) - sim.clockOf("s1").nowMs(sim.now)),
     },
     data: { samples },

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { quantile, roundTo } from "./stats.ts";
 import type { NodeId, Process, ProcessFactory } from "../sim/mod.ts";
 import { Random, Simulation } from "../sim/mod.ts";
 import type { KvCommand, LogEntry, RaftKvMessage, RoleInterval } from "../consensus/raft/mod.ts";
@@ -195,14 +196,7 @@ export function electionTrial(seed: number, options: ElectionTrialOptions): Elec
   };
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
+const round = (x: number) => roundTo(x, 3);
 
 /** Summary statistics of downtime samples, in ms. */
 export interface DowntimeStats {
