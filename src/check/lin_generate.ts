@@ -10,7 +10,13 @@
  * @module
  */
 
-import type { HistoryEvent, HistoryFunction, JsonValue } from "./history.ts";
+import {
+  canonicalJson,
+  type HistoryEvent,
+  type HistoryFunction,
+  type JsonValue,
+} from "./history.ts";
+import type { Random } from "../sim/random.ts";
 
 /** Options of {@linkcode generateHistory}. */
 export interface GenerateOptions {
@@ -62,20 +68,21 @@ interface Pending {
 /**
  * Generates a linearizable history.
  *
- * @param random A function returning uniform numbers in [0, 1) (e.g. {@linkcode mulberry32}).
+ * @param random The kernel's seeded {@linkcode Random}.
  * @param options Size, concurrency and fault mix.
  * @returns The events in real-time order.
  *
  * @example
  * ```ts
- * import { generateHistory, mulberry32 } from "./lin_generate.ts";
+ * import { generateHistory } from "./lin_generate.ts";
  * import { checkHistory } from "./linearizability.ts";
- * const events = generateHistory(mulberry32(7), { operations: 50, processes: 4 });
+ * import { Random } from "../sim/random.ts";
+ * const events = generateHistory(new Random(7), { operations: 50, processes: 4 });
  * console.assert(checkHistory(events).verdict === "linearizable");
  * ```
  */
 export function generateHistory(
-  random: () => number,
+  random: Random,
   options: GenerateOptions = {},
 ): HistoryEvent[] {
   const operations = options.operations ?? 100;
@@ -90,8 +97,6 @@ export function generateHistory(
   }
   if (functions.length === 0) throw new RangeError("generateHistory: functions must not be empty");
 
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const chance = (p: number) => random() < p;
   const registers = new Map<string | undefined, JsonValue>();
   const pending = new Map<number, Pending>();
   const events: HistoryEvent[] = [];
@@ -104,32 +109,32 @@ export function generateHistory(
   };
 
   while (invoked < operations || pending.size > 0) {
-    const process = Math.floor(random() * processes);
+    const process = random.int(0, processes - 1);
     const op = pending.get(process);
     if (op === undefined) {
       if (invoked >= operations) continue;
       invoked++;
-      const f = pick(functions);
-      const key = keys === 0 ? undefined : `k${Math.floor(random() * keys)}`;
+      const f = random.pick(functions);
+      const key = keys === 0 ? undefined : `k${random.int(0, keys - 1)}`;
       const current = registers.get(key) ?? null;
-      const fresh = 1 + Math.floor(random() * values);
+      const fresh = random.int(1, values);
       const value: JsonValue = f === "read"
         ? null
         : f === "write"
         ? fresh
         : f === "append"
         ? String.fromCharCode(96 + fresh)
-        : [chance(0.5) ? current : pick([null, fresh]), 1 + Math.floor(random() * values)];
+        : [random.bool(0.5) ? current : random.pick([null, fresh]), random.int(1, values)];
       const next: Pending = { f, key, value };
       pending.set(process, next);
       emit(process, "invoke", next, f === "read" ? undefined : value);
       continue;
     }
     if (op.result === undefined) {
-      if (mayFailBlindly(op.f) && chance(failProbability)) {
+      if (mayFailBlindly(op.f) && random.bool(failProbability)) {
         pending.delete(process);
         emit(process, "fail", op, op.value);
-      } else if (chance(infoProbability / 2)) {
+      } else if (random.bool(infoProbability / 2)) {
         pending.delete(process); // crashed before taking effect
         emit(process, "info", op);
       } else {
@@ -138,15 +143,15 @@ export function generateHistory(
       continue;
     }
     pending.delete(process);
-    if (chance(infoProbability)) {
+    if (random.bool(infoProbability)) {
       emit(process, "info", op); // took effect, but the client never learned it
     } else {
       emit(process, op.result.type, op, op.result.value);
     }
   }
   // Leave the last few completions missing now and then: an unfinished history.
-  if (chance(infoProbability * 10)) {
-    while (events.length > 0 && events[events.length - 1].type !== "invoke" && chance(0.5)) {
+  if (random.bool(infoProbability * 10)) {
+    while (events.length > 0 && events[events.length - 1].type !== "invoke" && random.bool(0.5)) {
       events.pop();
     }
   }
@@ -177,37 +182,11 @@ function takeEffect(
       return { type: "ok", value: op.value };
     case "cas": {
       const [expected, next] = op.value as JsonValue[];
-      if (JSON.stringify(current) !== JSON.stringify(expected)) {
+      if (canonicalJson(current) !== canonicalJson(expected)) {
         return { type: "fail", value: op.value };
       }
       registers.set(op.key, next);
       return { type: "ok", value: op.value };
     }
   }
-}
-
-/**
- * A small seeded PRNG (mulberry32) for tests and benchmarks that need a reproducible
- * `random` outside the simulator.
- *
- * @param seed Any 32-bit integer.
- * @returns A function returning uniform numbers in [0, 1).
- *
- * @example
- * ```ts
- * import { mulberry32 } from "./lin_generate.ts";
- * const a = mulberry32(1);
- * const b = mulberry32(1);
- * console.assert(a() === b());
- * ```
- */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

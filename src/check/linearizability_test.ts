@@ -3,7 +3,8 @@ import fc from "fast-check";
 import type { HistoryEvent, HistoryFunction, JsonValue } from "./history.ts";
 import { checkHistory, type Verdict } from "./linearizability.ts";
 import { bruteForceLinearizable } from "./lin_brute_force.ts";
-import { generateHistory, mulberry32 } from "./lin_generate.ts";
+import { generateHistory } from "./lin_generate.ts";
+import { Random } from "../sim/random.ts";
 import { pairOperations } from "./history.ts";
 import { RegisterModel } from "./lin_model.ts";
 import { frontierSearch } from "./lin_frontier.ts";
@@ -234,7 +235,7 @@ Deno.test("checkHistory reports the first failing key by minimal prefix and the 
 });
 
 Deno.test("checkHistory gives up with unknown when the state budget is exceeded", () => {
-  const events = generateHistory(mulberry32(3), { operations: 200, processes: 6 });
+  const events = generateHistory(new Random(3), { operations: 200, processes: 6 });
   const result = checkHistory(events, { maxStates: 5 });
   assert.equal(result.verdict, "unknown");
   assert.match(result.reason ?? "", /Search budget exceeded: more than 5 states/);
@@ -396,7 +397,7 @@ Deno.test("generated histories with random linearization points are linearizable
       fc.integer({ min: 1, max: 7 }),
       fc.constantFrom<HistoryFunction[]>(["read", "write", "cas"], ["read", "append"]),
       (seed, operations, functions) => {
-        const events = generateHistory(mulberry32(seed), {
+        const events = generateHistory(new Random(seed), {
           operations,
           processes: 3,
           keys: 1,
@@ -416,7 +417,7 @@ Deno.test("generated histories with random linearization points are linearizable
 Deno.test("larger generated histories are linearizable with many keys and processes", () => {
   fc.assert(
     fc.property(fc.integer(), (seed) => {
-      const events = generateHistory(mulberry32(seed), {
+      const events = generateHistory(new Random(seed), {
         operations: 300,
         processes: 8,
         keys: 3,

@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { TraceEvent } from "../sim/mod.ts";
+import { formatTime, type TraceEvent } from "../sim/mod.ts";
 import type { InvariantViolation } from "./search_violation.ts";
 
 /** A value chosen for a slot, when, and by whom (a learner, or `ballot b` for acceptors). */
@@ -105,8 +105,8 @@ function conflicts(chosen: ChosenValue[], invariant: string, source: string): In
         invariant,
         message:
           `Two values chosen for slot ${c.slot} (${source}): "${earlier.value}" (${earlier.by}, ${
-            earlier.atMs.toFixed(3)
-          }ms) and "${c.value}" (${c.by}, ${c.atMs.toFixed(3)}ms)`,
+            formatTime(earlier.atMs)
+          }) and "${c.value}" (${c.by}, ${formatTime(c.atMs)})`,
         atMs: c.atMs,
         sinceMs: earlier.atMs,
       });

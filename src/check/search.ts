@@ -81,6 +81,8 @@ export interface SearchTarget<M extends Message = Message> {
   faults?: Omit<FaultScheduleConstraints, "horizonMs">;
   /** Shape of the workloads. @default no workload */
   workload?: Omit<WorkloadConstraints, "horizonMs">;
+  /** State keys too chatty for a counterexample's trace excerpt. @default [] */
+  quietStateKeys?: readonly string[];
 }
 
 /** Options of {@linkcode search}. */
@@ -306,20 +308,35 @@ export function traceExcerpt(
   events: readonly TraceEvent[],
   violation: InvariantViolation | undefined,
   lines = 40,
+  quietStateKeys: readonly string[] = [],
 ): string {
   const until = violation?.atMs ?? Infinity;
-  const upTo = events.filter((e) => e.t <= until && e.kind !== "deliver" && e.kind !== "timer");
-  const keep = upTo.filter((e) =>
-    e.kind === "fault" || e.kind === "crash" || e.kind === "restart" ||
-    (e.kind === "state" && e.key !== "promised")
+  const upTo = events.filter((e) => e.t <= until && EXCERPT_KINDS.includes(e.kind));
+  const quiet = new Set(quietStateKeys);
+  const keep = new Set(
+    upTo.filter((e) =>
+      e.kind === "fault" || e.kind === "crash" || e.kind === "restart" ||
+      (e.kind === "state" && !quiet.has(e.key))
+    ),
   );
   // Always keep the milestones; fill the rest with the most recent other events.
-  const recent = upTo.filter((e) => !keep.includes(e)).slice(-Math.max(0, lines - keep.length));
-  const chosen = new Set<TraceEvent>([...keep.slice(-lines), ...recent]);
-  return renderTrace(upTo.filter((e) => chosen.has(e)), {
-    kinds: ["send", "drop", "crash", "restart", "fault", "state", "log", "op"],
-  });
+  const milestones = [...keep].slice(-lines);
+  const recent = upTo.filter((e) => !keep.has(e)).slice(-Math.max(0, lines - milestones.length));
+  const chosen = new Set<TraceEvent>([...milestones, ...recent]);
+  return renderTrace(upTo.filter((e) => chosen.has(e)), { kinds: EXCERPT_KINDS });
 }
+
+/** Event kinds a trace excerpt shows. */
+const EXCERPT_KINDS: TraceEvent["kind"][] = [
+  "send",
+  "drop",
+  "crash",
+  "restart",
+  "fault",
+  "state",
+  "log",
+  "op",
+];
 
 /**
  * Searches for a scenario that breaks an invariant of `target`, and shrinks it.
@@ -400,7 +417,12 @@ export function search<M extends Message>(
     counterexample,
     counterexampleSize: counterexample.faults.length + counterexample.workload.length,
     schedule: describeScenario(counterexample),
-    trace: traceExcerpt(outcome.sim.trace.events, outcome.violations[0], options.traceLines),
+    trace: traceExcerpt(
+      outcome.sim.trace.events,
+      outcome.violations[0],
+      options.traceLines,
+      target.quietStateKeys,
+    ),
     replay: { seed: details.seed, path: details.counterexamplePath! },
   };
 }

@@ -8,7 +8,6 @@
  */
 
 import type { Message } from "../sim/mod.ts";
-import type { HistoryEvent } from "./history.ts";
 import { checkHistory, type Model } from "./linearizability.ts";
 import type { InvariantChecker } from "./search.ts";
 
@@ -33,7 +32,7 @@ export function linearizable<M extends Message = Message>(
   const model = options.model ?? "kv";
   return (run) => {
     if (run.history.length === 0) return [];
-    const result = checkHistory(run.history as unknown as HistoryEvent[], {
+    const result = checkHistory(run.history, {
       model,
       maxStates: options.maxStates,
     });

@@ -7,10 +7,11 @@
  */
 
 import { checkHistory, type HistoryEvent } from "../../src/check/mod.ts";
-import { generateHistory, type GenerateOptions, mulberry32 } from "../../src/check/lin_generate.ts";
+import { generateHistory, type GenerateOptions } from "../../src/check/lin_generate.ts";
+import { Random } from "../../src/sim/random.ts";
 
 function linearizable(seed: number, options: GenerateOptions): HistoryEvent[] {
-  const events = generateHistory(mulberry32(seed), options);
+  const events = generateHistory(new Random(seed), options);
   const verdict = checkHistory(events, { explain: false }).verdict;
   if (verdict !== "linearizable") throw new Error(`Generated history is ${verdict}`);
   return events;
