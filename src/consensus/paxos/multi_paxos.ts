@@ -397,13 +397,10 @@ class Replica implements MultiPaxosProcess {
 
   #sendHeartbeats(): void {
     if (this.#role !== "leader") return;
+    const firstUnchosen = this.#firstUnchosen();
     for (const to of this.#o.nodes) {
       if (to === this.#rt.id) continue;
-      this.#rt.send(to, {
-        type: "Heartbeat",
-        ballot: this.#ballot,
-        firstUnchosen: this.#firstUnchosen(),
-      });
+      this.#rt.send(to, { type: "Heartbeat", ballot: this.#ballot, firstUnchosen });
     }
     this.#heartbeatTimer = this.#rt.setTimer(this.#o.heartbeatMs, "mp.heartbeat");
   }

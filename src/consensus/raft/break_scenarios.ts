@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Fault, NodeId } from "../../sim/mod.ts";
+import type { Fault, FaultNow, NodeId } from "../../sim/mod.ts";
 import { Random } from "../../sim/mod.ts";
 import type { RaftClusterOptions } from "./cluster.ts";
 import { createRaftCluster } from "./cluster.ts";
@@ -32,8 +32,6 @@ export interface RaftBreakSchedule {
 }
 
 type Node = RaftNode<KvCommand>;
-/** A fault without its time: the driver applies it now. */
-type FaultNow = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never : never;
 
 class Driver {
   readonly faults: Fault[] = [];

@@ -11,7 +11,7 @@ import { Simulation } from "../../sim/mod.ts";
 import { raftClient } from "./client.ts";
 import type { KvCommand } from "./kv.ts";
 import type { RaftKvMessage, RaftServerProcess } from "./server.ts";
-import { entryDigest, loadRaftState, raftServer } from "./server.ts";
+import { commandDigest, loadRaftState, raftServer } from "./server.ts";
 import type { RaftRole, RaftVariant } from "./types.ts";
 import type { RaftRules } from "./rules.ts";
 
@@ -150,9 +150,9 @@ export function raftSnapshot(
 ): RaftServerSnapshot[] {
   return servers.map((id) => {
     const process = sim.processOf(id) as RaftServerProcess | null;
-    const digest = (entry: { term: number; command: KvCommand }, i: number) => ({
+    const digest = (entry: { term: number; command: KvCommand }) => ({
       term: entry.term,
-      digest: entryDigest(i + 1, entry).split(":")[2],
+      digest: commandDigest(entry.command),
     });
     if (process === null) {
       const { hardState, log } = loadRaftState(sim.storageOf(id));

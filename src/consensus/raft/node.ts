@@ -36,6 +36,7 @@ import {
   correctCommitRule,
   correctVoteRule,
   countReplicasCommitRule,
+  logUpToDate,
   staleVoteRule,
   uncheckedAppendRule,
 } from "./rules.ts";
@@ -496,9 +497,10 @@ export class RaftNode<C = unknown> {
    */
   #handlePreVote(from: NodeId, msg: PreVote): void {
     const hasLeader = this.#leaderId !== null && this.#role !== "pre-candidate";
-    const upToDate = msg.lastLogTerm !== this.#term(this.lastIndex)
-      ? msg.lastLogTerm > this.#term(this.lastIndex)
-      : msg.lastLogIndex >= this.lastIndex;
+    const upToDate = logUpToDate(msg, {
+      lastLogTerm: this.#term(this.lastIndex),
+      lastLogIndex: this.lastIndex,
+    });
     const voteGranted = msg.term > this.#currentTerm && upToDate && !hasLeader;
     const term = voteGranted ? msg.term : this.#currentTerm;
     this.#send(from, { type: "PreVoteResponse", term, voteGranted });

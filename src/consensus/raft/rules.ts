@@ -34,6 +34,25 @@ export interface VoteRequestView {
   lastLogTerm: number;
 }
 
+/**
+ * Raft §5.4.1: a candidate's log is at least as up-to-date as the voter's when its last term is
+ * higher, or the terms are equal and it is at least as long. Votes and pre-votes both use it.
+ *
+ * @example
+ * ```ts
+ * import { logUpToDate } from "./rules.ts";
+ * logUpToDate({ lastLogTerm: 3, lastLogIndex: 1 }, { lastLogTerm: 2, lastLogIndex: 9 }); // true
+ * ```
+ */
+export function logUpToDate(
+  candidate: { lastLogTerm: number; lastLogIndex: number },
+  voter: { lastLogTerm: number; lastLogIndex: number },
+): boolean {
+  return candidate.lastLogTerm !== voter.lastLogTerm
+    ? candidate.lastLogTerm > voter.lastLogTerm
+    : candidate.lastLogIndex >= voter.lastLogIndex;
+}
+
 /** The voter's new persistent state and its answer. */
 export interface VoteDecision {
   /** The voter's term after the request (persisted). */
@@ -68,9 +87,7 @@ export const correctVoteRule: VoteRule = (state, request) => {
   const newTerm = request.term > state.currentTerm;
   const currentTerm = request.term;
   const votedFor = newTerm ? null : state.votedFor;
-  const upToDate = request.lastLogTerm !== state.lastLogTerm
-    ? request.lastLogTerm > state.lastLogTerm
-    : request.lastLogIndex >= state.lastLogIndex;
+  const upToDate = logUpToDate(request, state);
   const voteGranted = (votedFor === null || votedFor === request.candidateId) && upToDate;
   return { currentTerm, votedFor: voteGranted ? request.candidateId : votedFor, voteGranted };
 };
@@ -228,9 +245,7 @@ export interface RaftRules {
  */
 export const staleVoteRule: VoteRule = (state, request) => {
   const currentTerm = Math.max(state.currentTerm, request.term);
-  const upToDate = request.lastLogTerm !== state.lastLogTerm
-    ? request.lastLogTerm > state.lastLogTerm
-    : request.lastLogIndex >= state.lastLogIndex;
+  const upToDate = logUpToDate(request, state);
   const voteGranted = (state.votedFor === null || state.votedFor === request.candidateId) &&
     upToDate;
   return { currentTerm, votedFor: voteGranted ? request.candidateId : state.votedFor, voteGranted };

@@ -115,7 +115,6 @@ function check(rules: RaftRules, spec: RunSpec, liveness: boolean) {
   return null;
 }
 
-/** The last events before `untilMs` that tell an election story: faults, roles, terms, votes. */
 /**
  * The last events before `untilMs` that tell the story: faults, roles, terms and commits, plus
  * votes for an election problem or log traffic (AppendEntries with entries, and refusals) for a

@@ -93,8 +93,12 @@ export function seedRaftState(
 
 /** The identity of an applied command, as traced: `index:term:client#seq`. */
 export function entryDigest(index: number, entry: LogEntry<KvCommand>): string {
-  const c = entry.command;
-  return `${index}:${entry.term}:${c ? `${c.clientId}#${c.seq}` : "-"}`;
+  return `${index}:${entry.term}:${commandDigest(entry.command)}`;
+}
+
+/** A command's identity, `client#seq` (`-` for a leader's no-op). */
+export function commandDigest(command: KvCommand | null | undefined): string {
+  return command ? `${command.clientId}#${command.seq}` : "-";
 }
 
 /**
