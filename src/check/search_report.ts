@@ -6,15 +6,10 @@
  */
 
 import type { Message } from "../sim/mod.ts";
-import { hashLabel } from "../sim/mod.ts";
+import { combineHashes } from "../sim/mod.ts";
 import type { ExperimentResult } from "../experiments/types.ts";
 import { counterexampleDiagram } from "../viz/search_charts.ts";
 import { runScenario, type SearchResult, type SearchTarget } from "./search.ts";
-
-function hex(text: string): string {
-  return hashLabel(text).toString(16).padStart(8, "0") +
-    hashLabel(text + "|2").toString(16).padStart(8, "0");
-}
 
 /**
  * The experiment view of a search: summary fields `ok`, `violations`, `scenariosRun`,
@@ -46,7 +41,7 @@ export function searchReport<M extends Message>(
       summary,
       data: {},
       charts: [],
-      traceHash: hex(`ok|${result.seed}|${result.scenariosRun}`),
+      traceHash: combineHashes(["ok", String(result.seed), String(result.scenariosRun)]),
     };
   }
   const outcome = runScenario(target, result.counterexample);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { roundTo } from "./stats.ts";
 import { Random, Simulation } from "../sim/mod.ts";
 import {
   type CausalEvent,
@@ -185,7 +186,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
     index: i,
     node: e.node,
     kind: e.kind,
-    trueMs: Math.round(e.trueMs! * 1000) / 1000,
+    trueMs: roundTo(e.trueMs!, 3),
     label: formatVector(stampOf[i].vector, ids),
     relation: RELATION_TO_FOCUS[order.relation(focus, i)],
   }));
@@ -198,7 +199,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
     return [{ from: send.node, to: e.node, sendMs: send.trueMs!, receiveMs: e.trueMs! }];
   });
   const hlcSamples: HlcSample[] = events.map((e, i) => ({
-    trueMs: Math.round(e.trueMs! * 1000) / 1000,
+    trueMs: roundTo(e.trueMs!, 3),
     node: e.node,
     pt: e.pt!,
     l: stampOf[i].hlc.l,
@@ -217,7 +218,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
       lamportClockCondition: lamportViolation === undefined,
       hlcBoundsHold: hlcViolation === undefined,
       hlcViolation: hlcViolation?.message.split("\n")[0] ?? null,
-      epsilonMs: Math.round(epsilonMs * 1000) / 1000,
+      epsilonMs: roundTo(epsilonMs, 3),
       maxHlcCounter: Math.max(0, ...stampOf.map((s) => s.hlc.c)),
       focusEvent: focus,
     },

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { roundTo } from "./stats.ts";
 import { Random, Simulation } from "../sim/mod.ts";
 import type { ProcessFactory } from "../sim/mod.ts";
 import {
@@ -34,7 +35,7 @@ export interface OffsetStats {
   maxSkewMs: number;
 }
 
-const round3 = (v: number) => Math.round(v * 1000) / 1000;
+const round3 = (v: number) => roundTo(v, 3);
 
 /**
  * Summarises offset samples: max and mean |offset|, and the largest spread between the

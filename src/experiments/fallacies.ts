@@ -8,7 +8,7 @@
 
 import { FALLACIES } from "../sim/fallacies.ts";
 import type { FallacyId } from "../sim/fallacies.ts";
-import { hashLabel } from "../sim/random.ts";
+import { combineHashes } from "../sim/trace.ts";
 import { barChart } from "../viz/charts.ts";
 import { FALLACY_DEMOS } from "./fallacy_demos.ts";
 import type { Experiment, ExperimentResult, Params } from "./types.ts";
@@ -48,9 +48,7 @@ function runAll(params: Params, seed: number, onProgress?: (d: number, t: number
     title: "Damage per fallacy (each in its own unit)",
     spec: barChart(rows, { title: "What each assumption cost in this run", width: 420 }),
   });
-  const combined = hashes.join("");
-  const traceHash = hashLabel(combined).toString(16).padStart(8, "0") +
-    hashLabel(combined + "|2").toString(16).padStart(8, "0");
+  const traceHash = combineHashes(hashes);
   return { summary, data: { hashes }, charts, traceHash };
 }
 

@@ -12,6 +12,8 @@
  * @module
  */
 
+import { roundTo } from "./stats.ts";
+import { combineHashes } from "../sim/trace.ts";
 import { Random, Simulation } from "../sim/mod.ts";
 import {
   contextOf,
@@ -178,7 +180,7 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
   const points: (LostUpdatePoint & { writes: number; survivors: number })[] = [];
   const hashes: string[] = [];
   for (let k = 0; k < steps; k++) {
-    const skewMs = Math.round((maxSkewMs * k) / Math.max(1, steps - 1) * 1000) / 1000;
+    const skewMs = roundTo((maxSkewMs * k) / Math.max(1, steps - 1), 3);
     for (const strategy of LWW_STRATEGIES) {
       const result = runLwwOnce(strategy, {
         nodes: params.nodes as number,
@@ -216,17 +218,6 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
     charts: [{ title: "Lost updates vs clock skew", spec: lostUpdatesChart(points) }],
     traceHash: combineHashes(hashes),
   };
-}
-
-/** FNV-1a over the runs' hashes, two lanes like the kernel's: one hash for the sweep. */
-function combineHashes(hashes: readonly string[]): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (const ch of hashes.join("|")) {
-    h1 = Math.imul(h1 ^ ch.charCodeAt(0), 0x01000193);
-    h2 = Math.imul(h2 ^ 0x5bd1e995 ^ ch.charCodeAt(0), 0x01000193);
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
 /** The `lww-skew` experiment. */

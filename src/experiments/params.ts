@@ -71,7 +71,10 @@ function checkValue(experiment: string, name: string, spec: ParamSpec, value: un
  * resolveParams(exp, {}); // { n: 3 }
  * ```
  */
-export function resolveParams(experiment: Experiment, given: Record<string, unknown>): Params {
+export function resolveParams(
+  experiment: Pick<Experiment, "name" | "params">,
+  given: Record<string, unknown>,
+): Params {
   const out: Params = {};
   for (const name of Object.keys(given)) {
     if (!(name in experiment.params)) {

@@ -8,8 +8,9 @@
  * @module
  */
 
+import { quantile, roundTo } from "./stats.ts";
 import { Random, Simulation, type TraceEvent } from "../sim/mod.ts";
-import { hashLabel } from "../sim/mod.ts";
+import { combineHashes } from "../sim/mod.ts";
 import { paxosClient, type PaxosMessage, paxosNode } from "../consensus/paxos/mod.ts";
 import { type BallotPoint, paxosBallotChart, paxosDecisionCdf } from "../viz/paxos_charts.ts";
 import type { Experiment, Params } from "./types.ts";
@@ -119,12 +120,11 @@ export function runDuel(
   };
 }
 
-const round1 = (ms: number) => Math.round(ms * 10) / 10;
+const round1 = (ms: number) => roundTo(ms, 1);
 
-function quantile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-}
+// No decisions at all is "no value" (null) in the summary, not NaN.
+const quantileOrNull = (sorted: number[], q: number) =>
+  sorted.length ? round1(quantile(sorted, q)) : null;
 
 function run(params: Params, seed: number, onProgress?: (done: number, total: number) => void) {
   const trials = params.trials as number;
@@ -152,8 +152,8 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
       a - b
     );
     summary[mode] = {
-      medianMs: quantile(times, 0.5),
-      p90Ms: quantile(times, 0.9),
+      medianMs: quantileOrNull(times, 0.5),
+      p90Ms: quantileOrNull(times, 0.9),
       maxMs: times.length ? round1(times[times.length - 1]) : null,
       undecided: mine.length - times.length,
       meanMaxRound: round1(mine.reduce((s, r) => s + r.maxRound, 0) / mine.length),
@@ -172,7 +172,6 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
     maxRound: Math.max(2, worst.maxRound),
   };
   const samples = results.map((r) => ({ mode: r.mode, ms: r.decidedAtMs }));
-  const combined = results.map((r) => r.traceHash).join("");
   return {
     summary,
     data: {
@@ -205,8 +204,7 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
         spec: paxosDecisionCdf(samples),
       },
     ],
-    traceHash: hashLabel(combined).toString(16).padStart(8, "0") +
-      hashLabel(combined + "|2").toString(16).padStart(8, "0"),
+    traceHash: combineHashes(results.map((r) => r.traceHash)),
   };
 }
 

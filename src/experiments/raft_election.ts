@@ -18,6 +18,7 @@
  * @module
  */
 
+import { combineHashes } from "../sim/trace.ts";
 import { quantile, roundTo } from "./stats.ts";
 import type { NodeId, Process, ProcessFactory } from "../sim/mod.ts";
 import { Random, Simulation } from "../sim/mod.ts";
@@ -224,18 +225,6 @@ export function downtimeStats(samples: readonly number[]): DowntimeStats {
     p99Ms: round(quantile(sorted, 0.99)),
     maxMs: round(sorted.at(-1) ?? NaN),
   };
-}
-
-/** Folds trace hashes into one 16-hex-digit hash. */
-function combineHashes(hashes: readonly string[]): string {
-  let h1 = 0x811c9dc5, h2 = 0x01000193;
-  for (const text of hashes) {
-    for (let i = 0; i < text.length; i++) {
-      h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
-      h2 = Math.imul(h2 ^ text.charCodeAt(i) ^ 0x5bd1e995, 0x01000193);
-    }
-  }
-  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
 /**

@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { Experiment, Params, ParamSpec } from "../experiments/types.ts";
+import type { Params, ParamSpec } from "../experiments/types.ts";
 import { resolveParams } from "../experiments/params.ts";
 import { Simulation } from "../sim/simulation.ts";
 import { createRaftCluster } from "../consensus/raft/cluster.ts";
@@ -67,14 +67,7 @@ export function resolveScenarioParams(
   given: Record<string, unknown>,
 ): Params {
   if (scenario.resolve) return scenario.resolve(given) as Params;
-  const asExperiment: Experiment = {
-    name: scenario.name,
-    title: scenario.title,
-    description: scenario.description,
-    params: scenario.params,
-    run: () => ({ summary: {}, data: {}, charts: [] }),
-  };
-  return resolveParams(asExperiment, given);
+  return resolveParams(scenario, given);
 }
 
 type HeartbeatMessage = { type: "Heartbeat"; seq: number };

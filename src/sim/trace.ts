@@ -78,6 +78,30 @@ function mix(h: number, word: number): number {
 
 const floatView = new DataView(new ArrayBuffer(8));
 /**
+ * Folds several hashes (or any strings) into one 16-hex-digit hash, for experiments that run
+ * many simulations and report one `traceHash`.
+ *
+ * @example
+ * ```ts
+ * import { combineHashes } from "./trace.ts";
+ * const h = combineHashes(["0123456789abcdef", "fedcba9876543210"]);
+ * if (!/^[0-9a-f]{16}$/.test(h) || h === combineHashes(["fedcba9876543210", "0123456789abcdef"])) {
+ *   throw new Error("16 hex digits, order-sensitive");
+ * }
+ * ```
+ */
+export function combineHashes(hashes: readonly string[]): string {
+  const text = hashes.join("|");
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    h1 = Math.imul(h1 ^ text.charCodeAt(i), 0x01000193);
+    h2 = Math.imul(h2 ^ 0x5bd1e995 ^ text.charCodeAt(i), 0x01000193);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
  * Collects trace events and hashes them incrementally.
  *
  * @example

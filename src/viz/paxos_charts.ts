@@ -103,7 +103,11 @@ export function paxosDecisionCdf(
   options: { title?: string; width?: number; height?: number } = {},
 ): VegaLiteSpec {
   const byMode = new Map<string, (number | null)[]>();
-  for (const s of samples) byMode.set(s.mode, [...(byMode.get(s.mode) ?? []), s.ms]);
+  for (const s of samples) {
+    const values = byMode.get(s.mode);
+    if (values) values.push(s.ms);
+    else byMode.set(s.mode, [s.ms]);
+  }
   const rows: { mode: string; ms: number; fraction: number }[] = [];
   for (const [mode, values] of byMode) {
     const decided = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
