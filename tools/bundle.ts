@@ -10,7 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { formatSeconds, repoRoot } from "./_lib/toolchain.ts";
+import { formatSeconds, repoRoot, runInherited } from "./_lib/toolchain.ts";
 
 /** Entry point of the core library, relative to the repository root. */
 export const bundleEntry = "src/mod.ts";
@@ -79,13 +79,7 @@ export function assertBundleEntry(): void {
 export async function bundle(options: Omit<BundleOptions, "watch"> = {}): Promise<void> {
   assertBundleEntry();
   const started = performance.now();
-  const [cmd, ...args] = bundleCommand({ minify: options.minify });
-  const { code } = await new Deno.Command(cmd, {
-    args,
-    cwd: repoRoot,
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+  const code = await runInherited(bundleCommand({ minify: options.minify }));
   if (code !== 0) throw new Error(`Cannot bundle the core library: deno bundle exited ${code}`);
   const { size } = await Deno.stat(`${repoRoot}/${bundleOutput}`);
   console.error(

@@ -18,7 +18,7 @@
  * @module
  */
 import { build } from "./build.ts";
-import { formatSeconds, repoRoot } from "./_lib/toolchain.ts";
+import { chromiumPath, formatSeconds, repoRoot, runInherited } from "./_lib/toolchain.ts";
 
 /** Counts parsed from deno test's summary line. */
 export interface TestCounts {
@@ -59,9 +59,6 @@ export function parseSummary(line: string): TestCounts | undefined {
 
 /** Folders searched for tests and doc tests, when they exist. */
 export const testRoots: readonly string[] = ["src", "tests", "labs", "tools"];
-
-/** The Chromium the browser tests use (see tests/e2e/browser.ts). */
-const chromiumPath = Deno.env.get("NETSPLIT_CHROMIUM") ?? "/usr/bin/chromium";
 
 /**
  * Whether this run may install Debian's chromium: only through `npm test` (npm sets
@@ -143,12 +140,7 @@ interface Outcome {
 
 async function check(name: string, args: string[]): Promise<Outcome> {
   console.error(`\n== ${name}: deno ${args.join(" ")}`);
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: repoRoot,
-    stdout: "inherit",
-    stderr: "inherit",
-  }).output();
+  const code = await runInherited([Deno.execPath(), ...args]);
   return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, ignored: 0 };
 }
 

@@ -27,15 +27,15 @@
 import assert from "node:assert/strict";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { serveStatic, type StaticServer } from "./static_server.ts";
+import { chromiumPath, repoRoot } from "../../tools/_lib/toolchain.ts";
 
-/** Repository root. */
-export const repoRoot: string = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+export { repoRoot };
 /** The built site. */
 export const distDir = `${repoRoot}/dist`;
 /** Where {@linkcode screenshot} writes PNGs (git-ignored). */
 export const screenshotDir = `${repoRoot}/tests/e2e/screenshots`;
-/** The Chromium binary; override with `NETSPLIT_CHROMIUM`. */
-export const chromiumPath: string = Deno.env.get("NETSPLIT_CHROMIUM") ?? "/usr/bin/chromium";
+/** The Chromium binary, shared with tools/test.ts (which installs it). */
+export { chromiumPath };
 
 /** Flags for headless Chromium in containers and CI, with no background network traffic. */
 export const chromiumArgs: readonly string[] = [

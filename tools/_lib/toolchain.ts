@@ -133,3 +133,6 @@ export async function runTee(
 export function formatSeconds(elapsedMs: number): string {
   return `${(elapsedMs / 1000).toFixed(1)}s`;
 }
+
+/** The Chromium the browser tests drive (Debian's); override with `NETSPLIT_CHROMIUM`. */
+export const chromiumPath: string = Deno.env.get("NETSPLIT_CHROMIUM") ?? "/usr/bin/chromium";
