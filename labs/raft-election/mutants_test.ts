@@ -4,7 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { correctVoteRule, findRuleFailure, staleVoteRule } from "../../src/consensus/mod.ts";
+import { correctVoteRule, staleVoteRule } from "../../src/consensus/mod.ts";
+import { findRuleFailure } from "../../src/check/mod.ts";
 import type { VoteDecision, VoteRequestView, VoteState } from "./api.ts";
 import { voteCaseFailures } from "./cases.ts";
 

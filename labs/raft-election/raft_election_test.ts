@@ -4,7 +4,7 @@
  */
 
 import { loadLab } from "../_lib/load.ts";
-import { findRuleFailure, formatRuleFailure } from "../../src/consensus/mod.ts";
+import { findRuleFailure, formatRuleFailure } from "../../src/check/mod.ts";
 import type { VoteLab } from "./api.ts";
 import { voteCaseFailures } from "./cases.ts";
 

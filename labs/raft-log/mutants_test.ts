@@ -8,11 +8,9 @@ import {
   correctAppendRule,
   correctCommitRule,
   countReplicasCommitRule,
-  figure8Schedule,
-  findRuleFailure,
-  laggingFollowerSchedule,
   uncheckedAppendRule,
 } from "../../src/consensus/mod.ts";
+import { figure8Schedule, findRuleFailure, laggingFollowerSchedule } from "../../src/check/mod.ts";
 import { appendCaseFailures, commitCaseFailures } from "./cases.ts";
 
 const schedules = () => [laggingFollowerSchedule(1), figure8Schedule(1)];

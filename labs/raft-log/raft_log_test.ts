@@ -9,7 +9,7 @@ import {
   findRuleFailure,
   formatRuleFailure,
   laggingFollowerSchedule,
-} from "../../src/consensus/mod.ts";
+} from "../../src/check/mod.ts";
 import type { LogLab } from "./api.ts";
 import { appendCaseFailures, commitCaseFailures } from "./cases.ts";
 

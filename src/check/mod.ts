@@ -4,12 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checkHistory, parseHistory } from "./mod.ts";
  * const events = parseHistory(
  *   '{"process":1,"type":"invoke","f":"write","key":"x","value":1}\n' +
  *     '{"process":1,"type":"ok","f":"write","key":"x","value":1}\n',
  * );
- * console.assert(checkHistory(events, { model: "kv" }).verdict === "linearizable");
+ * assert.ok(checkHistory(events, { model: "kv" }).verdict === "linearizable");
  * ```
  *
  * @module
@@ -30,7 +31,7 @@ export {
   pairOperations,
   parseHistory,
   validateEvent,
-} from "./history.ts";
+} from "./linearizability/history.ts";
 export {
   checkHistory,
   type CheckOptions,
@@ -38,18 +39,23 @@ export {
   type KeyResult,
   type Model,
   type Verdict,
-} from "./linearizability.ts";
+} from "./linearizability/checker.ts";
 export {
   type InvolvedOperation,
   type OperationRole,
   type TimelineData,
   type TimelineOperation,
   type Violation,
-} from "./lin_explain.ts";
-export { bruteForceLinearizable } from "./lin_brute_force.ts";
-export * from "./paxos_invariants.ts";
-export * from "./raft_invariants.ts";
-export * from "./search.ts";
-export * from "./search_paxos.ts";
-export * from "./search_linearizability.ts";
-export * from "./search_raft.ts";
+} from "./linearizability/explain.ts";
+export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
+export * from "./invariants/paxos.ts";
+export * from "./invariants/raft.ts";
+export * from "./search/search.ts";
+export * from "./search/paxos_target.ts";
+export * from "./search/linearizable.ts";
+export * from "./search/raft_target.ts";
+export * from "./invariants/raft_run.ts";
+export * from "./search/raft_fixtures.ts";
+export * from "./search/raft_random_faults.ts";
+export * from "./search/raft_rules_check.ts";
+export * from "./invariants/causality.ts";

@@ -1,6 +1,6 @@
 /**
- * Ground-truth causality of an execution, and checkers for the clocks that claim to
- * capture it.
+ * Ground-truth causality of an execution, and the clock rules that claim to capture it
+ * (the checkers that compare the two live in `check/invariants/causality.ts`).
  *
  * Source: L. Lamport, "Time, Clocks, and the Ordering of Events in a Distributed System",
  * 1978, section "The Partial Ordering": `a → b` (happened before) is the smallest transitive relation containing the
@@ -9,17 +9,14 @@
  * An execution is a list of events in an order that real time could have produced (every
  * receive after its send). Happens-before is computed from that structure alone — by graph
  * reachability, never from a clock — so it is the oracle against which Lamport, vector and
- * hybrid clocks are checked. Checkers return the first violation with a message that names
- * the rule broken, and the execution prefix that shows it, or `undefined` when all is well.
+ * hybrid clocks are checked.
  *
  * @module
  */
 
-import { formatHlc, hlcReceive, hlcSend, type HlcTimestamp, hlcZero } from "./hlc.ts";
+import { hlcReceive, hlcSend, type HlcTimestamp, hlcZero } from "./hlc.ts";
 import { lamportReceive, lamportTick, type LamportTime } from "./lamport.ts";
 import {
-  compareVectors,
-  formatVector,
   incrementVector,
   receiveVector,
   type VectorClock,
@@ -183,7 +180,8 @@ export const vectorRules: ClockRules<VectorClock> = {
   receive: (vector, message, event) => receiveVector(vector, message, event.node),
 };
 
-function physicalOf(event: CausalEvent): number {
+/** The physical time an event carries (`pt`); throws when it has none. */
+export function physicalTimeOf(event: CausalEvent): number {
   if (event.pt === undefined) {
     throw new RangeError(`HLC needs a physical reading: event at ${event.node} has no pt`);
   }
@@ -194,18 +192,9 @@ function physicalOf(event: CausalEvent): number {
 export const hlcRules: ClockRules<HlcTimestamp> = {
   name: "hlc",
   initial: () => hlcZero(),
-  tick: (state, event) => hlcSend(state, physicalOf(event)),
-  receive: (state, message, event) => hlcReceive(state, message, physicalOf(event)),
+  tick: (state, event) => hlcSend(state, physicalTimeOf(event)),
+  receive: (state, message, event) => hlcReceive(state, message, physicalTimeOf(event)),
 };
-
-/** A checker's finding: the rule broken, the two events, and a readable explanation. */
-export interface ClockViolation {
-  readonly rule: string;
-  readonly first: number;
-  readonly second: number;
-  /** What went wrong, followed by the execution up to the later event as a message log. */
-  readonly message: string;
-}
 
 /**
  * Renders an execution (or its first `upTo + 1` events) as a message log, one event a line,
@@ -241,191 +230,22 @@ export function renderExecution(
   return lines.join("\n");
 }
 
-function violation(
-  rule: string,
-  first: number,
-  second: number,
-  why: string,
-  events: readonly CausalEvent[],
-  stamps: readonly string[],
-): ClockViolation {
-  const log = renderExecution(events, stamps, Math.max(first, second));
-  return { rule, first, second, message: `${why}\nExecution:\n${log}` };
-}
-
-/** Direct causal edges (program order and send → receive); transitivity covers the rest. */
-function edges(events: readonly CausalEvent[]): [number, number][] {
+/**
+ * Direct causal edges (program order and send → receive); transitivity covers the rest.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { causalEdges } from "./causality.ts";
+ * const edges = causalEdges([
+ *   { node: "a", kind: "send", messageId: "m" },
+ *   { node: "b", kind: "receive", messageId: "m" },
+ * ]);
+ * assert.deepEqual(edges, [[0, 1]]);
+ * ```
+ */
+export function causalEdges(events: readonly CausalEvent[]): [number, number][] {
   return predecessors(events).flatMap((preds, j) => preds.map((p) => [p, j] as [number, number]));
-}
-
-/**
- * Checks Lamport's clock condition: `a → b ⇒ C(a) < C(b)` (checking direct edges suffices,
- * since `<` is transitive).
- *
- * @returns The first violation, or `undefined`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkClockCondition } from "./causality.ts";
- * const events = [
- *   { node: "a", kind: "send", messageId: "m" } as const,
- *   { node: "b", kind: "receive", messageId: "m" } as const,
- * ];
- * assert.equal(checkClockCondition(events, [1, 2]), undefined);
- * assert.match(checkClockCondition(events, [5, 1])!.message, /Clock condition violated/);
- * ```
- */
-export function checkClockCondition(
-  events: readonly CausalEvent[],
-  times: readonly LamportTime[],
-): ClockViolation | undefined {
-  for (const [a, b] of edges(events)) {
-    if (!(times[a] < times[b])) {
-      return violation(
-        "clock-condition",
-        a,
-        b,
-        `Clock condition violated: event #${a} happened before #${b}, but C(#${a}) = ${
-          times[a]
-        } is not below C(#${b}) = ${times[b]}`,
-        events,
-        times.map(String),
-      );
-    }
-  }
-  return undefined;
-}
-
-/**
- * Checks that vector timestamps characterise happens-before exactly: for every pair,
- * `compareVectors` must equal the ground-truth relation (O(n²) pairs).
- *
- * @returns The first pair that disagrees, or `undefined`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkVectorClocks, stampEvents, vectorRules } from "./causality.ts";
- * const events = [
- *   { node: "a", kind: "send", messageId: "m" } as const,
- *   { node: "b", kind: "receive", messageId: "m" } as const,
- * ];
- * assert.equal(checkVectorClocks(events, stampEvents(events, vectorRules)), undefined);
- * ```
- */
-export function checkVectorClocks(
-  events: readonly CausalEvent[],
-  vectors: readonly VectorClock[],
-): ClockViolation | undefined {
-  const order = causalOrder(events);
-  const ids = [...new Set(events.map((e) => e.node))].sort();
-  const stamps = vectors.map((v) => formatVector(v, ids));
-  for (let i = 0; i < events.length; i++) {
-    for (let j = i + 1; j < events.length; j++) {
-      const truth = order.relation(i, j);
-      const claimed = compareVectors(vectors[i], vectors[j]);
-      if (truth !== claimed) {
-        return violation(
-          "vector-characterises-causality",
-          i,
-          j,
-          `Vector clocks disagree with causality: events #${i} and #${j} are "${truth}" ` +
-            `but their vectors ${stamps[i]} and ${stamps[j]} compare as "${claimed}" ` +
-            `(vector order over [${ids.join(",")}])`,
-          events,
-          stamps,
-        );
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Checks an HLC stamping against Kulkarni et al. 2014 (the guarantees proved for HLC): causality on every edge,
- * `l ≥ pt`, `l − pt ≤ ε`, and the counter bound `c ≤ |{e → f : l.e = l.f}|`.
- *
- * @param events The execution; every event must carry `pt`.
- * @param stamps The HLC timestamp of each event.
- * @param options `epsilonMs`: the largest difference between any two nodes' physical
- *   readings during the run (the clocks' skew bound ε).
- * @returns The first violation, or `undefined`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkHlc, hlcRules, stampEvents } from "./causality.ts";
- * const events = [
- *   { node: "a", kind: "send", messageId: "m", pt: 10 } as const,
- *   { node: "b", kind: "receive", messageId: "m", pt: 8 } as const,
- * ];
- * assert.equal(checkHlc(events, stampEvents(events, hlcRules), { epsilonMs: 2 }), undefined);
- * ```
- */
-export function checkHlc(
-  events: readonly CausalEvent[],
-  stamps: readonly HlcTimestamp[],
-  options: { epsilonMs: number },
-): ClockViolation | undefined {
-  const text = stamps.map(formatHlc);
-  for (const [a, b] of edges(events)) {
-    const x = stamps[a];
-    const y = stamps[b];
-    if (!(x.l < y.l || (x.l === y.l && x.c < y.c))) {
-      return violation(
-        "hlc-causality",
-        a,
-        b,
-        `HLC violates causality: #${a} happened before #${b} but (l,c) ${text[a]} is not below ${
-          text[b]
-        }`,
-        events,
-        text,
-      );
-    }
-  }
-  const order = causalOrder(events);
-  for (let f = 0; f < events.length; f++) {
-    const pt = physicalOf(events[f]);
-    const { l, c } = stamps[f];
-    if (l < pt) {
-      return violation(
-        "hlc-l-at-least-pt",
-        f,
-        f,
-        `HLC l fell behind physical time at #${f}: l = ${l} < pt = ${pt}`,
-        events,
-        text,
-      );
-    }
-    if (l - pt > options.epsilonMs) {
-      return violation(
-        "hlc-l-within-epsilon",
-        f,
-        f,
-        `HLC l ran ahead of physical time at #${f}: l − pt = ${
-          l - pt
-        } exceeds ε = ${options.epsilonMs}`,
-        events,
-        text,
-      );
-    }
-    // The initial state (0, 0) acts as an event every node has seen.
-    let sameL = l === 0 ? 1 : 0;
-    for (let e = 0; e < f; e++) if (stamps[e].l === l && order.before(e, f)) sameL++;
-    if (c > sameL) {
-      return violation(
-        "hlc-counter-bounded",
-        f,
-        f,
-        `HLC counter unbounded at #${f}: c = ${c} but only ${sameL} earlier causal events share l = ${l}`,
-        events,
-        text,
-      );
-    }
-  }
-  return undefined;
 }
 
 /** One step of a generated execution (see {@linkcode buildExecution}). */

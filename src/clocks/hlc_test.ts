@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { checkHlc, hlcRules, stampEvents } from "./causality.ts";
+import { hlcRules, stampEvents } from "./causality.ts";
+import { checkHlc } from "../check/invariants/causality.ts";
 import { hlcIgnoringReceivedL, physicalTimeOnly } from "./broken.ts";
 import { compareHlc, hlcReceive, hlcSend } from "./hlc.ts";
-import { timedExecution } from "./test_arbitraries.ts";
+import { timedExecution } from "./arbitraries.ts";
 
 Deno.test("hlcSend follows the send rule: l catches up with pt, else the counter ticks", () => {
   assert.deepEqual(hlcSend({ l: 5, c: 3 }, 9), { l: 9, c: 0 });

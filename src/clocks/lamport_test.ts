@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { checkClockCondition, lamportRules, stampEvents } from "./causality.ts";
+import { lamportRules, stampEvents } from "./causality.ts";
+import { checkClockCondition } from "../check/invariants/causality.ts";
 import { lamportWithoutMax } from "./broken.ts";
 import { lamportReceive, lamportTick } from "./lamport.ts";
-import { execution } from "./test_arbitraries.ts";
+import { execution } from "./arbitraries.ts";
 
 Deno.test("lamportTick and lamportReceive follow IR1 and IR2", () => {
   assert.equal(lamportTick(0), 1);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { causalOrder, checkVectorClocks, stampEvents, vectorRules } from "./causality.ts";
+import { causalOrder, stampEvents, vectorRules } from "./causality.ts";
+import { checkVectorClocks } from "../check/invariants/causality.ts";
 import { vectorMinMerge, vectorWithoutIncrementOnReceive } from "./broken.ts";
 import {
   compareVectors,
@@ -10,7 +11,7 @@ import {
   type VectorClock,
   vectorClock,
 } from "./vector_clock.ts";
-import { execution } from "./test_arbitraries.ts";
+import { execution } from "./arbitraries.ts";
 
 const vector: fc.Arbitrary<VectorClock> = fc
   .dictionary(fc.constantFrom("a", "b", "c"), fc.nat({ max: 4 }))

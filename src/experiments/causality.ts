@@ -11,9 +11,6 @@ import { Random, Simulation } from "../sim/mod.ts";
 import {
   type CausalEvent,
   causalOrder,
-  checkClockCondition,
-  checkHlc,
-  checkVectorClocks,
   type ClockRules,
   formatHlc,
   formatVector,
@@ -28,6 +25,7 @@ import {
   vectorRules,
   vectorWithoutIncrementOnReceive,
 } from "../clocks/mod.ts";
+import { checkClockCondition, checkHlc, checkVectorClocks } from "../check/mod.ts";
 import { causalityDiagram, type DiagramEvent } from "../viz/causality_diagram.ts";
 import { hlcChart, type HlcSample } from "../viz/clock_charts.ts";
 import { checkLatencyRange } from "./clock_drift.ts";

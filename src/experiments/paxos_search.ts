@@ -6,9 +6,9 @@
  * @module
  */
 
-import { search } from "../check/search.ts";
-import { searchReport } from "../check/search_report.ts";
-import { paxosSearchTarget } from "../check/search_paxos.ts";
+import { search } from "../check/search/search.ts";
+import { searchReport } from "./search_report.ts";
+import { paxosSearchTarget } from "../check/search/paxos_target.ts";
 import { PAXOS_VARIANTS, type PaxosVariant } from "../consensus/paxos/mod.ts";
 import type { Experiment } from "./types.ts";
 

@@ -8,9 +8,9 @@
  * @module
  */
 
-import { search } from "../check/search.ts";
-import { raftSearchTarget } from "../check/search_raft.ts";
-import { searchReport } from "../check/search_report.ts";
+import { search } from "../check/search/search.ts";
+import { raftSearchTarget } from "../check/search/raft_target.ts";
+import { searchReport } from "./search_report.ts";
 import { RAFT_VARIANTS, type RaftVariant } from "../consensus/raft/mod.ts";
 import type { Experiment } from "./types.ts";
 

@@ -5,14 +5,8 @@
  * @module
  */
 
-/** A Vega-Lite specification as plain JSON (no functions inside). */
-export type VegaLiteSpec = Record<string, unknown>;
-
-/** One chart an experiment produces. */
-export interface Chart {
-  title: string;
-  spec: VegaLiteSpec;
-}
+import type { Chart } from "../viz/types.ts";
+export type { Chart, VegaLiteSpec } from "../viz/types.ts";
 
 /** One parameter of an experiment, with its default and allowed values. */
 export type ParamSpec =

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 /** One event as drawn. */
 export interface DiagramEvent {

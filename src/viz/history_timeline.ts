@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { OperationRole, TimelineData } from "../check/lin_explain.ts";
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { OperationRole, TimelineData } from "../check/linearizability/explain.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 /** Options of {@linkcode historyTimeline}. */
 export interface HistoryTimelineOptions {
@@ -42,6 +42,7 @@ const ROLE_COLORS: Record<OperationRole, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { historyTimeline } from "./history_timeline.ts";
  * const spec = historyTimeline({
  *   title: "Stale read",
@@ -52,7 +53,7 @@ const ROLE_COLORS: Record<OperationRole, string> = {
  *     { index: 1, process: 2, label: "r(x)=null", start: 3, end: 4, open: false, outcome: "ok", role: "culprit" },
  *   ],
  * });
- * console.assert(JSON.parse(JSON.stringify(spec)).layer.length === 3);
+ * assert.ok(JSON.parse(JSON.stringify(spec)).layer.length === 3);
  * ```
  */
 export function historyTimeline(

@@ -10,7 +10,7 @@
 import type { TraceEvent } from "../sim/trace.ts";
 import { formatMessage } from "../sim/trace.ts";
 import type { NodeId } from "../sim/types.ts";
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 /** Options for {@linkcode messageDiagram}. */
 export interface MessageDiagramOptions {

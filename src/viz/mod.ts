@@ -10,3 +10,4 @@ export * from "./paxos_charts.ts";
 export * from "./search_charts.ts";
 export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
+export type * from "./types.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { VegaLiteSpec } from "./types.ts";
 
 /** One point of an empirical CDF: `fraction` of trials of `range` took at most `ms`. */
 export interface CdfPoint {

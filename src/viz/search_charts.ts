@@ -6,7 +6,7 @@
  */
 
 import type { TraceEvent } from "../sim/trace.ts";
-import type { VegaLiteSpec } from "../experiments/types.ts";
+import type { VegaLiteSpec } from "./types.ts";
 import { messageDiagram } from "./message_diagram.ts";
 
 /** Options of {@linkcode counterexampleDiagram}. */

@@ -7,7 +7,6 @@
 import {
   buildExecution,
   causalOrder,
-  checkVectorClocks,
   compareVectors,
   type ExecutionStep,
   hlcReceive,
@@ -16,6 +15,7 @@ import {
   stampEvents,
   vectorRules,
 } from "../../src/clocks/mod.ts";
+import { checkVectorClocks } from "../../src/check/mod.ts";
 import { Random } from "../../src/sim/mod.ts";
 import { runExperiment } from "../../src/experiments/run.ts";
 

@@ -7,7 +7,7 @@
  */
 
 import { checkHistory, type HistoryEvent } from "../../src/check/mod.ts";
-import { generateHistory, type GenerateOptions } from "../../src/check/lin_generate.ts";
+import { generateHistory, type GenerateOptions } from "../../src/check/linearizability/generate.ts";
 import { Random } from "../../src/sim/random.ts";
 
 function linearizable(seed: number, options: GenerateOptions): HistoryEvent[] {

@@ -6,7 +6,8 @@
  * Run: `deno bench -A tests/bench/raft_bench.ts`
  */
 
-import { createRaftCluster, randomRaftFaults, runRaftScenario } from "../../src/consensus/mod.ts";
+import { createRaftCluster } from "../../src/consensus/mod.ts";
+import { randomRaftFaults, runRaftScenario } from "../../src/check/mod.ts";
 import { electionTrial } from "../../src/experiments/raft_election.ts";
 import { runExperiment } from "../../src/experiments/mod.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Simulation } from "../../sim/mod.ts";
-import { paxosAgreement, paxosValidity } from "../../check/paxos_invariants.ts";
+import { paxosAgreement, paxosValidity } from "../../check/invariants/paxos.ts";
 import { paxosClient } from "./client.ts";
 import {
   MULTI_PAXOS_STORAGE,

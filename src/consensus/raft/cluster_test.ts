@@ -9,17 +9,19 @@ import fc from "fast-check";
 import { describeFault } from "../../sim/mod.ts";
 import { checkHistory, parseHistory } from "../../check/mod.ts";
 import {
-  breakSchedule,
   createRaftCluster,
   type KvCommand,
-  leaderNemesisSchedule,
   loadRaftState,
   RAFT_VARIANTS,
   raftKvHistoryJsonLines,
   type RaftServerProcess,
+} from "./mod.ts";
+import {
+  breakSchedule,
+  leaderNemesisSchedule,
   randomRaftFaults,
   runRaftScenario,
-} from "./mod.ts";
+} from "../../check/mod.ts";
 
 const SERVERS = ["n1", "n2", "n3"];
 

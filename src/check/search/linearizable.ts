@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { Message } from "../sim/mod.ts";
-import { checkHistory, type Model } from "./linearizability.ts";
+import type { Message } from "../../sim/mod.ts";
+import { checkHistory, type Model } from "../linearizability/checker.ts";
 import type { InvariantChecker } from "./search.ts";
 
 /**
@@ -19,8 +19,8 @@ import type { InvariantChecker } from "./search.ts";
  *
  * @example
  * ```ts
- * import { Simulation } from "../sim/mod.ts";
- * import { linearizable } from "./search_linearizability.ts";
+ * import { Simulation } from "../../sim/mod.ts";
+ * import { linearizable } from "./linearizable.ts";
  * const sim = new Simulation({ seed: 1 });
  * const check = linearizable({ model: "register" });
  * check({ sim, events: [], history: [], scenario: { seed: 1, faults: [], workload: [] } }); // []

@@ -31,7 +31,7 @@ export interface RandomRaftFaultsOptions {
  *
  * @example
  * ```ts
- * import { randomRaftFaults } from "./random_faults.ts";
+ * import { randomRaftFaults } from "./raft_random_faults.ts";
  * const faults = randomRaftFaults(7, { servers: ["n1", "n2", "n3"] });
  * if (faults.some((f) => f.atMs > 4000)) throw new Error("within the duration");
  * ```
@@ -80,7 +80,7 @@ export function randomRaftFaults(seed: number, options: RandomRaftFaultsOptions)
  *
  * @example
  * ```ts
- * import { shrinkFaults } from "./random_faults.ts";
+ * import { shrinkFaults } from "./raft_random_faults.ts";
  * const faults = [{ atMs: 1, kind: "heal" }, { atMs: 2, kind: "crash", node: "n1" }] as const;
  * const minimal = shrinkFaults([...faults], (s) => s.some((f) => f.kind === "crash"));
  * if (minimal.length !== 1) throw new Error("only the crash matters");

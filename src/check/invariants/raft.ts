@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { NodeId, TraceEvent } from "../sim/mod.ts";
+import type { NodeId, TraceEvent } from "../../sim/mod.ts";
 
 /** The four properties of Figure 3 that the monitors check. */
 export type RaftInvariant =
@@ -53,7 +53,7 @@ function stateEvents(events: readonly TraceEvent[]): StateEvent[] {
  *
  * @example
  * ```ts
- * import { electionSafety } from "./raft_invariants.ts";
+ * import { electionSafety } from "./raft.ts";
  * const events = [
  *   { t: 1, kind: "state", node: "n1", key: "term", value: 2 },
  *   { t: 1, kind: "state", node: "n1", key: "role", value: "leader" },
@@ -91,7 +91,7 @@ export function electionSafety(events: readonly TraceEvent[]): RaftViolation[] {
  *
  * @example
  * ```ts
- * import { stateMachineSafety } from "./raft_invariants.ts";
+ * import { stateMachineSafety } from "./raft.ts";
  * const events = [
  *   { t: 1, kind: "state", node: "n1", key: "apply", value: "1:1:c1#1" },
  *   { t: 2, kind: "state", node: "n2", key: "apply", value: "1:2:c2#1" },
@@ -131,7 +131,7 @@ export function stateMachineSafety(events: readonly TraceEvent[]): RaftViolation
  *
  * @example
  * ```ts
- * import { leaderCompleteness } from "./raft_invariants.ts";
+ * import { leaderCompleteness } from "./raft.ts";
  * const events = [
  *   { t: 1, kind: "state", node: "n1", key: "term", value: 2 },
  *   { t: 1, kind: "state", node: "n1", key: "role", value: "leader" },
@@ -203,7 +203,7 @@ export function leaderCompleteness(events: readonly TraceEvent[]): RaftViolation
  *
  * @example
  * ```ts
- * import { logMatching } from "./raft_invariants.ts";
+ * import { logMatching } from "./raft.ts";
  * const a = { id: "n1", log: [{ term: 1, digest: "c1#1" }, { term: 2, digest: "c1#2" }] };
  * const b = { id: "n2", log: [{ term: 1, digest: "c2#1" }, { term: 2, digest: "c1#2" }] };
  * if (logMatching([a, b]).length !== 1) throw new Error("index 1 differs under a matching index 2");
@@ -243,7 +243,7 @@ export function logMatching(snapshots: readonly RaftLogSnapshot[]): RaftViolatio
  *
  * @example
  * ```ts
- * import { raftTraceViolations } from "./raft_invariants.ts";
+ * import { raftTraceViolations } from "./raft.ts";
  * if (raftTraceViolations([]).length !== 0) throw new Error("an empty trace is safe");
  * ```
  */

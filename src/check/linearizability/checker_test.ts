@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { HistoryEvent, HistoryFunction, JsonValue } from "./history.ts";
-import { checkHistory, type Verdict } from "./linearizability.ts";
-import { bruteForceLinearizable } from "./lin_brute_force.ts";
-import { generateHistory } from "./lin_generate.ts";
-import { Random } from "../sim/random.ts";
+import { checkHistory, type Verdict } from "./checker.ts";
+import { bruteForceLinearizable } from "./brute_force.ts";
+import { generateHistory } from "./generate.ts";
+import { Random } from "../../sim/random.ts";
 import { pairOperations } from "./history.ts";
-import { RegisterModel } from "./lin_model.ts";
-import { frontierSearch } from "./lin_frontier.ts";
-import { searchLinearization } from "./lin_search.ts";
-import type { OpEvent } from "../sim/types.ts";
+import { RegisterModel } from "./model.ts";
+import { frontierSearch } from "./frontier.ts";
+import { searchLinearization } from "./depth_first.ts";
+import type { OpEvent } from "../../sim/types.ts";
 
 type Type = HistoryEvent["type"];
 /** `e(process, type, f, value?, key?)`: one event on key "x" unless told otherwise. */

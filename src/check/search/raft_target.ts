@@ -7,19 +7,19 @@
  * @module
  */
 
-import type { NodeId, Simulation } from "../sim/mod.ts";
+import type { NodeId, Simulation } from "../../sim/mod.ts";
 import {
   createRaftCluster,
   RAFT_VARIANTS,
   type RaftKvMessage,
   raftSnapshot,
   type RaftVariant,
-} from "../consensus/raft/mod.ts";
-import { logMatching, raftTraceViolations, type RaftViolation } from "./raft_invariants.ts";
+} from "../../consensus/raft/mod.ts";
+import { logMatching, raftTraceViolations, type RaftViolation } from "../invariants/raft.ts";
 import type { InvariantChecker, SearchScenario, SearchTarget } from "./search.ts";
-import type { NemesisKind } from "./search_arbitraries.ts";
-import { linearizable } from "./search_linearizability.ts";
-import type { InvariantViolation } from "./search_violation.ts";
+import type { NemesisKind } from "./arbitraries.ts";
+import { linearizable } from "./linearizable.ts";
+import type { InvariantViolation } from "./violation.ts";
 
 /** Options of {@linkcode raftSearchTarget}. */
 export interface RaftSearchTargetOptions {
@@ -73,7 +73,7 @@ function toViolation(v: RaftViolation): InvariantViolation {
  *
  * @example
  * ```ts
- * import { raftSearchTarget } from "./search_raft.ts";
+ * import { raftSearchTarget } from "./raft_target.ts";
  * import { search } from "./search.ts";
  * search(raftSearchTarget(), { seed: 1, numRuns: 3 }).ok; // true
  * ```

@@ -23,12 +23,7 @@
  * @module
  */
 
-import {
-  INVALID,
-  type ModelOperation,
-  type RegisterModel,
-  unknownOutcomeGroups,
-} from "./lin_model.ts";
+import { INVALID, type ModelOperation, type RegisterModel, unknownOutcomeGroups } from "./model.ts";
 
 /** Outcome of {@linkcode frontierSearch}. */
 export interface FrontierResult {
@@ -100,8 +95,9 @@ class ParetoSet {
  *
  * @example
  * ```ts
- * import { RegisterModel } from "./lin_model.ts";
- * import { frontierSearch } from "./lin_frontier.ts";
+ * import assert from "node:assert/strict";
+ * import { RegisterModel } from "./model.ts";
+ * import { frontierSearch } from "./frontier.ts";
  * import { pairOperations } from "./history.ts";
  * const model = new RegisterModel();
  * const ops = model.compile(pairOperations([
@@ -110,7 +106,7 @@ class ParetoSet {
  *   { process: 2, type: "invoke", f: "read" },
  *   { process: 2, type: "ok", f: "read", value: 2 },
  * ]));
- * console.assert(frontierSearch(model, ops, 100).failedAtLine === 4);
+ * assert.ok(frontierSearch(model, ops, 100).failedAtLine === 4);
  * ```
  */
 export function frontierSearch(

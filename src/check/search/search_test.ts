@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Fault, type Message, Simulation, validateFault } from "../sim/mod.ts";
+import { type Fault, type Message, Simulation, validateFault } from "../../sim/mod.ts";
 import {
   clientWorkload,
   faultSchedule,
@@ -9,7 +9,7 @@ import {
   search,
   type SearchTarget,
 } from "./search.ts";
-import { paxosSearchTarget } from "./search_paxos.ts";
+import { paxosSearchTarget } from "./paxos_target.ts";
 
 /** A toy system whose only "invariant" is that n2 never crashes while n1 is partitioned. */
 const toy: SearchTarget<Message> = {

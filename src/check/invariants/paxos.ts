@@ -14,8 +14,8 @@
  * @module
  */
 
-import { formatTime, type TraceEvent } from "../sim/mod.ts";
-import type { InvariantViolation } from "./search_violation.ts";
+import { formatTime, type TraceEvent } from "../../sim/mod.ts";
+import type { InvariantViolation } from "../search/violation.ts";
 
 /** A value chosen for a slot, when, and by whom (a learner, or `ballot b` for acceptors). */
 export interface ChosenValue {
@@ -40,7 +40,7 @@ function stateEvents(events: readonly TraceEvent[], key: string) {
  *
  * @example
  * ```ts
- * import { learnedValues } from "./paxos_invariants.ts";
+ * import { learnedValues } from "./paxos.ts";
  * learnedValues([{ t: 3, kind: "state", node: "n1", key: "chosen", value: { slot: 0, value: "a" } }]);
  * // [{ slot: 0, value: "a", atMs: 3, by: "n1" }]
  * ```
@@ -62,7 +62,7 @@ export function learnedValues(events: readonly TraceEvent[]): ChosenValue[] {
  *
  * @example
  * ```ts
- * import { acceptorChosenValues } from "./paxos_invariants.ts";
+ * import { acceptorChosenValues } from "./paxos.ts";
  * const vote = (t: number, node: string) =>
  *   ({ t, kind: "state", node, key: "accepted", value: { slot: 0, ballot: "1.n1", value: "a" } }) as const;
  * acceptorChosenValues([vote(1, "n1"), vote(2, "n2")], 3).length; // 1
@@ -124,7 +124,7 @@ function conflicts(chosen: ChosenValue[], invariant: string, source: string): In
  *
  * @example
  * ```ts
- * import { paxosAgreement } from "./paxos_invariants.ts";
+ * import { paxosAgreement } from "./paxos.ts";
  * const events = [
  *   { t: 1, kind: "state", node: "n1", key: "chosen", value: { slot: 0, value: "a" } },
  *   { t: 2, kind: "state", node: "n2", key: "chosen", value: { slot: 0, value: "b" } },
@@ -157,7 +157,7 @@ export function paxosAgreement(
  *
  * @example
  * ```ts
- * import { paxosValidity } from "./paxos_invariants.ts";
+ * import { paxosValidity } from "./paxos.ts";
  * const events = [
  *   { t: 1, kind: "state", node: "c", key: "proposed", value: { value: "a" } },
  *   { t: 2, kind: "state", node: "n1", key: "chosen", value: { slot: 0, value: "z" } },

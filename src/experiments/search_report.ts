@@ -7,9 +7,9 @@
 
 import type { Message } from "../sim/mod.ts";
 import { combineHashes } from "../sim/mod.ts";
-import type { ExperimentResult } from "../experiments/types.ts";
+import type { ExperimentResult } from "./types.ts";
 import { counterexampleDiagram } from "../viz/search_charts.ts";
-import { runScenario, type SearchResult, type SearchTarget } from "./search.ts";
+import { runScenario, type SearchResult, type SearchTarget } from "../check/search/search.ts";
 
 /**
  * The experiment view of a search: summary fields `ok`, `violations`, `scenariosRun`,

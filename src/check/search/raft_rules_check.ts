@@ -11,15 +11,15 @@
 
 import type { Fault, NodeId, TraceEvent } from "../../sim/mod.ts";
 import { describeFault, renderTrace } from "../../sim/mod.ts";
-import { checkHistory } from "../../check/linearizability.ts";
-import type { HistoryEvent } from "../../check/history.ts";
-import type { RaftRules } from "./rules.ts";
-import type { RaftBreakSchedule } from "./break_scenarios.ts";
-import { randomRaftFaults, shrinkFaults } from "./random_faults.ts";
-import { runRaftScenario } from "./scenario.ts";
-import type { RaftKvMessage } from "./server.ts";
-import type { KvCommand } from "./kv.ts";
-import type { AppendEntries } from "./types.ts";
+import { checkHistory } from "../linearizability/checker.ts";
+import type { HistoryEvent } from "../linearizability/history.ts";
+import type { RaftRules } from "../../consensus/raft/rules.ts";
+import type { RaftBreakSchedule } from "./raft_fixtures.ts";
+import { randomRaftFaults, shrinkFaults } from "./raft_random_faults.ts";
+import { runRaftScenario } from "../invariants/raft_run.ts";
+import type { RaftKvMessage } from "../../consensus/raft/server.ts";
+import type { KvCommand } from "../../consensus/raft/kv.ts";
+import type { AppendEntries } from "../../consensus/raft/types.ts";
 
 /** Options of {@linkcode findRuleFailure}. */
 export interface RuleCheckOptions {
@@ -157,9 +157,9 @@ function render(
  *
  * @example
  * ```ts
- * import { findRuleFailure } from "./rules_check.ts";
- * import { countReplicasCommitRule } from "./rules.ts";
- * import { figure8Schedule } from "./break_scenarios.ts";
+ * import { findRuleFailure } from "./raft_rules_check.ts";
+ * import { countReplicasCommitRule } from "../../consensus/raft/rules.ts";
+ * import { figure8Schedule } from "./raft_fixtures.ts";
  * const failure = findRuleFailure({ commit: countReplicasCommitRule }, {
  *   seeds: 0, schedules: [figure8Schedule(1)],
  * });

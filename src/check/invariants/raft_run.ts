@@ -7,10 +7,10 @@
  */
 
 import type { OpEvent } from "../../sim/mod.ts";
-import type { RaftViolation } from "../../check/raft_invariants.ts";
-import { logMatching, raftTraceViolations } from "../../check/raft_invariants.ts";
-import type { RaftCluster, RaftClusterOptions } from "./cluster.ts";
-import { createRaftCluster, raftKvHistory, raftSnapshot } from "./cluster.ts";
+import type { RaftViolation } from "./raft.ts";
+import { logMatching, raftTraceViolations } from "./raft.ts";
+import type { RaftCluster, RaftClusterOptions } from "../../consensus/raft/cluster.ts";
+import { createRaftCluster, raftKvHistory, raftSnapshot } from "../../consensus/raft/cluster.ts";
 
 /** Options of {@linkcode runRaftScenario}: a cluster plus how long to run and check. */
 export interface RaftScenarioOptions extends RaftClusterOptions {
@@ -34,7 +34,7 @@ export interface RaftScenarioResult {
  *
  * @example
  * ```ts
- * import { runRaftScenario } from "./scenario.ts";
+ * import { runRaftScenario } from "./raft_run.ts";
  * const result = runRaftScenario({ seed: 4, clients: 2, operations: 5, untilMs: 2000,
  *   faults: [{ atMs: 600, kind: "crash", node: "n1" }, { atMs: 1200, kind: "restart", node: "n1" }] });
  * if (result.violations.length !== 0) throw new Error(result.violations[0].message);

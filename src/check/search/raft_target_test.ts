@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { search } from "./search.ts";
-import { raftSearchTarget } from "./search_raft.ts";
+import { raftSearchTarget } from "./raft_target.ts";
 
 // Each broken variant is caught within a bounded budget, with a short counterexample. Seeds
 // are pinned (the search is deterministic); budgets leave headroom over what they need.

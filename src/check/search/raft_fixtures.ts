@@ -10,14 +10,14 @@
 
 import type { Fault, FaultNow, NodeId } from "../../sim/mod.ts";
 import { Random } from "../../sim/mod.ts";
-import type { RaftClusterOptions } from "./cluster.ts";
-import { createRaftCluster } from "./cluster.ts";
-import type { RaftNode } from "./node.ts";
-import type { KvCommand } from "./kv.ts";
-import type { RaftServerProcess } from "./server.ts";
-import type { RaftVariant } from "./types.ts";
-import { shrinkFaults } from "./random_faults.ts";
-import { runRaftScenario } from "./scenario.ts";
+import type { RaftClusterOptions } from "../../consensus/raft/cluster.ts";
+import { createRaftCluster } from "../../consensus/raft/cluster.ts";
+import type { RaftNode } from "../../consensus/raft/node.ts";
+import type { KvCommand } from "../../consensus/raft/kv.ts";
+import type { RaftServerProcess } from "../../consensus/raft/server.ts";
+import type { RaftVariant } from "../../consensus/raft/types.ts";
+import { shrinkFaults } from "./raft_random_faults.ts";
+import { runRaftScenario } from "../invariants/raft_run.ts";
 
 /** A scenario's replayable outcome: cluster options plus the fault schedule it chose. */
 export interface RaftBreakSchedule {
@@ -69,8 +69,8 @@ class Driver {
  *
  * @example
  * ```ts
- * import { figure8Schedule } from "./break_scenarios.ts";
- * import { runRaftScenario } from "./scenario.ts";
+ * import { figure8Schedule } from "./raft_fixtures.ts";
+ * import { runRaftScenario } from "../invariants/raft_run.ts";
  * const s = figure8Schedule(1);
  * const broken = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
  * if (broken.violations.length === 0) throw new Error("Figure 8 is caught");
@@ -124,7 +124,7 @@ export function figure8Schedule(seed: number): RaftBreakSchedule {
  *
  * @example
  * ```ts
- * import { laggingFollowerSchedule } from "./break_scenarios.ts";
+ * import { laggingFollowerSchedule } from "./raft_fixtures.ts";
  * laggingFollowerSchedule(1).faults.length; // 4: crash, crash, restart, restart
  * ```
  */
@@ -165,7 +165,7 @@ export function laggingFollowerSchedule(seed: number): RaftBreakSchedule {
  *
  * @example
  * ```ts
- * import { splitVoteSchedule } from "./break_scenarios.ts";
+ * import { splitVoteSchedule } from "./raft_fixtures.ts";
  * splitVoteSchedule(1).faults.length; // 0
  * ```
  */
@@ -204,8 +204,8 @@ export interface LeaderNemesisOptions {
  *
  * @example
  * ```ts
- * import { leaderNemesisSchedule } from "./break_scenarios.ts";
- * import { runRaftScenario } from "./scenario.ts";
+ * import { leaderNemesisSchedule } from "./raft_fixtures.ts";
+ * import { runRaftScenario } from "../invariants/raft_run.ts";
  * const s = leaderNemesisSchedule(23, { variant: "commit-old-term" });
  * const r = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
  * if (r.violations.length === 0) throw new Error("seed 23 breaks it");
@@ -264,7 +264,7 @@ export function leaderNemesisSchedule(
  *
  * @example
  * ```ts
- * import { minimalCounterexample } from "./break_scenarios.ts";
+ * import { minimalCounterexample } from "./raft_fixtures.ts";
  * const found = minimalCounterexample("commit-old-term", { budget: 60 });
  * if (found === null || found.faults.length > 6) throw new Error("a short Figure 8");
  * ```

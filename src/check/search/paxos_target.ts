@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Simulation } from "../sim/mod.ts";
+import { Simulation } from "../../sim/mod.ts";
 import {
   type MultiPaxosMessage,
   multiPaxosNode,
@@ -15,10 +15,10 @@ import {
   type PaxosMessage,
   paxosNode,
   type PaxosVariant,
-} from "../consensus/paxos/mod.ts";
-import { paxosAgreement, paxosValidity } from "./paxos_invariants.ts";
+} from "../../consensus/paxos/mod.ts";
+import { paxosAgreement, paxosValidity } from "../invariants/paxos.ts";
 import type { InvariantChecker, SearchScenario, SearchTarget } from "./search.ts";
-import type { NemesisKind } from "./search_arbitraries.ts";
+import type { NemesisKind } from "./arbitraries.ts";
 
 /** Options of {@linkcode paxosSearchTarget}. */
 export interface PaxosSearchTargetOptions {
@@ -43,7 +43,7 @@ export interface PaxosSearchTargetOptions {
  *
  * @example
  * ```ts
- * import { paxosSearchTarget } from "./search_paxos.ts";
+ * import { paxosSearchTarget } from "./paxos_target.ts";
  * import { search } from "./search.ts";
  * const result = search(paxosSearchTarget({ protocol: "single" }), { seed: 1, numRuns: 5 });
  * result.ok; // true

@@ -16,7 +16,7 @@ import {
   type HistoryFunction,
   type JsonValue,
 } from "./history.ts";
-import type { Random } from "../sim/random.ts";
+import type { Random } from "../../sim/random.ts";
 
 /** Options of {@linkcode generateHistory}. */
 export interface GenerateOptions {
@@ -74,11 +74,12 @@ interface Pending {
  *
  * @example
  * ```ts
- * import { generateHistory } from "./lin_generate.ts";
- * import { checkHistory } from "./linearizability.ts";
- * import { Random } from "../sim/random.ts";
+ * import assert from "node:assert/strict";
+ * import { generateHistory } from "./generate.ts";
+ * import { checkHistory } from "./checker.ts";
+ * import { Random } from "../../sim/random.ts";
  * const events = generateHistory(new Random(7), { operations: 50, processes: 4 });
- * console.assert(checkHistory(events).verdict === "linearizable");
+ * assert.ok(checkHistory(events).verdict === "linearizable");
  * ```
  */
 export function generateHistory(

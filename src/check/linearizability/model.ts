@@ -55,7 +55,8 @@ export interface ModelOperation {
  *
  * @example
  * ```ts
- * import { RegisterModel, INVALID } from "./lin_model.ts";
+ * import assert from "node:assert/strict";
+ * import { RegisterModel, INVALID } from "./model.ts";
  * import { pairOperations } from "./history.ts";
  * const model = new RegisterModel();
  * const [write, read] = model.compile(pairOperations([
@@ -65,7 +66,7 @@ export interface ModelOperation {
  *   { process: 1, type: "ok", f: "read", value: 5 },
  * ]));
  * const state = model.step(0, write);
- * console.assert(model.step(state, read) === state && model.step(0, read) === INVALID);
+ * assert.ok(model.step(state, read) === state && model.step(0, read) === INVALID);
  * ```
  */
 export class RegisterModel {
@@ -231,13 +232,14 @@ export class RegisterModel {
  *
  * @example
  * ```ts
- * import { RegisterModel, unknownOutcomeGroups } from "./lin_model.ts";
+ * import assert from "node:assert/strict";
+ * import { RegisterModel, unknownOutcomeGroups } from "./model.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = new RegisterModel().compile(pairOperations([
  *   { process: 1, type: "invoke", f: "write", value: 1 },
  *   { process: 2, type: "invoke", f: "write", value: 1 },
  * ]));
- * console.assert(unknownOutcomeGroups(ops).members[0].length === 2);
+ * assert.ok(unknownOutcomeGroups(ops).members[0].length === 2);
  * ```
  */
 export function unknownOutcomeGroups(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { TraceEvent } from "../sim/mod.ts";
-import { acceptorChosenValues, paxosAgreement, paxosValidity } from "./paxos_invariants.ts";
+import type { TraceEvent } from "../../sim/mod.ts";
+import { acceptorChosenValues, paxosAgreement, paxosValidity } from "./paxos.ts";
 
 const accepted = (
   t: number,

@@ -16,9 +16,9 @@
  * @module
  */
 
-import type { RegisterCheck } from "./lin_search.ts";
+import type { RegisterCheck } from "./depth_first.ts";
 import { canonicalJson, type JsonValue, type Operation, operationLabel } from "./history.ts";
-import { checkRegisterOperations, linearizationWitness } from "./lin_search.ts";
+import { checkRegisterOperations, linearizationWitness } from "./depth_first.ts";
 
 /** Why an operation appears in an explanation. */
 export type OperationRole =
@@ -99,8 +99,9 @@ const TIMELINE_LIMIT = 60;
  *
  * @example
  * ```ts
- * import { keyName } from "./lin_explain.ts";
- * console.assert(keyName("x") === 'key "x"' && keyName(null) === "the register");
+ * import assert from "node:assert/strict";
+ * import { keyName } from "./explain.ts";
+ * assert.ok(keyName("x") === 'key "x"' && keyName(null) === "the register");
  * ```
  */
 export function keyName(key: string | number | null): string {
@@ -117,13 +118,14 @@ export function keyName(key: string | number | null): string {
  *
  * @example
  * ```ts
- * import { truncateOperations } from "./lin_explain.ts";
+ * import assert from "node:assert/strict";
+ * import { truncateOperations } from "./explain.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = pairOperations([
  *   { process: 1, type: "invoke", f: "write", value: 1 },
  *   { process: 1, type: "ok", f: "write", value: 1 },
  * ]);
- * console.assert(truncateOperations(ops, 1)[0].outcome === "unknown");
+ * assert.ok(truncateOperations(ops, 1)[0].outcome === "unknown");
  * ```
  */
 export function truncateOperations(operations: readonly Operation[], k: number): Operation[] {
@@ -174,8 +176,9 @@ function bisectPrefix(
  *
  * @example
  * ```ts
- * import { explainViolation } from "./lin_explain.ts";
- * import { checkRegisterOperations } from "./lin_search.ts";
+ * import assert from "node:assert/strict";
+ * import { explainViolation } from "./explain.ts";
+ * import { checkRegisterOperations } from "./depth_first.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = pairOperations([
  *   { process: 1, type: "invoke", f: "write", key: "x", value: 1 },
@@ -185,7 +188,7 @@ function bisectPrefix(
  * ]);
  * const check = checkRegisterOperations(ops, 1000);
  * const violation = explainViolation([{ operations: ops, check }], 1000);
- * console.assert(violation.culprit.label === "r(x)=2" && violation.prefixLength === 4);
+ * assert.ok(violation.culprit.label === "r(x)=2" && violation.prefixLength === 4);
  * ```
  */
 export function explainViolation(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { type Message, type OpEvent, Simulation } from "../sim/mod.ts";
+import { type Message, type OpEvent, Simulation } from "../../sim/mod.ts";
 import { search, type SearchTarget } from "./search.ts";
-import { linearizable } from "./search_linearizability.ts";
+import { linearizable } from "./linearizable.ts";
 
 /**
  * A toy register: one server holds the value; a crash makes it forget (volatile state), so a

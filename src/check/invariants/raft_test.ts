@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import type { TraceEvent } from "../sim/mod.ts";
+import type { TraceEvent } from "../../sim/mod.ts";
 import {
   electionSafety,
   leaderCompleteness,
   logMatching,
   raftTraceViolations,
   stateMachineSafety,
-} from "./raft_invariants.ts";
+} from "./raft.ts";
 
 const state = (t: number, node: string, key: string, value: unknown): TraceEvent => ({
   t,

@@ -35,8 +35,8 @@ import {
   pairOperations,
   validateEvent,
 } from "./history.ts";
-import { checkRegisterOperations, type RegisterCheck } from "./lin_search.ts";
-import { explainViolation, keyName, type Violation } from "./lin_explain.ts";
+import { checkRegisterOperations, type RegisterCheck } from "./depth_first.ts";
+import { explainViolation, keyName, type Violation } from "./explain.ts";
 
 /**
  * The data type the history is checked against. `register`: every key (or the single
@@ -98,7 +98,7 @@ export interface CheckResult {
   violation?: Violation;
 }
 
-export type { Violation } from "./lin_explain.ts";
+export type { Violation } from "./explain.ts";
 
 const DEFAULT_MAX_STATES = 2_000_000;
 
@@ -114,15 +114,16 @@ const DEFAULT_MAX_STATES = 2_000_000;
  *
  * @example
  * ```ts
- * import { checkHistory } from "./linearizability.ts";
+ * import assert from "node:assert/strict";
+ * import { checkHistory } from "./checker.ts";
  * const result = checkHistory([
  *   { process: 1, type: "invoke", f: "write", key: "x", value: 1 },
  *   { process: 1, type: "ok", f: "write", key: "x", value: 1 },
  *   { process: 2, type: "invoke", f: "read", key: "x" },
  *   { process: 2, type: "ok", f: "read", key: "x", value: null },
  * ]);
- * console.assert(result.verdict === "not-linearizable");
- * console.assert(result.violation?.prefixLength === 4);
+ * assert.ok(result.verdict === "not-linearizable");
+ * assert.ok(result.violation?.prefixLength === 4);
  * ```
  */
 export function checkHistory(

@@ -30,17 +30,17 @@ import {
   OpCode,
   RegisterModel,
   unknownOutcomeGroups,
-} from "./lin_model.ts";
-import { frontierSearch } from "./lin_frontier.ts";
+} from "./model.ts";
+import { frontierSearch } from "./frontier.ts";
 
 /** Limits of {@linkcode searchLinearization}. */
-export interface SearchOptions {
+export interface LinearizationSearchOptions {
   /** Configurations to explore before giving up with `unknown`. */
   maxStates: number;
 }
 
 /** Outcome of {@linkcode searchLinearization}. */
-export interface SearchResult {
+export interface LinearizationSearchResult {
   verdict: "linearizable" | "not-linearizable" | "unknown";
   /** Distinct configurations explored. */
   statesExplored: number;
@@ -62,8 +62,9 @@ const END = -1;
  *
  * @example
  * ```ts
- * import { RegisterModel } from "./lin_model.ts";
- * import { searchLinearization } from "./lin_search.ts";
+ * import assert from "node:assert/strict";
+ * import { RegisterModel } from "./model.ts";
+ * import { searchLinearization } from "./depth_first.ts";
  * import { pairOperations } from "./history.ts";
  * const model = new RegisterModel();
  * const ops = model.compile(pairOperations([
@@ -73,14 +74,14 @@ const END = -1;
  *   { process: 1, type: "ok", f: "write", value: 1 },
  * ]));
  * const result = searchLinearization(model, ops, { maxStates: 1000 });
- * console.assert(result.verdict === "linearizable" && result.order?.join() === "0,1");
+ * assert.ok(result.verdict === "linearizable" && result.order?.join() === "0,1");
  * ```
  */
 export function searchLinearization(
   model: RegisterModel,
   operations: readonly ModelOperation[],
-  options: SearchOptions,
-): SearchResult {
+  options: LinearizationSearchOptions,
+): LinearizationSearchResult {
   const n = operations.length;
   // Entries: 0 is the list head; call entry of op i and its return entry (definite ops only).
   const points: { line: number; entry: number }[] = [];
@@ -221,8 +222,8 @@ export function searchLinearization(
   let state = 0;
   let remaining = definiteOps.length;
   let entry = next[0];
-  const finish = (verdict: SearchResult["verdict"]): SearchResult => {
-    const result: SearchResult = { verdict, statesExplored: seen.size };
+  const finish = (verdict: LinearizationSearchResult["verdict"]): LinearizationSearchResult => {
+    const result: LinearizationSearchResult = { verdict, statesExplored: seen.size };
     if (verdict === "linearizable") {
       result.order = stack.map((frame) => frame.op);
       result.finalState = state;
@@ -279,7 +280,7 @@ export function searchLinearization(
 
 /** A check of one register's history operations, with value ids decoded. */
 export interface RegisterCheck {
-  verdict: SearchResult["verdict"];
+  verdict: LinearizationSearchResult["verdict"];
   statesExplored: number;
   /** Not linearizable: the line ending the minimal non-linearizable prefix. */
   failedAtLine?: number;
@@ -307,13 +308,14 @@ export interface RegisterCheck {
  *
  * @example
  * ```ts
- * import { checkRegisterOperations } from "./lin_search.ts";
+ * import assert from "node:assert/strict";
+ * import { checkRegisterOperations } from "./depth_first.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = pairOperations([
  *   { process: 1, type: "invoke", f: "cas", value: [null, 1] },
  *   { process: 1, type: "fail", f: "cas" },
  * ]);
- * console.assert(checkRegisterOperations(ops, 100).failedAtLine === 2);
+ * assert.ok(checkRegisterOperations(ops, 100).failedAtLine === 2);
  * ```
  */
 export function checkRegisterOperations(
@@ -372,13 +374,14 @@ export function checkRegisterOperations(
  *
  * @example
  * ```ts
- * import { linearizationWitness } from "./lin_search.ts";
+ * import assert from "node:assert/strict";
+ * import { linearizationWitness } from "./depth_first.ts";
  * import { pairOperations } from "./history.ts";
  * const ops = pairOperations([
  *   { process: 1, type: "invoke", f: "write", value: 4 },
  *   { process: 1, type: "ok", f: "write", value: 4 },
  * ]);
- * console.assert(linearizationWitness(ops, 100)?.value === 4);
+ * assert.ok(linearizationWitness(ops, 100)?.value === 4);
  * ```
  */
 export function linearizationWitness(

@@ -16,8 +16,8 @@
  */
 
 import fc from "fast-check";
-import type { Fault, Message, NodeId, OpEvent, Simulation, TraceEvent } from "../sim/mod.ts";
-import { describeFault, formatTime, renderTrace } from "../sim/mod.ts";
+import type { Fault, Message, NodeId, OpEvent, Simulation, TraceEvent } from "../../sim/mod.ts";
+import { describeFault, formatTime, renderTrace } from "../../sim/mod.ts";
 import {
   clientWorkload,
   faultSchedule,
@@ -28,11 +28,11 @@ import {
   type NemesisFault,
   type WorkloadConstraints,
   type WorkloadOp,
-} from "./search_arbitraries.ts";
-import type { InvariantViolation } from "./search_violation.ts";
+} from "./arbitraries.ts";
+import type { InvariantViolation } from "./violation.ts";
 
-export type { InvariantViolation } from "./search_violation.ts";
-export * from "./search_arbitraries.ts";
+export type { InvariantViolation } from "./violation.ts";
+export * from "./arbitraries.ts";
 
 /** One generated test case: everything needed to rebuild and rerun a simulation. */
 export interface SearchScenario {
@@ -223,7 +223,7 @@ export function describeNemesis(fault: NemesisFault): string {
  *
  * @example
  * ```ts
- * import { Simulation } from "../sim/mod.ts";
+ * import { Simulation } from "../../sim/mod.ts";
  * import { runScenario } from "./search.ts";
  * const target = {
  *   nodes: ["n1"], horizonMs: 100, invariants: [],
@@ -246,7 +246,7 @@ export function runScenario<M extends Message>(
  * @example
  * ```ts
  * import fc from "fast-check";
- * import { Simulation } from "../sim/mod.ts";
+ * import { Simulation } from "../../sim/mod.ts";
  * import { scenarioArbitrary } from "./search.ts";
  * const target = { nodes: ["n1"], horizonMs: 100, invariants: [], build: () => new Simulation({ seed: 1 }) };
  * fc.sample(scenarioArbitrary(target), { seed: 1, numRuns: 1 })[0].workload; // []
@@ -347,7 +347,7 @@ const EXCERPT_KINDS: TraceEvent["kind"][] = [
  *
  * @example
  * ```ts
- * import { Simulation } from "../sim/mod.ts";
+ * import { Simulation } from "../../sim/mod.ts";
  * import { search } from "./search.ts";
  * // A toy system that "breaks" whenever a node crashes.
  * const target = {

@@ -9,8 +9,8 @@
  */
 
 import fc from "fast-check";
-import type { Fault, LatencyModel, LinkOptions, NodeId } from "../sim/mod.ts";
-import { DEFAULT_LINK } from "../sim/mod.ts";
+import type { Fault, LatencyModel, LinkOptions, NodeId } from "../../sim/mod.ts";
+import { DEFAULT_LINK } from "../../sim/mod.ts";
 
 /** The nemesis verbs the search can use. */
 export type NemesisKind =
@@ -57,7 +57,7 @@ export type NemesisFault = Fault | LeaderFault;
  *
  * @example
  * ```ts
- * import { isLeaderFault } from "./search_arbitraries.ts";
+ * import { isLeaderFault } from "./arbitraries.ts";
  * isLeaderFault({ atMs: 0, kind: "crash", node: "n1" }); // false
  * ```
  */
@@ -96,7 +96,7 @@ function checkNodes(nodes: readonly NodeId[], where: string): void {
  * @example
  * ```ts
  * import fc from "fast-check";
- * import { faultSchedule } from "./search_arbitraries.ts";
+ * import { faultSchedule } from "./arbitraries.ts";
  * const [schedule] = fc.sample(faultSchedule(["n1", "n2", "n3"], { horizonMs: 1000 }), { seed: 1, numRuns: 1 });
  * schedule.every((f, i) => i === 0 || schedule[i - 1].atMs <= f.atMs); // true
  * ```
@@ -269,7 +269,7 @@ export interface WorkloadConstraints {
  * @example
  * ```ts
  * import fc from "fast-check";
- * import { clientWorkload } from "./search_arbitraries.ts";
+ * import { clientWorkload } from "./arbitraries.ts";
  * const [ops] = fc.sample(clientWorkload(["n1", "n2"], { horizonMs: 500, minOps: 1 }), { seed: 2, numRuns: 1 });
  * ops.length >= 1; // true
  * ```

@@ -27,8 +27,9 @@ interface NaiveOp {
  *
  * @example
  * ```ts
- * import { bruteForceLinearizable } from "./lin_brute_force.ts";
- * console.assert(!bruteForceLinearizable([
+ * import assert from "node:assert/strict";
+ * import { bruteForceLinearizable } from "./brute_force.ts";
+ * assert.ok(!bruteForceLinearizable([
  *   { process: 1, type: "invoke", f: "write", value: 1 },
  *   { process: 1, type: "ok", f: "write", value: 1 },
  *   { process: 2, type: "invoke", f: "read" },
