@@ -6,5 +6,7 @@
 
 export * from "./types.ts";
 export * from "./params.ts";
+export * from "./param_specs.ts";
+export * from "./define_experiment.ts";
 export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";

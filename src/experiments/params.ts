@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Experiment, Params, ParamSpec } from "./types.ts";
+import type { Experiment, Params, ParamsOf, ParamSpec } from "./types.ts";
 
 /** A bad experiment name, parameter name or value. The message is meant for end users. */
 export class ParamError extends RangeError {
@@ -61,20 +61,24 @@ function checkValue(experiment: string, name: string, spec: ParamSpec, value: un
 }
 
 /**
- * Fills defaults and validates every given parameter; unknown names are errors.
+ * Fills defaults and validates every given parameter; unknown names are errors. The result
+ * is typed from the specs (`ParamsOf<P>`), so callers need no casts.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveParams } from "./params.ts";
- * const exp = { name: "demo", title: "", description: "", run: () => ({ summary: {}, data: {}, charts: [] }),
- *   params: { n: { kind: "integer", default: 3, min: 1, max: 9, description: "nodes" } } } as const;
- * resolveParams(exp, {}); // { n: 3 }
+ * import { integerParam } from "./param_specs.ts";
+ * const demo = { name: "demo", params: { n: integerParam({ default: 3, min: 1, max: 9, description: "Nodes" }) } };
+ * const n: number = resolveParams(demo, {}).n;
+ * assert.equal(n, 3);
+ * assert.throws(() => resolveParams(demo, { n: 0 }), /parameter n must be an integer in \[1, 9\], got 0/);
  * ```
  */
-export function resolveParams(
-  experiment: Pick<Experiment, "name" | "params">,
+export function resolveParams<P extends Record<string, ParamSpec>>(
+  experiment: { name: string; params: P },
   given: Record<string, unknown>,
-): Params {
+): ParamsOf<P> {
   const out: Params = {};
   for (const name of Object.keys(given)) {
     if (!(name in experiment.params)) {
@@ -90,7 +94,8 @@ export function resolveParams(
     const value = name in given && given[name] !== undefined ? given[name] : spec.default;
     out[name] = checkValue(experiment.name, name, spec, value);
   }
-  return out;
+  // The one cast for all experiments: every value was checked against its spec just above.
+  return out as ParamsOf<P>;
 }
 
 /**
