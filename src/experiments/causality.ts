@@ -29,7 +29,9 @@ import { checkClockCondition, checkHlc, checkVectorClocks } from "../check/mod.t
 import { causalityDiagram, type DiagramEvent } from "../viz/causality_diagram.ts";
 import { hlcChart, type HlcSample } from "../viz/clock_charts.ts";
 import { checkLatencyRange } from "./clock_drift.ts";
-import type { Experiment, ExperimentResult, Params } from "./types.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { enumParam, integerParam, numberParam } from "./param_specs.ts";
+import type { Experiment, ExperimentResult, ParamsOf } from "./types.ts";
 
 /** The vector-clock rule sets the experiment can run, the real one first. */
 export const VECTOR_VARIANTS: Record<string, ClockRules<VectorClock>> = {
@@ -60,15 +62,72 @@ const RELATION_TO_FOCUS = {
   concurrent: "concurrent",
 } as const;
 
+/** The knobs of {@linkcode causalityExperiment}. */
+const CAUSALITY_PARAMS = {
+  nodes: integerParam({ default: 3, min: 1, max: 8, description: "Number of nodes." }),
+  eventsPerNode: integerParam({
+    default: 5,
+    min: 1,
+    max: 60,
+    description: "Local or send events per node (receives come on top)",
+  }),
+  sendProbability: numberParam({
+    default: 0.6,
+    min: 0,
+    max: 1,
+    description: "Chance an event sends a message",
+  }),
+  meanGapMs: numberParam({
+    default: 20,
+    min: 0.1,
+    max: 10_000,
+    description: "Mean time between a node's events",
+  }),
+  latencyMinMs: numberParam({
+    default: 2,
+    min: 0,
+    max: 10_000,
+    description: "Minimum one-way latency",
+  }),
+  latencyMaxMs: numberParam({
+    default: 40,
+    min: 0,
+    max: 10_000,
+    description: "Maximum one-way latency",
+  }),
+  maxSkewMs: numberParam({
+    default: 30,
+    min: 0,
+    max: 100_000,
+    description: "Clock offsets are uniform in [0, this]",
+  }),
+  maxDriftPpm: numberParam({
+    default: 100,
+    min: 0,
+    max: 10_000,
+    description: "Drift uniform in ±this (ppm)",
+  }),
+  clock: enumParam({
+    default: "vector",
+    values: Object.keys(VECTOR_VARIANTS),
+    description: "Vector clock rules: the real ones or a known-broken variant",
+  }),
+  focusEvent: integerParam({
+    default: -1,
+    min: -1,
+    max: 10_000,
+    description: "Event whose past, future and concurrent events are coloured (-1: the middle one)",
+  }),
+};
+
 /** Runs the experiment (the `run` of {@linkcode causalityExperiment}). */
-export function runCausality(params: Params, seed: number): ExperimentResult {
-  const nodes = params.nodes as number;
-  const eventsPerNode = params.eventsPerNode as number;
-  const sendProbability = params.sendProbability as number;
-  const latencyMinMs = params.latencyMinMs as number;
-  const latencyMaxMs = params.latencyMaxMs as number;
+export function runCausality(
+  params: ParamsOf<typeof CAUSALITY_PARAMS>,
+  seed: number,
+): ExperimentResult {
+  const { nodes, eventsPerNode, sendProbability, latencyMinMs, latencyMaxMs } = params;
   checkLatencyRange("causality", latencyMinMs, latencyMaxMs);
-  const rules = VECTOR_VARIANTS[params.clock as string];
+  const rules = VECTOR_VARIANTS[params.clock];
   const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
   const sim = new Simulation<Gossip>({
     seed,
@@ -79,8 +138,8 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
   const stamps = new Map<string, Stamp[]>(ids.map((id) => [id, []]));
   for (const id of ids) {
     const clock = {
-      offsetMs: clockRandom.uniform(0, params.maxSkewMs as number),
-      driftPpm: clockRandom.uniform(-(params.maxDriftPpm as number), params.maxDriftPpm as number),
+      offsetMs: clockRandom.uniform(0, params.maxSkewMs),
+      driftPpm: clockRandom.uniform(-params.maxDriftPpm, params.maxDriftPpm),
     };
     sim.addNode(id, (rt) => {
       let lamport = 0;
@@ -93,7 +152,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
       };
       const next = () => {
         if (done < eventsPerNode) {
-          rt.setTimer(rt.random.exponential(params.meanGapMs as number), "act");
+          rt.setTimer(rt.random.exponential(params.meanGapMs), "act");
         }
       };
       return {
@@ -174,7 +233,7 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
   }
   const hlcViolation = checkHlc(events, stampOf.map((s) => s.hlc), { epsilonMs });
 
-  const requested = params.focusEvent as number;
+  const requested = params.focusEvent;
   const focus = events.length === 0
     ? 0
     : requested < 0
@@ -246,76 +305,11 @@ export function runCausality(params: Params, seed: number): ExperimentResult {
 }
 
 /** The `causality` experiment. */
-export const causalityExperiment: Experiment = {
+export const causalityExperiment: Experiment = defineExperiment({
   name: "causality",
   title: "Causality: Lamport, vector and hybrid clocks",
   description:
     "Random message exchange; vector timestamps vs ground-truth happens-before; concurrent pairs",
-  params: {
-    nodes: { kind: "integer", default: 3, min: 1, max: 8, description: "Number of nodes." },
-    eventsPerNode: {
-      kind: "integer",
-      default: 5,
-      min: 1,
-      max: 60,
-      description: "Local or send events per node (receives come on top)",
-    },
-    sendProbability: {
-      kind: "number",
-      default: 0.6,
-      min: 0,
-      max: 1,
-      description: "Chance an event sends a message",
-    },
-    meanGapMs: {
-      kind: "number",
-      default: 20,
-      min: 0.1,
-      max: 10_000,
-      description: "Mean time between a node's events",
-    },
-    latencyMinMs: {
-      kind: "number",
-      default: 2,
-      min: 0,
-      max: 10_000,
-      description: "Minimum one-way latency",
-    },
-    latencyMaxMs: {
-      kind: "number",
-      default: 40,
-      min: 0,
-      max: 10_000,
-      description: "Maximum one-way latency",
-    },
-    maxSkewMs: {
-      kind: "number",
-      default: 30,
-      min: 0,
-      max: 100_000,
-      description: "Clock offsets are uniform in [0, this]",
-    },
-    maxDriftPpm: {
-      kind: "number",
-      default: 100,
-      min: 0,
-      max: 10_000,
-      description: "Drift uniform in ±this (ppm)",
-    },
-    clock: {
-      kind: "enum",
-      default: "vector",
-      values: Object.keys(VECTOR_VARIANTS),
-      description: "Vector clock rules: the real ones or a known-broken variant",
-    },
-    focusEvent: {
-      kind: "integer",
-      default: -1,
-      min: -1,
-      max: 10_000,
-      description:
-        "Event whose past, future and concurrent events are coloured (-1: the middle one)",
-    },
-  },
+  params: CAUSALITY_PARAMS,
   run: (params, seed) => runCausality(params, seed),
-};
+});

@@ -23,7 +23,9 @@ import {
 } from "../clocks/mod.ts";
 import { clockOffsetChart, type OffsetSample, type SyncEvent } from "../viz/clock_charts.ts";
 import { ParamError } from "./params.ts";
-import type { Experiment, ExperimentResult, Params } from "./types.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { enumParam, integerParam, numberParam } from "./param_specs.ts";
+import type { Experiment, ExperimentResult, ParamsOf } from "./types.ts";
 
 /** The algorithms the experiment can run; `naive` assumes zero latency (broken on purpose). */
 export const SYNC_ALGORITHMS = ["none", "naive", "cristian", "berkeley", "ntp"] as const;
@@ -119,19 +121,79 @@ export function checkLatencyRange(experiment: string, minMs: number, maxMs: numb
   }
 }
 
+/** The knobs of {@linkcode clockDriftExperiment}. */
+const CLOCK_DRIFT_PARAMS = {
+  nodes: integerParam({ default: 4, min: 1, max: 20, description: "Number of nodes." }),
+  algorithm: enumParam({
+    default: "ntp",
+    values: SYNC_ALGORITHMS,
+    description:
+      "Synchronisation algorithm (naive: takes the server's time as is, assuming zero latency)",
+  }),
+  syncIntervalMs: integerParam({
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    description: "Time between polls (local clock)",
+  }),
+  maxDriftPpm: numberParam({
+    default: 200,
+    min: 0,
+    max: 10_000,
+    description: "Each node's drift is uniform in ±this (ppm)",
+  }),
+  maxOffsetMs: numberParam({
+    default: 500,
+    min: 0,
+    max: 100_000,
+    description: "Each node's initial offset is uniform in ±this (ms)",
+  }),
+  latencyMinMs: numberParam({
+    default: 5,
+    min: 0,
+    max: 10_000,
+    description: "Minimum one-way latency",
+  }),
+  latencyMaxMs: numberParam({
+    default: 25,
+    min: 0,
+    max: 10_000,
+    description: "Maximum one-way latency",
+  }),
+  asymmetryMs: numberParam({
+    default: 0,
+    min: 0,
+    max: 10_000,
+    description: "Extra latency on the path towards the reference (server or master)",
+  }),
+  berkeleyToleranceMs: numberParam({
+    default: 500,
+    min: 0,
+    max: 1e9,
+    description: "Berkeley: clocks further than this from the median are left out of the average",
+  }),
+  durationMs: integerParam({
+    default: 120_000,
+    min: 1000,
+    max: 86_400_000,
+    description: "Simulated duration",
+  }),
+  samples: integerParam({
+    default: 200,
+    min: 10,
+    max: 2000,
+    description: "Offset samples per node",
+  }),
+};
+
 /** Runs the experiment (the `run` of {@linkcode clockDriftExperiment}). */
-export function runClockDrift(params: Params, seed: number): ExperimentResult {
-  const nodes = params.nodes as number;
-  const algorithm = params.algorithm as (typeof SYNC_ALGORITHMS)[number];
-  const intervalMs = params.syncIntervalMs as number;
-  const maxDriftPpm = params.maxDriftPpm as number;
-  const maxOffsetMs = params.maxOffsetMs as number;
-  const latencyMinMs = params.latencyMinMs as number;
-  const latencyMaxMs = params.latencyMaxMs as number;
+export function runClockDrift(
+  params: ParamsOf<typeof CLOCK_DRIFT_PARAMS>,
+  seed: number,
+): ExperimentResult {
+  const { nodes, algorithm, maxDriftPpm, maxOffsetMs, latencyMinMs, latencyMaxMs } = params;
   checkLatencyRange("clock-drift", latencyMinMs, latencyMaxMs);
-  const asymmetryMs = params.asymmetryMs as number;
-  const durationMs = params.durationMs as number;
-  const sampleCount = params.samples as number;
+  const { asymmetryMs, durationMs, syncIntervalMs: intervalMs, samples: sampleCount } = params;
 
   const ids = Array.from({ length: nodes }, (_, i) => `n${i + 1}`);
   const reference = algorithm === "berkeley" ? "n1" : "ts";
@@ -166,7 +228,7 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
       id,
       factoryFor(algorithm, index, {
         intervalMs,
-        toleranceMs: params.berkeleyToleranceMs as number,
+        toleranceMs: params.berkeleyToleranceMs,
         onAdjust,
       }),
       { clock },
@@ -239,83 +301,11 @@ export function runClockDrift(params: Params, seed: number): ExperimentResult {
 }
 
 /** The `clock-drift` experiment. */
-export const clockDriftExperiment: Experiment = {
+export const clockDriftExperiment: Experiment = defineExperiment({
   name: "clock-drift",
   title: "Clock drift and synchronisation",
   description:
     "Nodes with offset, drifting clocks; sync by none, Cristian, Berkeley or NTP; offsets before and after",
-  params: {
-    nodes: { kind: "integer", default: 4, min: 1, max: 20, description: "Number of nodes." },
-    algorithm: {
-      kind: "enum",
-      default: "ntp",
-      values: SYNC_ALGORITHMS,
-      description:
-        "Synchronisation algorithm (naive: takes the server's time as is, assuming zero latency)",
-    },
-    syncIntervalMs: {
-      kind: "integer",
-      default: 10_000,
-      min: 100,
-      max: 600_000,
-      description: "Time between polls (local clock)",
-    },
-    maxDriftPpm: {
-      kind: "number",
-      default: 200,
-      min: 0,
-      max: 10_000,
-      description: "Each node's drift is uniform in ±this (ppm)",
-    },
-    maxOffsetMs: {
-      kind: "number",
-      default: 500,
-      min: 0,
-      max: 100_000,
-      description: "Each node's initial offset is uniform in ±this (ms)",
-    },
-    latencyMinMs: {
-      kind: "number",
-      default: 5,
-      min: 0,
-      max: 10_000,
-      description: "Minimum one-way latency",
-    },
-    latencyMaxMs: {
-      kind: "number",
-      default: 25,
-      min: 0,
-      max: 10_000,
-      description: "Maximum one-way latency",
-    },
-    asymmetryMs: {
-      kind: "number",
-      default: 0,
-      min: 0,
-      max: 10_000,
-      description: "Extra latency on the path towards the reference (server or master)",
-    },
-    berkeleyToleranceMs: {
-      kind: "number",
-      default: 500,
-      min: 0,
-      max: 1e9,
-      description: "Berkeley: clocks further than this from the median are left out of the average",
-    },
-    durationMs: {
-      kind: "integer",
-      default: 120_000,
-      min: 1000,
-      max: 86_400_000,
-      description: "Simulated duration",
-    },
-    samples: {
-      kind: "integer",
-      default: 200,
-      min: 10,
-      max: 2000,
-      description: "Offset samples per node",
-    },
-  },
+  params: CLOCK_DRIFT_PARAMS,
   run: (params, seed) => runClockDrift(params, seed),
-};
+});

@@ -1,8 +1,8 @@
 /**
  * `defineExperiment`: an experiment whose `run` receives its parameters typed from their
- * specs (`{ nodes: number; mode: "a" | "b" }`), so no experiment casts `params.x as T`. The
- * result is a plain {@linkcode Experiment}, the contract the registry, the CLI, the pages and
- * the player already use.
+ * specs (`{ nodes: number; mode: "a" | "b" }`), so no experiment casts a parameter to its
+ * type. The result is a plain {@linkcode Experiment}, the contract the registry, the CLI, the
+ * pages and the player already use.
  *
  * @module
  */

@@ -10,12 +10,14 @@ import { FALLACIES } from "../sim/fallacies.ts";
 import type { FallacyId } from "../sim/fallacies.ts";
 import { combineHashes } from "../sim/trace.ts";
 import { barChart } from "../viz/charts.ts";
-import { FALLACY_DEMOS } from "./fallacy_demos.ts";
-import type { Experiment, ExperimentResult, Params } from "./types.ts";
+import { FALLACY_DEMOS, FALLACY_KNOBS, type FallacyKnobs } from "./fallacy_demos.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { enumParam } from "./param_specs.ts";
+import type { Experiment, ExperimentResult } from "./types.ts";
 
 const IDS = FALLACIES.map((f) => f.id);
 
-function runAll(params: Params, seed: number, onProgress?: (d: number, t: number) => void) {
+function runAll(params: FallacyKnobs, seed: number, onProgress?: (d: number, t: number) => void) {
   const summary: Record<string, unknown> = {};
   const rows: { label: string; value: number; group?: string }[] = [];
   const hashes: string[] = [];
@@ -53,7 +55,7 @@ function runAll(params: Params, seed: number, onProgress?: (d: number, t: number
 }
 
 /** The eight fallacies as runnable demos. */
-export const fallaciesExperiment: Experiment = {
+export const fallaciesExperiment: Experiment = defineExperiment({
   name: "fallacies",
   title: "The eight fallacies of distributed computing, each broken by its knob",
   description:
@@ -61,138 +63,15 @@ export const fallaciesExperiment: Experiment = {
     "bulk uploads, unauthenticated transfers, heartbeat membership, a misconfigured timeout, " +
     "unbatched updates, fan-out to uneven servers) and measures what the assumption costs.",
   params: {
-    fallacy: {
-      kind: "enum",
+    fallacy: enumParam({
       default: "all",
       values: ["all", ...IDS],
       description: "Which fallacy to demonstrate (all: every one, summarised)",
-    },
-    requests: {
-      kind: "integer",
-      default: 40,
-      min: 1,
-      max: 2000,
-      description: "Requests the client sends",
-    },
-    lossProbability: {
-      kind: "number",
-      default: 0.1,
-      min: 0,
-      max: 1,
-      description: "1 reliable: chance a message is lost",
-    },
-    duplicateProbability: {
-      kind: "number",
-      default: 0.1,
-      min: 0,
-      max: 1,
-      description: "1 reliable: chance a message is delivered twice",
-    },
-    latencyMinMs: {
-      kind: "number",
-      default: 1,
-      min: 0,
-      max: 5000,
-      description: "2 latency: fastest one-way latency",
-    },
-    latencyMaxMs: {
-      kind: "number",
-      default: 40,
-      min: 0,
-      max: 5000,
-      description: "2 latency: slowest one-way latency",
-    },
-    fifo: {
-      kind: "boolean",
-      default: false,
-      description: "2 latency: links keep send order (like one TCP connection)",
-    },
-    bandwidthBytesPerMs: {
-      kind: "number",
-      default: 500,
-      min: 1,
-      max: 1e9,
-      description: "3 bandwidth: link capacity in bytes per ms",
-    },
-    messageBytes: {
-      kind: "integer",
-      default: 2000,
-      min: 1,
-      max: 10_000_000,
-      description: "3 bandwidth: size of each upload",
-    },
-    queueLimitBytes: {
-      kind: "number",
-      default: 30_000,
-      min: 0,
-      max: 1e12,
-      description: "3 bandwidth: bytes the link may queue before dropping",
-    },
-    tamperProbability: {
-      kind: "number",
-      default: 0.1,
-      min: 0,
-      max: 1,
-      description: "4 secure: chance a message is altered in flight",
-    },
-    authenticate: {
-      kind: "boolean",
-      default: false,
-      description: "4 secure: receivers authenticate messages (mTLS) and drop altered ones",
-    },
-    partitionMs: {
-      kind: "number",
-      default: 800,
-      min: 0,
-      max: 60_000,
-      description: "5 topology: how long the partition lasts",
-    },
-    misconfiguredTimeoutMs: {
-      kind: "number",
-      default: 90,
-      min: 1,
-      max: 10_000,
-      description:
-        "6 administrator: n4's failure-detector timeout (others: 300 ms; heartbeat 100 ms)",
-    },
-    batchSize: {
-      kind: "integer",
-      default: 1,
-      min: 1,
-      max: 1000,
-      description: "7 transport cost: updates per message",
-    },
-    costPerMessage: {
-      kind: "number",
-      default: 1,
-      min: 0,
-      max: 1e6,
-      description: "7 transport cost: cost units per message",
-    },
-    costPerByte: {
-      kind: "number",
-      default: 0.01,
-      min: 0,
-      max: 1e6,
-      description: "7 transport cost: cost units per byte",
-    },
-    slowProcessingMs: {
-      kind: "number",
-      default: 15,
-      min: 0,
-      max: 10_000,
-      description: "8 homogeneous: ms the slow server spends per request (others: 1)",
-    },
-    driftPpm: {
-      kind: "number",
-      default: 20_000,
-      min: -500_000,
-      max: 500_000,
-      description: "8 homogeneous: clock drift of the slow server in ppm",
-    },
+    }),
+    ...FALLACY_KNOBS,
   },
-  run(params, seed, options = {}): ExperimentResult {
+  run(params, seed, options): ExperimentResult {
     if (params.fallacy === "all") return runAll(params, seed, options.onProgress);
-    return FALLACY_DEMOS[params.fallacy as FallacyId](params, seed);
+    return FALLACY_DEMOS[params.fallacy](params, seed);
   },
-};
+});

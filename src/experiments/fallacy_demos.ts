@@ -12,7 +12,8 @@ import type { Message, NodeId, Runtime } from "../sim/types.ts";
 import { messageDiagram } from "../viz/message_diagram.ts";
 import { barChart, heatmap, lineChart } from "../viz/charts.ts";
 import { quantile, roundTo } from "./stats.ts";
-import type { ExperimentResult, Params } from "./types.ts";
+import { booleanParam, integerParam, numberParam } from "./param_specs.ts";
+import type { ExperimentResult, ParamsOf } from "./types.ts";
 
 type DemoMessage =
   | { type: "Increment"; seq: number }
@@ -25,7 +26,122 @@ type DemoMessage =
   | { type: "Request"; seq: number; sentAt: number }
   | { type: "Response"; seq: number; sentAt: number; serverTime: number };
 
-type Demo = (params: Params, seed: number) => ExperimentResult;
+/**
+ * The knobs of the eight demos, one group per fallacy (each description starts with the
+ * fallacy's number); `requests` sizes every workload.
+ */
+export const FALLACY_KNOBS = {
+  requests: integerParam({
+    default: 40,
+    min: 1,
+    max: 2000,
+    description: "Requests the client sends",
+  }),
+  lossProbability: numberParam({
+    default: 0.1,
+    min: 0,
+    max: 1,
+    description: "1 reliable: chance a message is lost",
+  }),
+  duplicateProbability: numberParam({
+    default: 0.1,
+    min: 0,
+    max: 1,
+    description: "1 reliable: chance a message is delivered twice",
+  }),
+  latencyMinMs: numberParam({
+    default: 1,
+    min: 0,
+    max: 5000,
+    description: "2 latency: fastest one-way latency",
+  }),
+  latencyMaxMs: numberParam({
+    default: 40,
+    min: 0,
+    max: 5000,
+    description: "2 latency: slowest one-way latency",
+  }),
+  fifo: booleanParam({
+    default: false,
+    description: "2 latency: links keep send order (like one TCP connection)",
+  }),
+  bandwidthBytesPerMs: numberParam({
+    default: 500,
+    min: 1,
+    max: 1e9,
+    description: "3 bandwidth: link capacity in bytes per ms",
+  }),
+  messageBytes: integerParam({
+    default: 2000,
+    min: 1,
+    max: 10_000_000,
+    description: "3 bandwidth: size of each upload",
+  }),
+  queueLimitBytes: numberParam({
+    default: 30_000,
+    min: 0,
+    max: 1e12,
+    description: "3 bandwidth: bytes the link may queue before dropping",
+  }),
+  tamperProbability: numberParam({
+    default: 0.1,
+    min: 0,
+    max: 1,
+    description: "4 secure: chance a message is altered in flight",
+  }),
+  authenticate: booleanParam({
+    default: false,
+    description: "4 secure: receivers authenticate messages (mTLS) and drop altered ones",
+  }),
+  partitionMs: numberParam({
+    default: 800,
+    min: 0,
+    max: 60_000,
+    description: "5 topology: how long the partition lasts",
+  }),
+  misconfiguredTimeoutMs: numberParam({
+    default: 90,
+    min: 1,
+    max: 10_000,
+    description:
+      "6 administrator: n4's failure-detector timeout (others: 300 ms; heartbeat 100 ms)",
+  }),
+  batchSize: integerParam({
+    default: 1,
+    min: 1,
+    max: 1000,
+    description: "7 transport cost: updates per message",
+  }),
+  costPerMessage: numberParam({
+    default: 1,
+    min: 0,
+    max: 1e6,
+    description: "7 transport cost: cost units per message",
+  }),
+  costPerByte: numberParam({
+    default: 0.01,
+    min: 0,
+    max: 1e6,
+    description: "7 transport cost: cost units per byte",
+  }),
+  slowProcessingMs: numberParam({
+    default: 15,
+    min: 0,
+    max: 10_000,
+    description: "8 homogeneous: ms the slow server spends per request (others: 1)",
+  }),
+  driftPpm: numberParam({
+    default: 20_000,
+    min: -500_000,
+    max: 500_000,
+    description: "8 homogeneous: clock drift of the slow server in ppm",
+  }),
+};
+
+/** Validated values of {@linkcode FALLACY_KNOBS}, as every demo receives them. */
+export type FallacyKnobs = ParamsOf<typeof FALLACY_KNOBS>;
+
+type Demo = (params: FallacyKnobs, seed: number) => ExperimentResult;
 
 const round = (value: number, digits = 2) => roundTo(value, digits);
 
@@ -51,12 +167,12 @@ function sender(
 
 /** Fallacy 1: increments without idempotency or retries. */
 const reliable: Demo = (params, seed) => {
-  const requests = params.requests as number;
+  const requests = params.requests;
   const sim = new Simulation<DemoMessage>({
     seed,
     network: {
-      lossProbability: params.lossProbability as number,
-      duplicateProbability: params.duplicateProbability as number,
+      lossProbability: params.lossProbability,
+      duplicateProbability: params.duplicateProbability,
       latency: { kind: "uniform", minMs: 2, maxMs: 12 },
     },
   });
@@ -110,12 +226,12 @@ const reliable: Demo = (params, seed) => {
 
 /** Fallacy 2: last-writer-wins by arrival order, with variable latency. */
 const latency: Demo = (params, seed) => {
-  const requests = params.requests as number;
-  const minMs = params.latencyMinMs as number;
-  const maxMs = Math.max(minMs, params.latencyMaxMs as number);
+  const requests = params.requests;
+  const minMs = params.latencyMinMs;
+  const maxMs = Math.max(minMs, params.latencyMaxMs);
   const sim = new Simulation<DemoMessage>({
     seed,
-    network: { latency: { kind: "uniform", minMs, maxMs }, fifo: params.fifo as boolean },
+    network: { latency: { kind: "uniform", minMs, maxMs }, fifo: params.fifo },
   });
   let value = -1;
   const arrivals: { seq: number; sentMs: number; arrivedMs: number }[] = [];
@@ -171,14 +287,14 @@ const latency: Demo = (params, seed) => {
 
 /** Fallacy 3: a burst of uploads through a narrow link. */
 const bandwidth: Demo = (params, seed) => {
-  const requests = params.requests as number;
-  const sizeBytes = params.messageBytes as number;
+  const requests = params.requests;
+  const sizeBytes = params.messageBytes;
   const sim = new Simulation<DemoMessage>({
     seed,
     network: {
       latency: { kind: "constant", ms: 5 },
-      bandwidthBytesPerMs: params.bandwidthBytesPerMs as number,
-      queueLimitBytes: params.queueLimitBytes as number,
+      bandwidthBytesPerMs: params.bandwidthBytesPerMs,
+      queueLimitBytes: params.queueLimitBytes,
       fifo: true,
     },
   });
@@ -221,12 +337,12 @@ const bandwidth: Demo = (params, seed) => {
 
 /** Fallacy 4: transfers through a network that alters and forges messages. */
 const secure: Demo = (params, seed) => {
-  const requests = params.requests as number;
+  const requests = params.requests;
   const sim = new Simulation<DemoMessage>({
     seed,
     network: {
-      tamperProbability: params.tamperProbability as number,
-      authenticate: params.authenticate as boolean,
+      tamperProbability: params.tamperProbability,
+      authenticate: params.authenticate,
     },
   });
   let received = 0;
@@ -272,7 +388,7 @@ const secure: Demo = (params, seed) => {
 
 /** Fallacy 5: a membership view built from heartbeats, while the topology changes. */
 const topology: Demo = (params, seed) => {
-  const partitionMs = params.partitionMs as number;
+  const partitionMs = params.partitionMs;
   const horizonMs = 600 + partitionMs + 600;
   const sim = new Simulation<DemoMessage>({ seed });
   const views = new Map<NodeId, Map<NodeId, number>>();
@@ -334,7 +450,7 @@ const topology: Demo = (params, seed) => {
 
 /** Fallacy 6: failure detection with one node configured differently. */
 const administrator: Demo = (params, seed) => {
-  const badTimeoutMs = params.misconfiguredTimeoutMs as number;
+  const badTimeoutMs = params.misconfiguredTimeoutMs;
   const sim = new Simulation<DemoMessage>({
     seed,
     network: { latency: { kind: "uniform", minMs: 1, maxMs: 10 } },
@@ -396,8 +512,8 @@ const administrator: Demo = (params, seed) => {
 
 /** Fallacy 7: sending updates one by one vs in batches, with a per-message overhead. */
 const transportCost: Demo = (params, seed) => {
-  const updates = params.requests as number;
-  const chosen = params.batchSize as number;
+  const updates = params.requests;
+  const chosen = params.batchSize;
   const headerBytes = 40;
   const payloadBytes = 50;
   const run = (batchSize: number, runSeed: number) => {
@@ -405,8 +521,8 @@ const transportCost: Demo = (params, seed) => {
       seed: runSeed,
       trace: "hash",
       network: {
-        costPerMessage: params.costPerMessage as number,
-        costPerByte: params.costPerByte as number,
+        costPerMessage: params.costPerMessage,
+        costPerByte: params.costPerByte,
       },
     });
     const batches = Math.ceil(updates / batchSize);
@@ -453,9 +569,9 @@ const transportCost: Demo = (params, seed) => {
 
 /** Fallacy 8: fan-out to servers of different speeds and clocks. */
 const homogeneous: Demo = (params, seed) => {
-  const requests = params.requests as number;
-  const slowMs = params.slowProcessingMs as number;
-  const driftPpm = params.driftPpm as number;
+  const requests = params.requests;
+  const slowMs = params.slowProcessingMs;
+  const driftPpm = params.driftPpm;
   const sim = new Simulation<DemoMessage>({ seed });
   const servers = ["s1", "s2", "s3"];
   const samples: { x: number; y: number; series: string }[] = [];

@@ -29,7 +29,9 @@ import {
 } from "../clocks/mod.ts";
 import { type LostUpdatePoint, lostUpdatesChart } from "../viz/clock_charts.ts";
 import { checkLatencyRange } from "./clock_drift.ts";
-import type { Experiment, ExperimentResult, Params } from "./types.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { integerParam, numberParam } from "./param_specs.ts";
+import type { Experiment, ExperimentResult, ParamsOf } from "./types.ts";
 
 /** The conflict-resolution strategies compared. */
 export const LWW_STRATEGIES = ["lww-physical", "lww-hlc", "version-vectors"] as const;
@@ -170,12 +172,48 @@ export function runLwwOnce(
   };
 }
 
+/** The knobs of {@linkcode lwwSkewExperiment}. */
+const LWW_SKEW_PARAMS = {
+  nodes: integerParam({
+    default: 3,
+    min: 1,
+    max: 10,
+    description: "Replicas (each also a writer)",
+  }),
+  writes: integerParam({ default: 100, min: 1, max: 5000, description: "Writes per run." }),
+  maxSkewMs: numberParam({
+    default: 100,
+    min: 0,
+    max: 100_000,
+    description: "Largest skew swept: offsets spread evenly over [0, skew]",
+  }),
+  skewSteps: integerParam({ default: 11, min: 1, max: 50, description: "Skew values swept." }),
+  latencyMinMs: numberParam({
+    default: 1,
+    min: 0,
+    max: 10_000,
+    description: "Minimum one-way latency",
+  }),
+  latencyMaxMs: numberParam({
+    default: 20,
+    min: 0,
+    max: 10_000,
+    description: "Maximum one-way latency",
+  }),
+  forkProbability: numberParam({
+    default: 0,
+    min: 0,
+    max: 1,
+    description: "Chance a writer hands the token to two nodes, creating concurrent writes",
+  }),
+};
+
 /** Runs the experiment (the `run` of {@linkcode lwwSkewExperiment}). */
-export function runLwwSkew(params: Params, seed: number): ExperimentResult {
-  const maxSkewMs = params.maxSkewMs as number;
-  const steps = params.skewSteps as number;
-  const latencyMinMs = params.latencyMinMs as number;
-  const latencyMaxMs = params.latencyMaxMs as number;
+export function runLwwSkew(
+  params: ParamsOf<typeof LWW_SKEW_PARAMS>,
+  seed: number,
+): ExperimentResult {
+  const { maxSkewMs, latencyMinMs, latencyMaxMs, skewSteps: steps } = params;
   checkLatencyRange("lww-skew", latencyMinMs, latencyMaxMs);
   const points: (LostUpdatePoint & { writes: number; survivors: number })[] = [];
   const hashes: string[] = [];
@@ -183,12 +221,12 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
     const skewMs = roundTo((maxSkewMs * k) / Math.max(1, steps - 1), 3);
     for (const strategy of LWW_STRATEGIES) {
       const result = runLwwOnce(strategy, {
-        nodes: params.nodes as number,
-        writes: params.writes as number,
+        nodes: params.nodes,
+        writes: params.writes,
         skewMs,
         latencyMinMs,
         latencyMaxMs,
-        forkProbability: params.forkProbability as number,
+        forkProbability: params.forkProbability,
       }, seed);
       points.push({
         skewMs,
@@ -221,49 +259,11 @@ export function runLwwSkew(params: Params, seed: number): ExperimentResult {
 }
 
 /** The `lww-skew` experiment. */
-export const lwwSkewExperiment: Experiment = {
+export const lwwSkewExperiment: Experiment = defineExperiment({
   name: "lww-skew",
   title: "Last-writer-wins under clock skew",
   description:
     "Lost updates vs skew for LWW on physical clocks, LWW on hybrid logical clocks, and version vectors",
-  params: {
-    nodes: {
-      kind: "integer",
-      default: 3,
-      min: 1,
-      max: 10,
-      description: "Replicas (each also a writer)",
-    },
-    writes: { kind: "integer", default: 100, min: 1, max: 5000, description: "Writes per run." },
-    maxSkewMs: {
-      kind: "number",
-      default: 100,
-      min: 0,
-      max: 100_000,
-      description: "Largest skew swept: offsets spread evenly over [0, skew]",
-    },
-    skewSteps: { kind: "integer", default: 11, min: 1, max: 50, description: "Skew values swept." },
-    latencyMinMs: {
-      kind: "number",
-      default: 1,
-      min: 0,
-      max: 10_000,
-      description: "Minimum one-way latency",
-    },
-    latencyMaxMs: {
-      kind: "number",
-      default: 20,
-      min: 0,
-      max: 10_000,
-      description: "Maximum one-way latency",
-    },
-    forkProbability: {
-      kind: "number",
-      default: 0,
-      min: 0,
-      max: 1,
-      description: "Chance a writer hands the token to two nodes, creating concurrent writes",
-    },
-  },
+  params: LWW_SKEW_PARAMS,
   run: (params, seed) => runLwwSkew(params, seed),
-};
+});

@@ -13,7 +13,9 @@ import { Random, Simulation, type TraceEvent } from "../sim/mod.ts";
 import { combineHashes } from "../sim/mod.ts";
 import { paxosClient, type PaxosMessage, paxosNode } from "../consensus/paxos/mod.ts";
 import { type BallotPoint, paxosBallotChart, paxosDecisionCdf } from "../viz/paxos_charts.ts";
-import type { Experiment, Params } from "./types.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { integerParam, numberParam } from "./param_specs.ts";
+import type { Experiment, ParamsOf } from "./types.ts";
 
 /** How proposers behave in a trial. */
 export type DuelMode = "immediate" | "backoff" | "leader";
@@ -126,14 +128,42 @@ const round1 = (ms: number) => roundTo(ms, 1);
 const quantileOrNull = (sorted: number[], q: number) =>
   sorted.length ? round1(quantile(sorted, q)) : null;
 
-function run(params: Params, seed: number, onProgress?: (done: number, total: number) => void) {
-  const trials = params.trials as number;
+const DUELING_PARAMS = {
+  proposers: integerParam({ default: 3, min: 2, max: 7, description: "Proposers" }),
+  acceptors: integerParam({ default: 5, min: 3, max: 9, description: "Acceptors" }),
+  trials: integerParam({ default: 200, min: 1, max: 5000, description: "Trials per mode" }),
+  latencyMaxMs: numberParam({
+    default: 20,
+    min: 2,
+    max: 200,
+    description: "One-way latency is uniform in [1, latencyMaxMs] ms",
+  }),
+  lossProbability: numberParam({
+    default: 0,
+    min: 0,
+    max: 0.5,
+    description: "Chance each message is lost",
+  }),
+  horizonMs: integerParam({
+    default: 2000,
+    min: 100,
+    max: 60_000,
+    description: "A trial that chooses nothing by then counts as livelocked",
+  }),
+};
+
+function run(
+  params: ParamsOf<typeof DUELING_PARAMS>,
+  seed: number,
+  onProgress?: (done: number, total: number) => void,
+) {
+  const trials = params.trials;
   const options = {
-    proposers: params.proposers as number,
-    acceptors: params.acceptors as number,
-    latencyMaxMs: params.latencyMaxMs as number,
-    lossProbability: params.lossProbability as number,
-    horizonMs: params.horizonMs as number,
+    proposers: params.proposers,
+    acceptors: params.acceptors,
+    latencyMaxMs: params.latencyMaxMs,
+    lossProbability: params.lossProbability,
+    horizonMs: params.horizonMs,
   };
   const root = new Random(seed);
   const seeds = Array.from({ length: trials }, () => root.nextUint32());
@@ -209,37 +239,12 @@ function run(params: Params, seed: number, onProgress?: (done: number, total: nu
 }
 
 /** Dueling proposers: livelock, and what breaks it. */
-export const paxosDuelingExperiment: Experiment = {
+export const paxosDuelingExperiment: Experiment = defineExperiment({
   name: "paxos-dueling",
   title: "Dueling Paxos proposers: livelock, backoff and a distinguished leader",
   description:
     "Several proposers start at once; with immediate retry they preempt each other with ever " +
     "higher ballots. The same trials rerun with randomised backoff and with a single leader.",
-  params: {
-    proposers: { kind: "integer", default: 3, min: 2, max: 7, description: "Proposers" },
-    acceptors: { kind: "integer", default: 5, min: 3, max: 9, description: "Acceptors" },
-    trials: { kind: "integer", default: 200, min: 1, max: 5000, description: "Trials per mode" },
-    latencyMaxMs: {
-      kind: "number",
-      default: 20,
-      min: 2,
-      max: 200,
-      description: "One-way latency is uniform in [1, latencyMaxMs] ms",
-    },
-    lossProbability: {
-      kind: "number",
-      default: 0,
-      min: 0,
-      max: 0.5,
-      description: "Chance each message is lost",
-    },
-    horizonMs: {
-      kind: "integer",
-      default: 2000,
-      min: 100,
-      max: 60_000,
-      description: "A trial that chooses nothing by then counts as livelocked",
-    },
-  },
-  run: (params, seed, options = {}) => run(params, seed, options.onProgress),
-};
+  params: DUELING_PARAMS,
+  run: (params, seed, options) => run(params, seed, options.onProgress),
+});

@@ -9,11 +9,13 @@
 import { search } from "../check/search/search.ts";
 import { searchReport } from "./search_report.ts";
 import { paxosSearchTarget } from "../check/search/paxos_target.ts";
-import { PAXOS_VARIANTS, type PaxosVariant } from "../consensus/paxos/mod.ts";
+import { PAXOS_VARIANTS } from "../consensus/paxos/mod.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { enumParam, integerParam } from "./param_specs.ts";
 import type { Experiment } from "./types.ts";
 
 /** Fault-schedule search against Paxos. */
-export const paxosSearchExperiment: Experiment = {
+export const paxosSearchExperiment: Experiment = defineExperiment({
   name: "paxos-search",
   title: "Fault-schedule search against Paxos and Multi-Paxos",
   description:
@@ -21,46 +23,29 @@ export const paxosSearchExperiment: Experiment = {
     "requests, checks agreement and validity after every run, and shrinks a violation to a minimal " +
     "counterexample with the {seed, path} that replays it.",
   params: {
-    variant: {
-      kind: "enum",
+    variant: enumParam({
       default: "correct",
       values: PAXOS_VARIANTS,
       description: "correct, or forget-accepted (Promise omits the highest accepted proposal)",
-    },
-    protocol: {
-      kind: "enum",
+    }),
+    protocol: enumParam({
       default: "multi",
       values: ["single", "multi"],
       description: "single-decree Paxos or Multi-Paxos",
-    },
-    numRuns: {
-      kind: "integer",
-      default: 300,
-      min: 1,
-      max: 100_000,
-      description: "Scenarios to try",
-    },
-    nodes: { kind: "integer", default: 3, min: 3, max: 7, description: "Replicas" },
-    maxFaultSteps: {
-      kind: "integer",
+    }),
+    numRuns: integerParam({ default: 300, min: 1, max: 100_000, description: "Scenarios to try" }),
+    nodes: integerParam({ default: 3, min: 3, max: 7, description: "Replicas" }),
+    maxFaultSteps: integerParam({
       default: 4,
       min: 0,
       max: 20,
       description: "Nemesis steps per scenario",
-    },
+    }),
   },
-  run(params, seed, options = {}) {
-    const target = paxosSearchTarget({
-      protocol: params.protocol as "single" | "multi",
-      variant: params.variant as PaxosVariant,
-      nodes: params.nodes as number,
-      maxFaultSteps: params.maxFaultSteps as number,
-    });
-    const result = search(target, {
-      seed,
-      numRuns: params.numRuns as number,
-      onProgress: options.onProgress,
-    });
+  run(params, seed, options) {
+    const { protocol, variant, nodes, maxFaultSteps, numRuns } = params;
+    const target = paxosSearchTarget({ protocol, variant, nodes, maxFaultSteps });
+    const result = search(target, { seed, numRuns, onProgress: options.onProgress });
     return searchReport(target, result);
   },
-};
+});

@@ -30,7 +30,9 @@ import {
   seedRaftState,
 } from "../consensus/raft/mod.ts";
 import { cdfPoints, electionCdfChart, electionTimelineChart } from "../viz/raft_charts.ts";
-import type { Experiment, Params } from "./types.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { enumParam, integerParam, numberParam } from "./param_specs.ts";
+import type { Experiment, ParamsOf } from "./types.ts";
 
 /** The timeout ranges of Figure 16: top graph, then bottom graph (150–300 is in both). */
 export const FIGURE_16_RANGES: readonly [number, number][] = [
@@ -266,9 +268,49 @@ export function electionTimelineRun(
   return roleIntervals(sim.trace.events, durationMs);
 }
 
+/** The knobs of {@linkcode raftElectionExperiment}. */
+const RAFT_ELECTION_PARAMS = {
+  timeoutMinMs: numberParam({
+    default: 150,
+    min: 1,
+    max: 10_000,
+    description: "lower bound of the randomized election timeout (ms)",
+  }),
+  timeoutMaxMs: numberParam({
+    default: 300,
+    min: 1,
+    max: 20_000,
+    description: "upper bound of the randomized election timeout (ms)",
+  }),
+  trials: integerParam({
+    default: 1000,
+    min: 1,
+    max: 100_000,
+    description: "leader crashes per range",
+  }),
+  servers: integerParam({ default: 5, min: 3, max: 9, description: "cluster size" }),
+  ranges: enumParam({
+    default: "single",
+    values: ["single", "paper"],
+    description: "single: the timeoutMinMs–timeoutMaxMs range; paper: the ten ranges of Figure 16",
+  }),
+  jitterMs: numberParam({
+    default: 0,
+    min: 0,
+    max: 100,
+    description: "extra delay U(0, jitterMs) before a timed-out server stands (scheduling, fsync)",
+  }),
+  driftPpm: numberParam({
+    default: 100,
+    min: 0,
+    max: 10_000,
+    description: "bound of each server's clock drift (ppm), which desynchronizes equal timeouts",
+  }),
+};
+
 function runRange(
   seed: number,
-  params: Params,
+  params: ParamsOf<typeof RAFT_ELECTION_PARAMS>,
   range: [number, number],
   trials: number,
   onTrial: () => void,
@@ -279,11 +321,11 @@ function runRange(
   let capped = 0;
   for (let i = 0; i < trials; i++) {
     const r = electionTrial(seeds.nextUint32(), {
-      servers: params.servers as number,
+      servers: params.servers,
       timeoutMinMs: range[0],
       timeoutMaxMs: range[1],
-      driftPpm: params.driftPpm as number,
-      jitterMs: params.jitterMs as number,
+      driftPpm: params.driftPpm,
+      jitterMs: params.jitterMs,
     });
     samples.push(round(r.downtimeMs));
     hashes.push(r.traceHash);
@@ -296,66 +338,21 @@ function runRange(
 const rangeName = ([min, max]: [number, number]) => `${min}–${max}`;
 
 /** The experiment object. */
-export const raftElectionExperiment: Experiment = {
+export const raftElectionExperiment: Experiment = defineExperiment({
   name: "raft-election",
   title: "Raft leader election after a leader crash (paper §9.3, Figure 16)",
   description:
     "Crashes the leader of a Raft cluster at a random point of its heartbeat interval and measures how long the cluster is without a leader, over many trials, for one election-timeout range or the ten ranges of the paper's Figure 16.",
-  params: {
-    timeoutMinMs: {
-      kind: "number",
-      default: 150,
-      min: 1,
-      max: 10_000,
-      description: "lower bound of the randomized election timeout (ms)",
-    },
-    timeoutMaxMs: {
-      kind: "number",
-      default: 300,
-      min: 1,
-      max: 20_000,
-      description: "upper bound of the randomized election timeout (ms)",
-    },
-    trials: {
-      kind: "integer",
-      default: 1000,
-      min: 1,
-      max: 100_000,
-      description: "leader crashes per range",
-    },
-    servers: { kind: "integer", default: 5, min: 3, max: 9, description: "cluster size" },
-    ranges: {
-      kind: "enum",
-      default: "single",
-      values: ["single", "paper"],
-      description:
-        "single: the timeoutMinMs–timeoutMaxMs range; paper: the ten ranges of Figure 16",
-    },
-    jitterMs: {
-      kind: "number",
-      default: 0,
-      min: 0,
-      max: 100,
-      description:
-        "extra delay U(0, jitterMs) before a timed-out server stands (scheduling, fsync)",
-    },
-    driftPpm: {
-      kind: "number",
-      default: 100,
-      min: 0,
-      max: 10_000,
-      description: "bound of each server's clock drift (ppm), which desynchronizes equal timeouts",
-    },
-  },
-  run(params, seed, options = {}) {
-    const min = params.timeoutMinMs as number;
-    const max = params.timeoutMaxMs as number;
+  params: RAFT_ELECTION_PARAMS,
+  run(params, seed, options) {
+    const min = params.timeoutMinMs;
+    const max = params.timeoutMaxMs;
     if (max < min) {
       throw new RangeError(
         `raft-election: parameter timeoutMaxMs must be >= timeoutMinMs (${min}), got ${max}`,
       );
     }
-    const trials = params.trials as number;
+    const trials = params.trials;
     const ranges: [number, number][] = params.ranges === "paper"
       ? [...FIGURE_16_RANGES]
       : [[min, max]];
@@ -379,7 +376,7 @@ export const raftElectionExperiment: Experiment = {
     const samplesMs = byRange[main];
     const points = cdfPoints(byRange);
     const timeline = electionTimelineRun(seed, {
-      servers: params.servers as number,
+      servers: params.servers,
       timeoutMinMs: params.ranges === "paper" ? 150 : min,
       timeoutMaxMs: params.ranges === "paper" ? 300 : max,
     });
@@ -422,4 +419,4 @@ export const raftElectionExperiment: Experiment = {
       traceHash: combineHashes(hashes),
     };
   },
-};
+});

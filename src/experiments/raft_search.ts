@@ -11,11 +11,13 @@
 import { search } from "../check/search/search.ts";
 import { raftSearchTarget } from "../check/search/raft_target.ts";
 import { searchReport } from "./search_report.ts";
-import { RAFT_VARIANTS, type RaftVariant } from "../consensus/raft/mod.ts";
+import { RAFT_VARIANTS } from "../consensus/raft/mod.ts";
+import { defineExperiment } from "./define_experiment.ts";
+import { booleanParam, enumParam, integerParam } from "./param_specs.ts";
 import type { Experiment } from "./types.ts";
 
 /** Fault-schedule search against Raft. */
-export const raftSearchExperiment: Experiment = {
+export const raftSearchExperiment: Experiment = defineExperiment({
   name: "raft-search",
   title: "Fault-schedule search against Raft",
   description:
@@ -23,52 +25,42 @@ export const raftSearchExperiment: Experiment = {
     "clients), checks Raft's four safety properties and linearizability after every run, and " +
     "shrinks a violation to a minimal counterexample with the {seed, path} that replays it.",
   params: {
-    variant: {
-      kind: "enum",
+    variant: enumParam({
       default: "correct",
       values: RAFT_VARIANTS,
       description: "correct, or a known-broken simplification",
-    },
-    nemesis: {
-      kind: "enum",
+    }),
+    nemesis: enumParam({
       default: "leader",
       values: ["leader", "mixed"],
       description: "leader: isolate the leader; mixed: every nemesis verb",
-    },
-    numRuns: {
-      kind: "integer",
-      default: 300,
-      min: 1,
-      max: 100_000,
-      description: "Scenarios to try",
-    },
-    servers: { kind: "integer", default: 3, min: 3, max: 7, description: "Raft servers" },
-    maxFaultSteps: {
-      kind: "integer",
+    }),
+    numRuns: integerParam({ default: 300, min: 1, max: 100_000, description: "Scenarios to try" }),
+    servers: integerParam({ default: 3, min: 3, max: 7, description: "Raft servers" }),
+    maxFaultSteps: integerParam({
       default: 6,
       min: 0,
       max: 20,
       description: "Nemesis steps per scenario",
-    },
-    linearizability: {
-      kind: "boolean",
+    }),
+    linearizability: booleanParam({
       default: true,
       description: "Also check the clients' history for linearizability",
-    },
+    }),
   },
   run(params, seed, options = {}) {
     const target = raftSearchTarget({
-      variant: params.variant as RaftVariant,
-      nemesis: params.nemesis as "leader" | "mixed",
-      servers: params.servers as number,
-      maxFaultSteps: params.maxFaultSteps as number,
-      linearizability: params.linearizability as boolean,
+      variant: params.variant,
+      nemesis: params.nemesis,
+      servers: params.servers,
+      maxFaultSteps: params.maxFaultSteps,
+      linearizability: params.linearizability,
     });
     const result = search(target, {
       seed,
-      numRuns: params.numRuns as number,
+      numRuns: params.numRuns,
       onProgress: options.onProgress,
     });
     return searchReport(target, result, { hideTypes: [], stateKeys: ["role", "term"] });
   },
-};
+});
