@@ -1,6 +1,7 @@
 /**
  * Every named experiment. To add one: write `src/experiments/<name>.ts` exporting an
- * `Experiment`, then append an import and an entry below.
+ * `Experiment` built with `defineExperiment` (its `run` then sees typed parameters), then
+ * append an import and an entry below.
  *
  * @module
  */
