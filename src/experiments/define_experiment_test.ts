@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { defineExperiment, type ExperimentDefinition } from "./define_experiment.ts";
 import { booleanParam, enumParam, integerParam, numberParam, stringParam } from "./param_specs.ts";
+import { getExperiment, runExperiment } from "./run.ts";
 import type { ParamSpec } from "./types.ts";
 
 const PARAMS = {
@@ -156,4 +157,12 @@ Deno.test("defineExperiment refuses a name the CLI could not take", () => {
       }),
     { name: "RangeError", message: /name must be kebab-case .*got "Clock Drift"/ },
   );
+});
+
+Deno.test("a registered experiment run directly matches runExperiment, seed for seed", () => {
+  const causality = getExperiment("causality");
+  for (const seed of [1, 7]) {
+    const direct = causality.run({ nodes: 4 }, seed);
+    assert.equal(direct.traceHash, runExperiment("causality", { nodes: 4 }, seed).traceHash);
+  }
 });
