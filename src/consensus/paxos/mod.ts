@@ -1,6 +1,7 @@
 /**
  * Paxos: single-decree (Lamport, "Paxos Made Simple") and Multi-Paxos with a distinguished
- * leader, both as processes on the netsplit kernel.
+ * leader, both as pure state machines in RaftNode's Step/Ready shape (`PaxosNode`,
+ * `MultiPaxosNode`) with thin adapters that run them as processes on the netsplit kernel.
  *
  * @module
  */

@@ -30,13 +30,24 @@ import type {
   TimeoutNow,
 } from "./types.ts";
 import { RAFT_VARIANTS } from "./types.ts";
-import type { AppendRule, CommitRule, RaftRules, VoteRule } from "./rules.ts";
+import type {
+  AppendRule,
+  CommitRule,
+  RaftRules,
+  TermChangeRule,
+  VoteAnswerTermRule,
+  VoteRule,
+} from "./rules.ts";
 import {
   correctAppendRule,
   correctCommitRule,
+  correctTermChangeRule,
+  correctVoteAnswerTermRule,
   correctVoteRule,
   countReplicasCommitRule,
   logUpToDate,
+  staleTermChangeRule,
+  staleVoteAnswerTermRule,
   staleVoteRule,
   uncheckedAppendRule,
 } from "./rules.ts";
@@ -131,6 +142,8 @@ export class RaftNode<C = unknown> {
 
   #random: () => number;
   #voteRule: VoteRule;
+  #termChangeRule: TermChangeRule;
+  #voteAnswerTermRule: VoteAnswerTermRule;
   #appendRule: AppendRule;
   #commitRule: CommitRule;
   /** Built-in correct rules assert more (e.g. never truncating committed entries). */
@@ -195,8 +208,13 @@ export class RaftNode<C = unknown> {
     this.maxEntriesPerMessage = maxEntries;
     this.preVote = options.preVote ?? false;
     this.#random = options.random;
-    this.#voteRule = options.rules?.requestVote ??
-      (variant === "stale-vote" ? staleVoteRule : correctVoteRule);
+    // The variant name only picks rules; the node itself never tests it.
+    const staleVote = variant === "stale-vote";
+    this.#voteRule = options.rules?.requestVote ?? (staleVote ? staleVoteRule : correctVoteRule);
+    this.#termChangeRule = options.rules?.termChange ??
+      (staleVote ? staleTermChangeRule : correctTermChangeRule);
+    this.#voteAnswerTermRule = options.rules?.voteAnswerTerm ??
+      (staleVote ? staleVoteAnswerTermRule : correctVoteAnswerTermRule);
     this.#appendRule = options.rules?.appendEntries ??
       (variant === "no-prev-log-check" ? uncheckedAppendRule : correctAppendRule);
     this.#commitRule = options.rules?.commit ??
@@ -377,8 +395,12 @@ export class RaftNode<C = unknown> {
     }
     if (term > this.#currentTerm) {
       this.#currentTerm = term;
-      // "stale-vote" keeps the old vote across terms, like the seed's voted_for.
-      if (this.variant !== "stale-vote") this.#votedFor = null;
+      // Figure 2: votedFor belongs to a term (the rule decides; the seed's keeps it).
+      this.#votedFor = this.#termChangeRule({
+        self: this.id,
+        votedFor: this.#votedFor,
+        becoming: "follower",
+      });
       this.#hardDirty = true;
       this.#change("term", term);
     }
@@ -400,8 +422,12 @@ export class RaftNode<C = unknown> {
   #becomeCandidate(): void {
     if (this.#role === "leader") throw new Error("Cannot become candidate: already leader");
     this.#currentTerm++;
-    // The correct node records its own vote durably; "stale-vote" only tallies it.
-    if (this.variant !== "stale-vote") this.#votedFor = this.id;
+    // §5.2: the candidate votes for itself; the rule decides whether that vote is recorded.
+    this.#votedFor = this.#termChangeRule({
+      self: this.id,
+      votedFor: this.#votedFor,
+      becoming: "candidate",
+    });
     this.#hardDirty = true;
     this.#role = "candidate";
     this.#votes = new Set([this.id]);
@@ -484,10 +510,11 @@ export class RaftNode<C = unknown> {
     }
     // Figure 2: granting a vote resets the election timer.
     if (decision.voteGranted) this.#resetElectionTimer();
-    // The seed answers with a bare boolean, which the candidate reads as an answer in its term.
-    const term = this.variant === "stale-vote" && decision.voteGranted
-      ? msg.term
-      : this.#currentTerm;
+    const term = this.#voteAnswerTermRule(
+      { currentTerm: this.#currentTerm },
+      msg,
+      decision.voteGranted,
+    );
     this.#send(from, { type: "RequestVoteResponse", term, voteGranted: decision.voteGranted });
   }
 

@@ -1,8 +1,10 @@
 /**
- * Raft's three decision rules as pure functions over plain data: how a server answers
- * RequestVote (§5.2, §5.4.1), how a follower answers AppendEntries (§5.3) and how a leader
- * advances its commitIndex (§5.4.2). {@linkcode RaftNode} calls them; the labs ask learners to
- * write their own and plug them in through the node's `rules` option.
+ * Raft's decision rules as pure functions over plain data: how a server answers RequestVote
+ * (§5.2, §5.4.1), what becomes of its vote when its own term moves (Figure 2), which term its
+ * vote answers carry, how a follower answers AppendEntries (§5.3) and how a leader advances its
+ * commitIndex (§5.4.2). {@linkcode RaftNode} calls them; the known-broken variants are other
+ * rules, and the labs ask learners to write their own and plug them in through the node's
+ * `rules` option.
  *
  * @module
  */
@@ -217,10 +219,64 @@ export const correctCommitRule: CommitRule = (state) => {
   return state.commitIndex;
 };
 
-/** The rules a node uses; the labs replace some of them. */
+/** A server's own term change: it adopts a newer term as follower, or stands as candidate. */
+export interface TermChange {
+  /** This server. */
+  self: NodeId;
+  /** Its vote before the change. */
+  votedFor: NodeId | null;
+  /** The role it takes in the new term. */
+  becoming: "follower" | "candidate";
+}
+
+/** Returns the vote a server holds (and persists) in its new term. */
+export type TermChangeRule = (change: TermChange) => NodeId | null;
+
+/**
+ * Figure 2: votedFor belongs to currentTerm, so a follower adopting a newer term starts with no
+ * vote, and a candidate votes for itself (§5.2: "votes for itself") durably, so that after a
+ * restart it cannot also vote for a rival in the same term.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { correctTermChangeRule } from "./rules.ts";
+ * assert.equal(correctTermChangeRule({ self: "n1", votedFor: "n2", becoming: "follower" }), null);
+ * assert.equal(correctTermChangeRule({ self: "n1", votedFor: "n2", becoming: "candidate" }), "n1");
+ * ```
+ */
+export const correctTermChangeRule: TermChangeRule = (change) =>
+  change.becoming === "candidate" ? change.self : null;
+
+/** Returns the term a RequestVoteResponse carries. */
+export type VoteAnswerTermRule = (
+  state: { currentTerm: number },
+  request: VoteRequestView,
+  voteGranted: boolean,
+) => number;
+
+/**
+ * Figure 2: every RPC answer carries the responder's currentTerm (after it adopted a newer one),
+ * so a candidate can tell an answer to its own election from a stale one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { correctVoteAnswerTermRule } from "./rules.ts";
+ * const request = { term: 3, candidateId: "n2", lastLogIndex: 0, lastLogTerm: 0 };
+ * assert.equal(correctVoteAnswerTermRule({ currentTerm: 5 }, request, true), 5);
+ * ```
+ */
+export const correctVoteAnswerTermRule: VoteAnswerTermRule = (state) => state.currentTerm;
+
+/** The rules a node uses; the variants and the labs replace some of them. */
 export interface RaftRules {
   /** How a server answers RequestVote. */
   requestVote?: VoteRule;
+  /** What becomes of a server's vote when its own term changes. */
+  termChange?: TermChangeRule;
+  /** Which term a vote answer carries. */
+  voteAnswerTerm?: VoteAnswerTermRule;
   /** How a follower answers AppendEntries. */
   appendEntries?: AppendRule;
   /** How a leader advances commitIndex. */
@@ -250,6 +306,37 @@ export const staleVoteRule: VoteRule = (state, request) => {
     upToDate;
   return { currentTerm, votedFor: voteGranted ? request.candidateId : state.votedFor, voteGranted };
 };
+
+/**
+ * The seed's voted_for is one field with no term attached: it is never cleared when the term
+ * advances, and a candidate only tallies its own vote without recording it, so after a split
+ * vote it can still grant its rival in the same term (two leaders in one term, §5.2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { staleTermChangeRule } from "./rules.ts";
+ * assert.equal(staleTermChangeRule({ self: "n1", votedFor: "n2", becoming: "follower" }), "n2");
+ * assert.equal(staleTermChangeRule({ self: "n1", votedFor: null, becoming: "candidate" }), null);
+ * ```
+ */
+export const staleTermChangeRule: TermChangeRule = (change) => change.votedFor;
+
+/**
+ * The seed answers a vote with a bare boolean, which the candidate reads as an answer in its own
+ * term: a granted vote carries the request's term, even a stale one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { staleVoteAnswerTermRule } from "./rules.ts";
+ * const request = { term: 3, candidateId: "n2", lastLogIndex: 0, lastLogTerm: 0 };
+ * assert.equal(staleVoteAnswerTermRule({ currentTerm: 5 }, request, true), 3);
+ * assert.equal(staleVoteAnswerTermRule({ currentTerm: 5 }, request, false), 5);
+ * ```
+ */
+export const staleVoteAnswerTermRule: VoteAnswerTermRule = (state, request, voteGranted) =>
+  voteGranted ? request.term : state.currentTerm;
 
 /**
  * The seed's append_entries: no prevLogIndex/prevLogTerm check. Entries go right after
