@@ -48,7 +48,7 @@ export const raftSearchExperiment: Experiment = {
       default: 6,
       min: 0,
       max: 20,
-      description: "Nemesis steps per scenario",
+      description: "Nemesis steps per case",
     },
     linearizability: {
       kind: "boolean",

@@ -7,7 +7,7 @@
  */
 
 import { createRaftCluster } from "../../src/consensus/mod.ts";
-import { randomRaftFaults, runRaftScenario } from "../../src/check/mod.ts";
+import { randomRaftFaults, runCheckedRaft } from "../../src/check/mod.ts";
 import { electionTrial } from "../../src/experiments/raft_election.ts";
 import { runExperiment } from "../../src/experiments/mod.ts";
 
@@ -38,7 +38,7 @@ Deno.bench("raft: one checked 4.5 s run under random faults (3 servers, 3 client
   group: "checked",
 }, () => {
   const faults = randomRaftFaults(3, { servers: ["n1", "n2", "n3"] });
-  runRaftScenario({ seed: 3, clients: 3, operations: 20, faults, untilMs: 4500 });
+  runCheckedRaft({ seed: 3, clients: 3, operations: 20, faults, untilMs: 4500 });
 });
 
 Deno.bench("raft-election: Figure 16, ten ranges x 100 trials", { group: "experiment" }, () => {

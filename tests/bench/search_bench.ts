@@ -1,15 +1,15 @@
 /**
  * Schedules explored per second by the fault-schedule search. Each bench runs a fixed budget
- * of scenarios (no violation, so no shrinking): divide the scenario count by the time per
+ * of cases (no violation, so no shrinking): divide the case count by the time per
  * iteration to get schedules per second.
  */
 import { paxosSearchTarget, raftSearchTarget, search } from "../../src/check/mod.ts";
 
-const SCENARIOS = 200;
+const CASES = 200;
 
 for (const protocol of ["single", "multi"] as const) {
-  Deno.bench(`search: ${SCENARIOS} scenarios of correct ${protocol} Paxos`, () => {
-    const result = search(paxosSearchTarget({ protocol }), { seed: 7, numRuns: SCENARIOS });
+  Deno.bench(`search: ${CASES} cases of correct ${protocol} Paxos`, () => {
+    const result = search(paxosSearchTarget({ protocol }), { seed: 7, numRuns: CASES });
     if (!result.ok) throw new Error("correct Paxos must survive");
   });
 }
@@ -19,7 +19,7 @@ Deno.bench("search: find and shrink forget-accepted (multi, seed 1)", () => {
   if (result.ok) throw new Error("the broken variant must be caught");
 });
 
-Deno.bench("search: 50 scenarios of correct Raft (leader nemesis, linearizability)", () => {
+Deno.bench("search: 50 cases of correct Raft (leader nemesis, linearizability)", () => {
   const result = search(raftSearchTarget(), { seed: 7, numRuns: 50 });
   if (!result.ok) throw new Error("correct Raft must survive");
 });

@@ -1,9 +1,9 @@
 /**
- * Hand-made scenarios that break each known-broken variant, in the spirit of the paper's own
- * Figure 8. A scenario is an adaptive nemesis: it watches the cluster (who leads, who holds
+ * Hand-made fixtures that break each known-broken variant, in the spirit of the paper's own
+ * Figure 8. A fixture is an adaptive nemesis: it watches the cluster (who leads, who holds
  * which entry) and partitions or crashes servers at the worst moment. What it did is returned
- * as a plain fault schedule, so the same run replays with {@linkcode runRaftScenario} and prints
- * as a short log. Each scenario must find a violation in its variant and none in `"correct"`.
+ * as a plain fault schedule, so the same run replays with {@linkcode runCheckedRaft} and prints
+ * as a short log. Each fixture must find a violation in its variant and none in `"correct"`.
  *
  * @module
  */
@@ -17,15 +17,15 @@ import type { KvCommand } from "../../consensus/raft/kv.ts";
 import type { RaftServerProcess } from "../../consensus/raft/server.ts";
 import type { RaftVariant } from "../../consensus/raft/types.ts";
 import { shrinkFaults } from "./raft_random_faults.ts";
-import { runRaftScenario } from "../invariants/raft_run.ts";
+import { runCheckedRaft } from "../invariants/raft_run.ts";
 
-/** A scenario's replayable outcome: cluster options plus the fault schedule it chose. */
+/** A fixture's replayable outcome: cluster options plus the fault schedule it chose. */
 export interface RaftBreakSchedule {
-  /** Which variant the scenario targets. */
+  /** Which variant the fixture targets. */
   target: Exclude<RaftVariant, "correct">;
-  /** What the scenario does, in one paragraph. */
+  /** What the fixture does, in one paragraph. */
   description: string;
-  /** Options for {@linkcode runRaftScenario} (without `variant`): seed, sizes, timeouts. */
+  /** Options for {@linkcode runCheckedRaft} (without `variant`): seed, sizes, timeouts. */
   options: Omit<RaftClusterOptions, "variant" | "faults">;
   faults: Fault[];
   untilMs: number;
@@ -70,9 +70,9 @@ class Driver {
  * @example
  * ```ts
  * import { figure8Schedule } from "./raft_fixtures.ts";
- * import { runRaftScenario } from "../invariants/raft_run.ts";
+ * import { runCheckedRaft } from "../invariants/raft_run.ts";
  * const s = figure8Schedule(1);
- * const broken = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
+ * const broken = runCheckedRaft({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
  * if (broken.violations.length === 0) throw new Error("Figure 8 is caught");
  * ```
  */
@@ -205,9 +205,9 @@ export interface LeaderNemesisOptions {
  * @example
  * ```ts
  * import { leaderNemesisSchedule } from "./raft_fixtures.ts";
- * import { runRaftScenario } from "../invariants/raft_run.ts";
+ * import { runCheckedRaft } from "../invariants/raft_run.ts";
  * const s = leaderNemesisSchedule(23, { variant: "commit-old-term" });
- * const r = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
+ * const r = runCheckedRaft({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
  * if (r.violations.length === 0) throw new Error("seed 23 breaks it");
  * ```
  */
@@ -277,7 +277,7 @@ export function minimalCounterexample(
   for (let seed = 1; seed <= budget; seed++) {
     const s = leaderNemesisSchedule(seed, { variant });
     const fails = (faults: Fault[]) =>
-      runRaftScenario({ ...s.options, variant, faults, untilMs: s.untilMs }).violations.length > 0;
+      runCheckedRaft({ ...s.options, variant, faults, untilMs: s.untilMs }).violations.length > 0;
     if (!fails(s.faults)) continue;
     const faults = shrinkFaults(s.faults, fails);
     return {
@@ -292,7 +292,7 @@ export function minimalCounterexample(
   return null;
 }
 
-/** The scenario that breaks a variant. */
+/** The fixture that breaks a variant. */
 export function breakSchedule(
   variant: Exclude<RaftVariant, "correct">,
   seed = 1,

@@ -16,7 +16,7 @@ import type { HistoryEvent } from "../linearizability/history.ts";
 import type { RaftRules } from "../../consensus/raft/rules.ts";
 import type { RaftBreakSchedule } from "./raft_fixtures.ts";
 import { randomRaftFaults, shrinkFaults } from "./raft_random_faults.ts";
-import { runRaftScenario } from "../invariants/raft_run.ts";
+import { runCheckedRaft } from "../invariants/raft_run.ts";
 import type { RaftKvMessage } from "../../consensus/raft/server.ts";
 import type { KvCommand } from "../../consensus/raft/kv.ts";
 import type { AppendEntries } from "../../consensus/raft/types.ts";
@@ -71,7 +71,7 @@ function healAll(atMs: number, servers: number): Fault[] {
 
 function check(rules: RaftRules, spec: RunSpec, liveness: boolean) {
   const lastFault = Math.max(0, ...spec.faults.map((f) => f.atMs));
-  const result = runRaftScenario({
+  const result = runCheckedRaft({
     ...(spec.options ?? { clients: 2, operations: 400, clientThinkMs: 40 }),
     seed: spec.seed,
     servers: spec.servers,

@@ -16,7 +16,7 @@ import {
   type RaftVariant,
 } from "../../consensus/raft/mod.ts";
 import { logMatching, raftTraceViolations, type RaftViolation } from "../invariants/raft.ts";
-import type { InvariantChecker, SearchScenario, SearchTarget } from "./search.ts";
+import type { InvariantChecker, SearchCase, SearchTarget } from "./search.ts";
 import type { NemesisKind } from "./arbitraries.ts";
 import { linearizable } from "./linearizable.ts";
 import type { InvariantViolation } from "./violation.ts";
@@ -118,9 +118,9 @@ export function raftSearchTarget(
       kinds: options.faultKinds ?? RAFT_NEMESES[options.nemesis ?? "leader"],
       baseline: { latency: { kind: "uniform", minMs: 2, maxMs: 8 } },
     },
-    build(scenario: SearchScenario) {
+    build(testCase: SearchCase) {
       const { sim } = createRaftCluster({
-        seed: scenario.seed,
+        seed: testCase.seed,
         servers,
         clients: clients.length,
         operations: options.operations ?? 30,

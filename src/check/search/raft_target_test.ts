@@ -11,7 +11,7 @@ const BROKEN = [
 ] as const;
 
 for (const { variant, seed, budget, maxSize } of BROKEN) {
-  Deno.test(`search catches Raft ${variant} within ${budget} scenarios`, () => {
+  Deno.test(`search catches Raft ${variant} within ${budget} cases`, () => {
     const result = search(raftSearchTarget({ variant }), { seed, numRuns: budget });
     assert.equal(result.ok, false, `${variant}: nothing found`);
     assert.ok(
@@ -22,7 +22,7 @@ for (const { variant, seed, budget, maxSize } of BROKEN) {
   });
 }
 
-// The correct implementation survives both nemeses (600 scenarios each, a few seconds).
+// The correct implementation survives both nemeses (600 cases each, a few seconds).
 for (const nemesis of ["leader", "mixed"] as const) {
   Deno.test(`correct Raft survives 600 ${nemesis}-nemesis schedules, linearizability included`, () => {
     const result = search(raftSearchTarget({ nemesis }), { seed: 2026, numRuns: 600 });

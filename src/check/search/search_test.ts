@@ -5,7 +5,7 @@ import {
   clientWorkload,
   faultSchedule,
   replay,
-  runScenario,
+  runCase,
   search,
   type SearchTarget,
 } from "./search.ts";
@@ -15,8 +15,8 @@ import { paxosSearchTarget } from "./paxos_target.ts";
 const toy: SearchTarget<Message> = {
   nodes: ["n1", "n2", "n3"],
   horizonMs: 200,
-  build: (scenario) => {
-    const sim = new Simulation({ seed: scenario.seed });
+  build: (testCase) => {
+    const sim = new Simulation({ seed: testCase.seed });
     for (const id of ["n1", "n2", "n3"]) sim.addNode(id, () => ({ onMessage() {} }));
     return sim;
   },
@@ -47,17 +47,17 @@ Deno.test("search is deterministic per seed and replay(seed, path) reruns the co
   assert.deepEqual(a, b);
   const again = replay(toy, a.replay!);
   assert.equal(again.ok, false);
-  assert.equal(again.scenariosRun, 1);
+  assert.equal(again.casesRun, 1);
   assert.deepEqual(again.counterexample, a.counterexample);
 });
 
-Deno.test("runScenario reruns a counterexample from data alone", () => {
+Deno.test("runCase reruns a counterexample from data alone", () => {
   const found = search(paxosSearchTarget({ protocol: "single", variant: "forget-accepted" }), {
     seed: 1,
     numRuns: 300,
   });
   const target = paxosSearchTarget({ protocol: "single", variant: "forget-accepted" });
-  const outcome = runScenario(target, JSON.parse(JSON.stringify(found.counterexample)));
+  const outcome = runCase(target, JSON.parse(JSON.stringify(found.counterexample)));
   assert.deepEqual(outcome.violations, found.violations);
 });
 
@@ -86,7 +86,7 @@ Deno.test("leader verbs hit whoever leads when they fire, and partitions keep cl
     clients: ["c1"],
     // The lowest-numbered server that is up leads.
     leader: (sim) => ["n1", "n2", "n3"].find((n) => sim.isUp(n)) ?? null,
-    build: (scenario) => toy.build(scenario).addNode("c1", () => ({ onMessage() {} })),
+    build: (testCase) => toy.build(testCase).addNode("c1", () => ({ onMessage() {} })),
     invariants: [
       ({ events }) =>
         events.flatMap((e) =>
@@ -121,7 +121,7 @@ Deno.test("search options are validated up front", () => {
 // seeds are pinned; the budgets leave headroom over what these seeds need (see the report).
 const CATCH_BUDGET = 300;
 for (const protocol of ["single", "multi"] as const) {
-  Deno.test(`search catches ${protocol} Paxos forget-accepted within ${CATCH_BUDGET} scenarios`, () => {
+  Deno.test(`search catches ${protocol} Paxos forget-accepted within ${CATCH_BUDGET} cases`, () => {
     for (const seed of [1, 2, 3]) {
       const result = search(paxosSearchTarget({ protocol, variant: "forget-accepted" }), {
         seed,
@@ -134,7 +134,7 @@ for (const protocol of ["single", "multi"] as const) {
   });
 }
 
-// The correct implementations survive a large budget (10 000 + 5000 scenarios, a few seconds).
+// The correct implementations survive a large budget (10 000 + 5000 cases, a few seconds).
 for (const [protocol, numRuns] of [["single", 10_000], ["multi", 5000]] as const) {
   Deno.test(`${protocol} Paxos survives ${numRuns} generated fault schedules`, () => {
     const result = search(paxosSearchTarget({ protocol }), { seed: 2026, numRuns });
@@ -145,6 +145,6 @@ for (const [protocol, numRuns] of [["single", 10_000], ["multi", 5000]] as const
         JSON.stringify(result.replay)
       }`,
     );
-    assert.equal(result.scenariosRun, numRuns);
+    assert.equal(result.casesRun, numRuns);
   });
 }

@@ -20,7 +20,7 @@ import {
   breakSchedule,
   leaderNemesisSchedule,
   randomRaftFaults,
-  runRaftScenario,
+  runCheckedRaft,
 } from "../../check/mod.ts";
 
 const SERVERS = ["n1", "n2", "n3"];
@@ -136,7 +136,7 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
           episodes,
           clients: ["c1", "c2", "c3"],
         });
-        const result = runRaftScenario({
+        const result = runCheckedRaft({
           seed,
           servers,
           clients: 3,
@@ -161,7 +161,7 @@ for (const variant of RAFT_VARIANTS) {
   Deno.test(`The hand-made scenario for ${variant} breaks it and not the correct Raft`, () => {
     const s = breakSchedule(variant, 1);
     const run = (v: typeof variant | "correct") =>
-      runRaftScenario({ ...s.options, variant: v, faults: s.faults, untilMs: s.untilMs });
+      runCheckedRaft({ ...s.options, variant: v, faults: s.faults, untilMs: s.untilMs });
     assert.ok(run(variant).violations.length > 0, `${variant} is caught`);
     assert.deepEqual(run("correct").violations, []);
   });
@@ -172,7 +172,7 @@ Deno.test("Random fault schedules catch each seed variant within 60 runs", () =>
     let caught = 0;
     for (let seed = 1; seed <= 60 && caught === 0; seed++) {
       const faults = randomRaftFaults(seed, { servers: SERVERS });
-      const result = runRaftScenario({
+      const result = runCheckedRaft({
         seed,
         clients: 3,
         operations: 20,
@@ -190,7 +190,7 @@ Deno.test("A leader-aware random nemesis finds every seed variant, and nothing i
   const firstFailingSeed = (variant: typeof RAFT_VARIANTS[number], budget: number) => {
     for (let seed = 1; seed <= budget; seed++) {
       const s = leaderNemesisSchedule(seed, { variant });
-      const r = runRaftScenario({ ...s.options, variant, faults: s.faults, untilMs: s.untilMs });
+      const r = runCheckedRaft({ ...s.options, variant, faults: s.faults, untilMs: s.untilMs });
       if (r.violations.length > 0) return seed;
     }
     return -1;
