@@ -33,7 +33,8 @@ export const raftSearchExperiment: Experiment = {
       kind: "enum",
       default: "leader",
       values: ["leader", "mixed"],
-      description: "leader: isolate the leader; mixed: every nemesis verb",
+      description:
+        "leader: isolate the leader, alone or in chains; mixed: every verb, leader-aimed ones most often",
     },
     numRuns: {
       kind: "integer",

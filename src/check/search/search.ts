@@ -64,7 +64,7 @@ export interface SearchTarget<M extends Message = Message> {
   /** Client nodes: never faulted, placed on one side of each partition. @default [] */
   clients?: readonly string[];
   /**
-   * Who leads right now (null: nobody), for the `crash-leader` and `isolate-leader` verbs.
+   * Who leads right now (null: nobody), for the `crash-leader`, `isolate-leader` and `leader-churn` verbs.
    * Targets without a leader leave it out and cannot use those verbs.
    */
   leader?: (sim: Simulation<M>) => NodeId | null;
@@ -77,8 +77,12 @@ export interface SearchTarget<M extends Message = Message> {
   build(testCase: SearchCase): Simulation<M>;
   /** The invariants every run must keep. */
   invariants: readonly InvariantChecker<M>[];
-  /** Shape of the nemesis schedules. @default every verb, at most 6 steps */
-  faults?: Omit<FaultScheduleConstraints, "horizonMs">;
+  /**
+   * Shape of the nemesis schedules; faults happen before `faults.horizonMs` (default: the
+   * target's `horizonMs`, earlier when the run ends with a recovery phase). @default every
+   * verb but the leader-aimed ones, at most 6 steps
+   */
+  faults?: Partial<FaultScheduleConstraints>;
   /** Shape of the workloads. @default no workload */
   workload?: Omit<WorkloadConstraints, "horizonMs">;
   /** State keys too chatty for a counterexample's trace excerpt. @default [] */
@@ -256,13 +260,15 @@ export function caseArbitrary(target: SearchTarget<Message>): fc.Arbitrary<Searc
   const kinds = target.faults?.kinds ?? [];
   if (target.leader === undefined && kinds.some((k) => LEADER_KINDS.includes(k))) {
     throw new RangeError(
-      `Search target uses ${LEADER_KINDS.join(" or ")} but has no leader(sim) function`,
+      `Search target uses a leader-aimed verb (${
+        LEADER_KINDS.join(", ")
+      }) but has no leader(sim) function`,
     );
   }
   const faults = faultSchedule(target.nodes, {
     clients: target.clients,
     ...target.faults,
-    horizonMs: target.horizonMs,
+    horizonMs: target.faults?.horizonMs ?? target.horizonMs,
   });
   const ops = target.workload
     ? clientWorkload(target.nodes, { ...target.workload, horizonMs: target.horizonMs })

@@ -104,7 +104,7 @@ Deno.test("leader verbs hit whoever leads when they fire, and partitions keep cl
   assert.match(result.trace!, /nemesis partition n1(,c1)? \| n2,n3/);
   assert.throws(
     () => search({ ...leaderTarget, leader: undefined }),
-    /uses crash-leader or isolate-leader but has no leader\(sim\) function/,
+    /uses a leader-aimed verb \(crash-leader, isolate-leader, leader-churn\) but has no leader\(sim\)/,
   );
 });
 
