@@ -9,6 +9,7 @@
 
 import type { Fault, LatencyModel, NodeId, Simulation, TraceEvent } from "../../sim/mod.ts";
 import type { RaftRules } from "../../consensus/raft/rules.ts";
+import type { RaftClusterOptions } from "../../consensus/raft/cluster.ts";
 import {
   createRaftCluster,
   RAFT_VARIANTS,
@@ -46,6 +47,16 @@ export interface RaftSearchTargetOptions {
   faultKinds?: readonly NemesisKind[];
   /** Verb weights, overriding `nemesis`'s. */
   faultWeights?: Partial<Record<NemesisKind, number>>;
+  /** Further cluster knobs (timeouts, pre-vote, network). @default {} */
+  cluster?: Pick<
+    RaftClusterOptions,
+    | "electionTimeoutMinMs"
+    | "electionTimeoutMaxMs"
+    | "heartbeatMs"
+    | "clientTimeoutMs"
+    | "preVote"
+    | "network"
+  >;
   /** Also require a linearizable client history. @default true */
   linearizability?: boolean;
   /** How often Log Matching snapshots every log, in ms. @default 50 */
@@ -195,6 +206,7 @@ export function raftSearchTarget(
     },
     build(testCase: SearchCase) {
       const { sim } = createRaftCluster({
+        ...options.cluster,
         seed: testCase.seed,
         servers,
         clients: clients.length,

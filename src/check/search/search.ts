@@ -103,6 +103,11 @@ export interface SearchOptions {
   shrink?: boolean;
   /** How many trace lines to keep in the excerpt. @default 40 */
   traceLines?: number;
+  /**
+   * Cases tried before the generated ones (hand-made fixtures such as Figure 8); they count
+   * towards `numRuns`, and a replay needs the same list. @default []
+   */
+  examples?: readonly SearchCase[];
   /** Called after every case run with the count so far and `numRuns`. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -402,6 +407,7 @@ export function search<M extends Message>(
     seed,
     numRuns,
     path: options.path,
+    examples: (options.examples ?? []).map((testCase) => [testCase] as [SearchCase]),
     endOnFailure: options.shrink === false,
   });
   const base = {
