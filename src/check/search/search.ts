@@ -12,6 +12,27 @@
  * clock). Every run is bounded by `maxEventsPerRun` events and the target's horizon.
  * Non-goals: proving absence of bugs; a clean search only says that this budget found none.
  *
+ * This is the one search of the project: Raft (`raftSearchTarget`, also behind the labs'
+ * `findRuleFailure`), Paxos and every later pattern are targets of it, so every counterexample
+ * anywhere prints a `{seed, path}` that {@linkcode replay} reruns.
+ *
+ * ## Plugging a pattern in (sagas, replication, CRDTs, ...)
+ * Write one {@linkcode SearchTarget} in `check/search/<pattern>_target.ts` (the check layer
+ * imports the pattern; the pattern never imports the search):
+ * 1. `nodes` the nemesis may hit, and `clients` it must leave alone (they join a side of each
+ *    partition);
+ * 2. `build(testCase)`: a fresh `Simulation` seeded with `testCase.seed`, trace kept, with the
+ *    generated `testCase.workload` wired in, typically as a scripted client node that sends one
+ *    request per operation at its `atMs`;
+ * 3. `invariants`: functions from the completed run (trace events, client history) to
+ *    violations; reuse the monitors of `check/invariants/` and `linearizable()`;
+ * 4. optionally `faults` (verbs, their weights, steps, and a `horizonMs` that ends faults before
+ *    a recovery phase), `workload` (operations, keys, clients) and `leader(sim)` to enable the
+ *    leader-aimed verbs.
+ * Then pin a test that a known-broken variant is caught within the default budget and the
+ * correct one survives a large one. `search_test.ts` has a complete small example (a
+ * primary-backup register whose broken primary acknowledges before any backup holds the write).
+ *
  * @module
  */
 
