@@ -114,7 +114,7 @@ export interface SearchTarget<M extends Message = Message> {
 export interface SearchOptions {
   /** fast-check seed. @default 1 */
   seed?: number;
-  /** Scenarios to try before declaring success. @default 100 */
+  /** Cases to try before declaring success (the `*-search` experiments use the same). @default 300 */
   numRuns?: number;
   /** A fast-check path, to replay one case (see {@linkcode replay}). */
   path?: string;
@@ -400,7 +400,7 @@ export function search<M extends Message>(
   options: SearchOptions = {},
 ): SearchResult {
   const seed = options.seed ?? 1;
-  const numRuns = options.numRuns ?? 100;
+  const numRuns = options.numRuns ?? 300;
   if (!Number.isSafeInteger(seed)) {
     throw new RangeError(`search seed must be an integer, got ${seed}`);
   }
