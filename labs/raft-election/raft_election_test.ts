@@ -18,8 +18,10 @@ Deno.test("handleRequestVote answers each situation of Figure 2 as Raft requires
 });
 
 Deno.test("Raft servers using your vote rule stay safe under faults and elect leaders afterwards", () => {
-  // Safety phase: random crashes, partitions and loss, checked by the invariant monitors and a
-  // linearizability check. Liveness phase: everything healed, a leader must serve clients.
+  // The fault-schedule search (fast-check): each case is a safety phase — crashes, partitions,
+  // loss and, most often, isolating whoever leads — checked by the invariant monitors and a
+  // linearizability check, then a liveness phase: everything healed, a leader must serve
+  // clients. A failure is shrunk and ends with the `counterexample: {seed, path}` that replays it.
   const failure = findRuleFailure({ requestVote: lab.handleRequestVote }, { seeds: 12 });
   if (failure !== null) throw new Error(formatRuleFailure(failure));
 });

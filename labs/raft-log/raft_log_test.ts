@@ -30,8 +30,9 @@ Deno.test("advanceCommitIndex commits by majority, current term only (§5.4.2), 
 });
 
 Deno.test("Raft servers using your rules keep their logs safe under faults, Figure 8 included", () => {
-  // Two hand-made schedules first (a lagging follower, the paper's Figure 8), then random
-  // crashes, partitions and loss; invariants and linearizability, then liveness after healing.
+  // Two hand-made fixtures first (a lagging follower, the paper's Figure 8), then generated
+  // schedules of the search's mixed nemesis; invariants and linearizability, then liveness
+  // after healing. A failure ends with the `counterexample: {seed, path}` that replays it.
   const failure = findRuleFailure(
     { appendEntries: lab.handleAppendEntries, commit: lab.advanceCommitIndex },
     { seeds: 12, schedules: [laggingFollowerSchedule(1), figure8Schedule(1)] },

@@ -56,6 +56,5 @@ export * from "./search/linearizable.ts";
 export * from "./search/raft_target.ts";
 export * from "./invariants/raft_run.ts";
 export * from "./search/raft_fixtures.ts";
-export * from "./search/raft_random_faults.ts";
 export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";

@@ -5,7 +5,7 @@ Deno.test("paxos-search finds no violation in correct Multi-Paxos", () => {
   const run = runExperiment("paxos-search", { variant: "correct", numRuns: 200 }, 3);
   assert.equal(run.summary.ok, true);
   assert.equal(run.summary.violations, 0);
-  assert.equal(run.summary.scenariosRun, 200);
+  assert.equal(run.summary.casesRun, 200);
   assert.equal(run.summary.counterexample, undefined);
 });
 

@@ -33,15 +33,16 @@ export const raftSearchExperiment: Experiment = defineExperiment({
     nemesis: enumParam({
       default: "leader",
       values: ["leader", "mixed"],
-      description: "leader: isolate the leader; mixed: every nemesis verb",
+      description:
+        "leader: isolate the leader, alone or in chains; mixed: every verb, leader-aimed ones most often",
     }),
-    numRuns: integerParam({ default: 300, min: 1, max: 100_000, description: "Scenarios to try" }),
+    numRuns: integerParam({ default: 300, min: 1, max: 100_000, description: "Cases to try" }),
     servers: integerParam({ default: 3, min: 3, max: 7, description: "Raft servers" }),
     maxFaultSteps: integerParam({
       default: 6,
       min: 0,
       max: 20,
-      description: "Nemesis steps per scenario",
+      description: "Nemesis steps per case",
     }),
     linearizability: booleanParam({
       default: true,

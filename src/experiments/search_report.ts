@@ -9,10 +9,10 @@ import type { Message } from "../sim/mod.ts";
 import { combineHashes } from "../sim/mod.ts";
 import type { ExperimentResult } from "./types.ts";
 import { counterexampleDiagram } from "../viz/search_charts.ts";
-import { runScenario, type SearchResult, type SearchTarget } from "../check/search/search.ts";
+import { runCase, type SearchResult, type SearchTarget } from "../check/search/search.ts";
 
 /**
- * The experiment view of a search: summary fields `ok`, `violations`, `scenariosRun`,
+ * The experiment view of a search: summary fields `ok`, `violations`, `casesRun`,
  * `counterexample`, `counterexampleSize`, `schedule`, `replay`; data with the counterexample
  * trace excerpt; a message diagram of the counterexample.
  *
@@ -30,7 +30,7 @@ export function searchReport<M extends Message>(
   const summary: Record<string, unknown> = {
     ok: result.ok,
     violations: result.violations.length,
-    scenariosRun: result.scenariosRun,
+    casesRun: result.casesRun,
     runsToFirstViolation: result.ok ? null : result.numRuns,
     numShrinks: result.numShrinks,
     truncatedRuns: result.truncatedRuns,
@@ -41,10 +41,10 @@ export function searchReport<M extends Message>(
       summary,
       data: {},
       charts: [],
-      traceHash: combineHashes(["ok", String(result.seed), String(result.scenariosRun)]),
+      traceHash: combineHashes(["ok", String(result.seed), String(result.casesRun)]),
     };
   }
-  const outcome = runScenario(target, result.counterexample);
+  const outcome = runCase(target, result.counterexample);
   const first = result.violations[0];
   Object.assign(summary, {
     violation: `${first.invariant}: ${first.message}`,

@@ -7,7 +7,9 @@
  */
 
 import { createRaftCluster } from "../../src/consensus/mod.ts";
-import { randomRaftFaults, runRaftScenario } from "../../src/check/mod.ts";
+import fc from "fast-check";
+import { faultSchedule, runCheckedRaft } from "../../src/check/mod.ts";
+import type { Fault } from "../../src/sim/mod.ts";
 import { electionTrial } from "../../src/experiments/raft_election.ts";
 import { runExperiment } from "../../src/experiments/mod.ts";
 
@@ -37,8 +39,10 @@ Deno.bench("raft: 1000 committed client operations (3 servers, 5 clients, no fau
 Deno.bench("raft: one checked 4.5 s run under random faults (3 servers, 3 clients)", {
   group: "checked",
 }, () => {
-  const faults = randomRaftFaults(3, { servers: ["n1", "n2", "n3"] });
-  runRaftScenario({ seed: 3, clients: 3, operations: 20, faults, untilMs: 4500 });
+  const kinds = ["crash", "partition", "loss"] as const;
+  const arbitrary = faultSchedule(["n1", "n2", "n3"], { horizonMs: 4000, kinds });
+  const faults = fc.sample(arbitrary, { seed: 3, numRuns: 1 })[0] as Fault[];
+  runCheckedRaft({ seed: 3, clients: 3, operations: 20, faults, untilMs: 4500 });
 });
 
 Deno.bench("raft-election: Figure 16, ten ranges x 100 trials", { group: "experiment" }, () => {

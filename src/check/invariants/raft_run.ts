@@ -12,8 +12,8 @@ import { logMatching, raftTraceViolations } from "./raft.ts";
 import type { RaftCluster, RaftClusterOptions } from "../../consensus/raft/cluster.ts";
 import { createRaftCluster, raftKvHistory, raftSnapshot } from "../../consensus/raft/cluster.ts";
 
-/** Options of {@linkcode runRaftScenario}: a cluster plus how long to run and check. */
-export interface RaftScenarioOptions extends RaftClusterOptions {
+/** Options of {@linkcode runCheckedRaft}: a cluster plus how long to run and check. */
+export interface CheckedRaftOptions extends RaftClusterOptions {
   /** Virtual time to run. @default 3000 */
   untilMs?: number;
   /** How often the Log Matching monitor snapshots every log. @default 50 */
@@ -21,7 +21,7 @@ export interface RaftScenarioOptions extends RaftClusterOptions {
 }
 
 /** What a checked run found. */
-export interface RaftScenarioResult {
+export interface CheckedRaftResult {
   cluster: RaftCluster;
   /** Violations, earliest first, one per distinct message. */
   violations: RaftViolation[];
@@ -34,17 +34,17 @@ export interface RaftScenarioResult {
  *
  * @example
  * ```ts
- * import { runRaftScenario } from "./raft_run.ts";
- * const result = runRaftScenario({ seed: 4, clients: 2, operations: 5, untilMs: 2000,
+ * import { runCheckedRaft } from "./raft_run.ts";
+ * const result = runCheckedRaft({ seed: 4, clients: 2, operations: 5, untilMs: 2000,
  *   faults: [{ atMs: 600, kind: "crash", node: "n1" }, { atMs: 1200, kind: "restart", node: "n1" }] });
  * if (result.violations.length !== 0) throw new Error(result.violations[0].message);
  * ```
  */
-export function runRaftScenario(options: RaftScenarioOptions): RaftScenarioResult {
+export function runCheckedRaft(options: CheckedRaftOptions): CheckedRaftResult {
   const untilMs = options.untilMs ?? 3000;
   const everyMs = options.checkEveryMs ?? 50;
   if (!(everyMs > 0)) {
-    throw new RangeError(`runRaftScenario option checkEveryMs must be > 0, got ${everyMs}`);
+    throw new RangeError(`runCheckedRaft option checkEveryMs must be > 0, got ${everyMs}`);
   }
   const cluster = createRaftCluster({ ...options, trace: "full" });
   const { sim, servers } = cluster;

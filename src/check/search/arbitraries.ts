@@ -22,7 +22,8 @@ export type NemesisKind =
   | "loss"
   | "delay"
   | "crash-leader"
-  | "isolate-leader";
+  | "isolate-leader"
+  | "leader-churn";
 
 /** Every nemesis verb, in the order the search documents them. */
 export const NEMESIS_KINDS: readonly NemesisKind[] = [
@@ -35,10 +36,15 @@ export const NEMESIS_KINDS: readonly NemesisKind[] = [
   "delay",
   "crash-leader",
   "isolate-leader",
+  "leader-churn",
 ];
 
 /** The verbs that need to know who leads (the target's `leader(sim)`); not used by default. */
-export const LEADER_KINDS: readonly NemesisKind[] = ["crash-leader", "isolate-leader"];
+export const LEADER_KINDS: readonly NemesisKind[] = [
+  "crash-leader",
+  "isolate-leader",
+  "leader-churn",
+];
 
 /**
  * A nemesis step aimed at whoever leads when it fires (Jepsen's "primaries" targeting). The
@@ -82,6 +88,12 @@ export interface FaultScheduleConstraints {
   baseline?: Partial<LinkOptions>;
   /** Largest clock jump either way, in ms. @default 1000 */
   maxClockJumpMs?: number;
+  /**
+   * Relative weight of each verb when a step is drawn (a positive integer; unlisted verbs
+   * weigh 1). Leader-aimed verbs deserve more: the bugs a nemesis finds in a leader-based
+   * protocol need the leader hit, often several times in a row (Raft's Figure 8). @default {}
+   */
+  weights?: Partial<Record<NemesisKind, number>>;
 }
 
 function checkNodes(nodes: readonly NodeId[], where: string): void {
@@ -120,6 +132,14 @@ export function faultSchedule(
     if (!NEMESIS_KINDS.includes(kind)) {
       throw new RangeError(
         `faultSchedule kinds must be among ${NEMESIS_KINDS.join(", ")}, got ${kind}`,
+      );
+    }
+  }
+  const weights = constraints.weights ?? {};
+  for (const [kind, weight] of Object.entries(weights)) {
+    if (!(Number.isInteger(weight) && weight! >= 1 && weight! <= 1000)) {
+      throw new RangeError(
+        `faultSchedule weights.${kind} must be an integer in [1, 1000], got ${weight}`,
       );
     }
   }
@@ -225,7 +245,26 @@ export function faultSchedule(
       healAtMs: end(atMs, length),
       clientsWithLeader: clients.filter((_, i) => withLeader[i]),
     }]);
-  const step = fc.oneof(...kinds.map((kind) => steps[kind]!));
+  // Figure 8 of the Raft paper is three isolations of whoever leads, each an election apart;
+  // drawn independently over the horizon they rarely line up, so this verb draws them as a
+  // chain: 2 to 4 isolate-leader steps, each 100–700 ms after the previous one.
+  steps["leader-churn"] = fc.record({
+    atMs: at,
+    gapsMs: fc.array(fc.integer({ min: 100, max: 700 }), { minLength: 1, maxLength: 3 }),
+    sides: fc.array(clientSides, { minLength: 4, maxLength: 4 }),
+  }).map(({ atMs, gapsMs, sides }) => {
+    const times = [atMs];
+    for (const gap of gapsMs) times.push(times.at(-1)! + gap);
+    return times.filter((t) => t < horizonMs).map((t, i) => ({
+      atMs: t,
+      kind: "isolate-leader" as const,
+      healAtMs: null,
+      clientsWithLeader: clients.filter((_, c) => sides[i][c]),
+    }));
+  });
+  const step = fc.oneof(
+    ...kinds.map((kind) => ({ arbitrary: steps[kind]!, weight: weights[kind] ?? 1 })),
+  );
   return fc.array(step, { maxLength: maxSteps }).map((list) =>
     list.flat().sort((a, b) => a.atMs - b.atMs)
   );

@@ -23,7 +23,7 @@ import type { InvariantChecker } from "./search.ts";
  * import { linearizable } from "./linearizable.ts";
  * const sim = new Simulation({ seed: 1 });
  * const check = linearizable({ model: "register" });
- * check({ sim, events: [], history: [], scenario: { seed: 1, faults: [], workload: [] } }); // []
+ * check({ sim, events: [], history: [], testCase: { seed: 1, faults: [], workload: [] } }); // []
  * ```
  */
 export function linearizable<M extends Message = Message>(

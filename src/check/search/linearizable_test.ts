@@ -13,8 +13,8 @@ function registerTarget(): SearchTarget<Message> {
     horizonMs: 200,
     faults: { kinds: ["crash"], maxSteps: 2 },
     workload: { functions: ["write", "read"], clients: 2, minOps: 2, maxOps: 6 },
-    build(scenario) {
-      const sim = new Simulation<Message & { op?: OpEvent }>({ seed: scenario.seed });
+    build(testCase) {
+      const sim = new Simulation<Message & { op?: OpEvent }>({ seed: testCase.seed });
       let value: unknown = null;
       sim.addNode("server", (rt) => {
         value = null;
@@ -31,7 +31,7 @@ function registerTarget(): SearchTarget<Message> {
       });
       // Each client process runs its operations one at a time.
       for (const process of [1, 2]) {
-        const mine = scenario.workload.filter((o) => o.process === process);
+        const mine = testCase.workload.filter((o) => o.process === process);
         sim.addNode(`c${process}`, (rt) => {
           let next = 0;
           const issue = () => {

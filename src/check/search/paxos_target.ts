@@ -17,7 +17,7 @@ import {
   type PaxosVariant,
 } from "../../consensus/paxos/mod.ts";
 import { paxosAgreement, paxosValidity } from "../invariants/paxos.ts";
-import type { InvariantChecker, SearchScenario, SearchTarget } from "./search.ts";
+import type { InvariantChecker, SearchCase, SearchTarget } from "./search.ts";
 import type { NemesisKind } from "./arbitraries.ts";
 
 /** Options of {@linkcode paxosSearchTarget}. */
@@ -84,12 +84,12 @@ export function paxosSearchTarget(
     (run) => paxosAgreement(run.events, { acceptorCount: size }),
     (run) => paxosValidity(run.events, { fillers: protocol === "multi" ? [PAXOS_NOOP] : [] }),
   ];
-  const requests = (scenario: SearchScenario) =>
+  const requests = (scenario: SearchCase) =>
     scenario.workload.map((op, i) => ({ atMs: op.atMs, to: op.node, value: `v${i + 1}` }));
   if (protocol === "single") {
     return {
       ...common,
-      build(scenario: SearchScenario) {
+      build(scenario: SearchCase) {
         const sim = new Simulation<PaxosMessage>({ seed: scenario.seed });
         for (const id of nodes) sim.addNode(id, paxosNode({ acceptors: nodes, variant }));
         sim.addNode("client", paxosClient<PaxosMessage>(requests(scenario), "Propose"));
@@ -104,7 +104,7 @@ export function paxosSearchTarget(
     // For the leader-aimed verbs (crash-leader, isolate-leader), when asked for.
     leader: (sim) =>
       nodes.find((id) => (sim.processOf(id) as MultiPaxosProcess | null)?.isLeader()) ?? null,
-    build(scenario: SearchScenario) {
+    build(scenario: SearchCase) {
       const sim = new Simulation<MultiPaxosMessage>({ seed: scenario.seed });
       for (const id of nodes) sim.addNode(id, multiPaxosNode({ nodes, variant }));
       sim.addNode("client", paxosClient<MultiPaxosMessage>(requests(scenario), "Request"));

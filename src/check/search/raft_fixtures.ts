@@ -1,31 +1,30 @@
 /**
- * Hand-made scenarios that break each known-broken variant, in the spirit of the paper's own
- * Figure 8. A scenario is an adaptive nemesis: it watches the cluster (who leads, who holds
+ * Hand-made fixtures that break each known-broken variant, in the spirit of the paper's own
+ * Figure 8. A fixture is an adaptive nemesis: it watches the cluster (who leads, who holds
  * which entry) and partitions or crashes servers at the worst moment. What it did is returned
- * as a plain fault schedule, so the same run replays with {@linkcode runRaftScenario} and prints
- * as a short log. Each scenario must find a violation in its variant and none in `"correct"`.
+ * as a plain fault schedule, so the same run replays with `runCheckedRaft`
+ * (invariants/raft_run.ts) and prints as a short log; `findRuleFailure` tries fixtures as the
+ * search's first cases. Each fixture must find a violation in its variant and none in
+ * `"correct"`.
  *
  * @module
  */
 
 import type { Fault, FaultNow, NodeId } from "../../sim/mod.ts";
-import { Random } from "../../sim/mod.ts";
 import type { RaftClusterOptions } from "../../consensus/raft/cluster.ts";
 import { createRaftCluster } from "../../consensus/raft/cluster.ts";
 import type { RaftNode } from "../../consensus/raft/node.ts";
 import type { KvCommand } from "../../consensus/raft/kv.ts";
 import type { RaftServerProcess } from "../../consensus/raft/server.ts";
 import type { RaftVariant } from "../../consensus/raft/types.ts";
-import { shrinkFaults } from "./raft_random_faults.ts";
-import { runRaftScenario } from "../invariants/raft_run.ts";
 
-/** A scenario's replayable outcome: cluster options plus the fault schedule it chose. */
+/** A fixture's replayable outcome: cluster options plus the fault schedule it chose. */
 export interface RaftBreakSchedule {
-  /** Which variant the scenario targets. */
+  /** Which variant the fixture targets. */
   target: Exclude<RaftVariant, "correct">;
-  /** What the scenario does, in one paragraph. */
+  /** What the fixture does, in one paragraph. */
   description: string;
-  /** Options for {@linkcode runRaftScenario} (without `variant`): seed, sizes, timeouts. */
+  /** Options for `runCheckedRaft` (without `variant`): seed, sizes, timeouts. */
   options: Omit<RaftClusterOptions, "variant" | "faults">;
   faults: Fault[];
   untilMs: number;
@@ -70,9 +69,9 @@ class Driver {
  * @example
  * ```ts
  * import { figure8Schedule } from "./raft_fixtures.ts";
- * import { runRaftScenario } from "../invariants/raft_run.ts";
+ * import { runCheckedRaft } from "../invariants/raft_run.ts";
  * const s = figure8Schedule(1);
- * const broken = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
+ * const broken = runCheckedRaft({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
  * if (broken.violations.length === 0) throw new Error("Figure 8 is caught");
  * ```
  */
@@ -187,112 +186,7 @@ export function splitVoteSchedule(seed: number): RaftBreakSchedule {
   };
 }
 
-/** Options of {@linkcode leaderNemesisSchedule}. */
-export interface LeaderNemesisOptions {
-  /** The variant the nemesis watches while choosing faults. @default "correct" */
-  variant?: RaftVariant;
-  /** Fault decisions to make. @default 14 */
-  steps?: number;
-}
-
-/**
- * A random but leader-aware nemesis, like Jepsen's "partition the leader": every 5–250 ms it
- * isolates whoever leads (with or without the client), isolates some other server, or heals.
- * Plain random schedules almost never line up the Figure 8 sequence; this one breaks
- * `"commit-old-term"` within a few hundred seeds (and the other variants far sooner). The
- * result is an ordinary fault schedule: it replays, and {@linkcode shrinkFaults} shrinks it.
- *
- * @example
- * ```ts
- * import { leaderNemesisSchedule } from "./raft_fixtures.ts";
- * import { runRaftScenario } from "../invariants/raft_run.ts";
- * const s = leaderNemesisSchedule(23, { variant: "commit-old-term" });
- * const r = runRaftScenario({ ...s.options, variant: "commit-old-term", faults: s.faults, untilMs: s.untilMs });
- * if (r.violations.length === 0) throw new Error("seed 23 breaks it");
- * ```
- */
-export function leaderNemesisSchedule(
-  seed: number,
-  options: LeaderNemesisOptions = {},
-): RaftBreakSchedule {
-  const steps = options.steps ?? 14;
-  const cluster = {
-    seed,
-    servers: 3,
-    clients: 1,
-    operations: 1000,
-    clientTimeoutMs: 40,
-    clientThinkMs: 30,
-  };
-  const d = new Driver({ ...cluster, variant: options.variant ?? "correct" });
-  const [c1] = d.cluster.clients;
-  const servers = d.cluster.servers;
-  const random = new Random(seed * 31 + 7);
-  d.runUntil(() => false, 400);
-  for (let i = 0; i < steps; i++) {
-    d.runUntil(() => false, random.int(5, 250));
-    const leader = d.leader();
-    const roll = random.next();
-    if (leader !== undefined && roll < 0.6) {
-      const rest = servers.filter((id) => id !== leader);
-      const groups = random.bool() ? [[leader, c1], rest] : [[leader], [...rest, c1]];
-      d.fault({ kind: "partition", groups });
-    } else if (roll < 0.8) {
-      const node = random.pick(servers);
-      d.fault({
-        kind: "partition",
-        groups: [[node], [...servers.filter((id) => id !== node), c1]],
-      });
-    } else {
-      d.fault({ kind: "heal" });
-    }
-  }
-  d.fault({ kind: "heal" });
-  return {
-    target: "commit-old-term",
-    description:
-      "A leader-aware random nemesis: every 5–250 ms it isolates the current leader (with or without the client), isolates another server, or heals.",
-    options: cluster,
-    faults: d.faults,
-    untilMs: Math.ceil(d.cluster.sim.now) + 1500,
-  };
-}
-
-/**
- * Searches seeds of {@linkcode leaderNemesisSchedule} for a run that breaks `variant`, then
- * shrinks its schedule to a locally minimal one. Null when `budget` seeds find nothing.
- *
- * @example
- * ```ts
- * import { minimalCounterexample } from "./raft_fixtures.ts";
- * const found = minimalCounterexample("commit-old-term", { budget: 60 });
- * if (found === null || found.faults.length > 6) throw new Error("a short Figure 8");
- * ```
- */
-export function minimalCounterexample(
-  variant: Exclude<RaftVariant, "correct">,
-  options: { budget?: number } = {},
-): (RaftBreakSchedule & { searchedSeeds: number }) | null {
-  const budget = options.budget ?? 200;
-  for (let seed = 1; seed <= budget; seed++) {
-    const s = leaderNemesisSchedule(seed, { variant });
-    const fails = (faults: Fault[]) =>
-      runRaftScenario({ ...s.options, variant, faults, untilMs: s.untilMs }).violations.length > 0;
-    if (!fails(s.faults)) continue;
-    const faults = shrinkFaults(s.faults, fails);
-    return {
-      ...s,
-      target: variant,
-      description:
-        `A leader-aware random nemesis broke it at seed ${seed}; its ${s.faults.length} faults shrank to the ${faults.length} that still break it.`,
-      faults,
-      searchedSeeds: seed,
-    };
-  }
-  return null;
-}
-
-/** The scenario that breaks a variant. */
+/** The fixture that breaks a variant. */
 export function breakSchedule(
   variant: Exclude<RaftVariant, "correct">,
   seed = 1,

@@ -1,29 +1,30 @@
 /**
- * A bounded search for runs in which Raft with given decision rules breaks: a safety phase
- * (random crashes, partitions and loss bursts, with the four invariant monitors and a
- * linearizability check of the clients' history) followed by a liveness phase (everything
- * healed: a leader must be elected and client operations must complete). A failure is shrunk
- * to a locally minimal fault schedule and rendered as a one-line-per-event log, the way lab
- * tests report it.
+ * Checks Raft with given decision rules (the labs' vote, append and commit rules) on the one
+ * fault-schedule search ({@linkcode search} with {@linkcode raftSearchTarget}): hand-made
+ * fixtures first (e.g. Figure 8), then generated schedules of the mixed nemesis on 3 and 5
+ * servers. Every run has a safety phase (faults, the four invariant monitors and a
+ * linearizability check of the clients' history) and then a liveness phase (everything healed:
+ * a leader must be elected and client operations must complete). A failure comes back shrunk
+ * by fast-check and rendered as a one-line-per-event log, with the `{seed, path}` that replays
+ * it (`findRuleFailure(rules, { replay: failure.counterexample })`).
  *
  * @module
  */
 
-import type { Fault, NodeId, TraceEvent } from "../../sim/mod.ts";
-import { describeFault, renderTrace } from "../../sim/mod.ts";
-import { checkHistory } from "../linearizability/checker.ts";
-import type { HistoryEvent } from "../linearizability/history.ts";
+import type { TraceEvent } from "../../sim/mod.ts";
+import { formatTime, renderTrace } from "../../sim/mod.ts";
 import type { RaftRules } from "../../consensus/raft/rules.ts";
 import type { RaftBreakSchedule } from "./raft_fixtures.ts";
-import { randomRaftFaults, shrinkFaults } from "./raft_random_faults.ts";
-import { runRaftScenario } from "../invariants/raft_run.ts";
 import type { RaftKvMessage } from "../../consensus/raft/server.ts";
 import type { KvCommand } from "../../consensus/raft/kv.ts";
 import type { AppendEntries } from "../../consensus/raft/types.ts";
+import type { NemesisFault } from "./arbitraries.ts";
+import { describeNemesis, runCase, search, type SearchCase, type SearchTarget } from "./search.ts";
+import { raftSearchTarget } from "./raft_target.ts";
 
 /** Options of {@linkcode findRuleFailure}. */
 export interface RuleCheckOptions {
-  /** Random fault schedules tried per cluster size. @default 25 */
+  /** Generated fault schedules tried per cluster size (the search's `numRuns`). @default 25 */
   seeds?: number;
   /** Cluster sizes. @default [3, 5] */
   servers?: readonly number[];
@@ -31,88 +32,93 @@ export interface RuleCheckOptions {
   schedules?: readonly RaftBreakSchedule[];
   /** Check that the cluster recovers once faults end. @default true */
   liveness?: boolean;
+  /** The fast-check seed of the search. @default 1 */
+  searchSeed?: number;
+  /** Replays one failure (its `counterexample`) instead of searching. */
+  replay?: RuleCheckFailure["counterexample"];
 }
 
 /** A failing run, minimal and ready to print. */
 export interface RuleCheckFailure {
   /** What broke, as a sentence. */
   problem: string;
+  /** The simulation seed of the failing run. */
   seed: number;
   servers: number;
-  /** The locally minimal fault schedule (with the final healing, when liveness is checked). */
-  faults: Fault[];
+  /** The minimal fault schedule (leader-aimed steps resolve during the run). */
+  faults: NemesisFault[];
+  /** When the liveness phase healed everything, if it did. */
+  healedAtMs: number | null;
   /** The run as a one-line-per-event log: faults, roles, terms, commits, up to the failure. */
   log: string;
+  /**
+   * What replays it: the search's `{seed, path}`, the cluster size, and which hand-made
+   * schedule it came from (null: a generated one).
+   */
+  counterexample: { seed: number; path: string; servers: number; fixture: number | null };
 }
 
-const FAULTS_END_MS = 3000;
-const RUN_UNTIL_MS = 6000;
+// Generated schedules: faults for 2 s (the horizon the nemesis is tuned for), then 2.5 s of
+// recovery, of which the last 1.5 s must see a client succeed.
+const FAULTS_MS = 2000;
+const RECOVERY_MS = 2500;
 
-interface RunSpec {
-  seed: number;
+interface Plan {
+  target: SearchTarget<RaftKvMessage>;
   servers: number;
-  faults: Fault[];
-  untilMs: number;
-  options?: RaftBreakSchedule["options"];
+  fixture: number | null;
+  examples: SearchCase[];
+  numRuns: number;
 }
 
-/** The liveness phase starts by healing everything: partitions, loss, crashed servers. */
-function healAll(atMs: number, servers: number): Fault[] {
-  const restarts: Fault[] = Array.from(
-    { length: servers },
-    (_, i) => ({ atMs, kind: "restart", node: `n${i + 1}` }),
-  );
-  return [
-    { atMs, kind: "heal" },
-    { atMs, kind: "network", set: { lossProbability: 0 } },
-    ...restarts,
-  ];
-}
-
-function check(rules: RaftRules, spec: RunSpec, liveness: boolean) {
-  const lastFault = Math.max(0, ...spec.faults.map((f) => f.atMs));
-  const result = runRaftScenario({
-    ...(spec.options ?? { clients: 2, operations: 400, clientThinkMs: 40 }),
-    seed: spec.seed,
-    servers: spec.servers,
-    faults: liveness && spec.faults.length > 0
-      ? [...spec.faults, ...healAll(lastFault + 1, spec.servers)]
-      : spec.faults,
-    untilMs: spec.untilMs,
+function fixturePlan(
+  rules: RaftRules,
+  s: RaftBreakSchedule,
+  index: number,
+  liveness: boolean,
+): Plan {
+  // The fixture's faults end where its schedule does; the search needs a horizon of 10 ms.
+  const faultsEndMs = Math.max(10, ...s.faults.map((f) => f.atMs + 1));
+  const horizonMs = Math.max(s.untilMs, faultsEndMs + (liveness ? RECOVERY_MS : 0));
+  const o = s.options;
+  const target = raftSearchTarget({
     rules,
+    servers: o.servers ?? 3,
+    clients: o.clients ?? 0,
+    operations: o.operations,
+    clientThinkMs: o.clientThinkMs,
+    cluster: {
+      electionTimeoutMinMs: o.electionTimeoutMinMs,
+      electionTimeoutMaxMs: o.electionTimeoutMaxMs,
+      heartbeatMs: o.heartbeatMs,
+      clientTimeoutMs: o.clientTimeoutMs,
+      preVote: o.preVote,
+      network: o.network,
+    },
+    horizonMs,
+    livenessMs: liveness ? horizonMs - faultsEndMs : 0,
   });
-  const events = result.cluster.sim.trace.events;
-  if (result.violations.length > 0) {
-    const v = result.violations[0];
-    return { kind: v.invariant, problem: v.message, atMs: v.atMs ?? spec.untilMs, events };
-  }
-  const lin = checkHistory(result.history as HistoryEvent[], { model: "kv", maxStates: 200_000 });
-  if (lin.verdict === "not-linearizable") {
-    return {
-      kind: "linearizability",
-      problem: `The clients' history is not linearizable (key ${
-        JSON.stringify(lin.violation?.key)
-      }): a read saw a value no order of the operations explains`,
-      atMs: spec.untilMs,
-      events,
-    };
-  }
-  if (liveness) {
-    const okAfter = events.some((e) =>
-      e.kind === "op" && e.op.type === "ok" && e.t > lastFault + 1000
-    );
-    if (!okAfter) {
-      return {
-        kind: "liveness",
-        problem: `No client operation succeeded in the ${
-          Math.round(spec.untilMs - lastFault - 1000)
-        } ms after every fault was healed: no leader was elected, or nothing commits (liveness)`,
-        atMs: spec.untilMs,
-        events,
-      };
-    }
-  }
-  return null;
+  return {
+    target,
+    servers: o.servers ?? 3,
+    fixture: index,
+    examples: [{ seed: o.seed, faults: s.faults, workload: [] }],
+    numRuns: 1,
+  };
+}
+
+function generatedPlan(rules: RaftRules, servers: number, seeds: number, liveness: boolean): Plan {
+  const target = raftSearchTarget({
+    rules,
+    servers,
+    clients: 2,
+    operations: 400,
+    clientThinkMs: 40,
+    nemesis: "mixed",
+    horizonMs: FAULTS_MS + (liveness ? RECOVERY_MS : 0),
+    livenessMs: liveness ? RECOVERY_MS : 0,
+  });
+  return { target, servers, fixture: null, examples: [], numRuns: seeds };
 }
 
 /**
@@ -157,13 +163,15 @@ function render(
  *
  * @example
  * ```ts
- * import { findRuleFailure } from "./raft_rules_check.ts";
+ * import assert from "node:assert/strict";
+ * import { findRuleFailure, formatRuleFailure } from "./raft_rules_check.ts";
  * import { countReplicasCommitRule } from "../../consensus/raft/rules.ts";
  * import { figure8Schedule } from "./raft_fixtures.ts";
  * const failure = findRuleFailure({ commit: countReplicasCommitRule }, {
  *   seeds: 0, schedules: [figure8Schedule(1)],
  * });
- * if (failure === null) throw new Error("Figure 8 breaks the replica-counting commit rule");
+ * assert.notEqual(failure, null, "Figure 8 breaks the replica-counting commit rule");
+ * assert.match(formatRuleFailure(failure!), /counterexample: \{"seed":1,"path":"0"/);
  * ```
  */
 export function findRuleFailure(
@@ -171,57 +179,90 @@ export function findRuleFailure(
   options: RuleCheckOptions = {},
 ): RuleCheckFailure | null {
   const seeds = options.seeds ?? 25;
-  const liveness = options.liveness ?? true;
-  const specs: RunSpec[] = (options.schedules ?? []).map((s) => ({
-    seed: s.options.seed,
-    servers: s.options.servers ?? 3,
-    faults: s.faults,
-    untilMs: Math.max(s.untilMs, Math.max(0, ...s.faults.map((f) => f.atMs)) + 2500),
-    options: s.options,
-  }));
-  for (const servers of options.servers ?? [3, 5]) {
-    const ids: NodeId[] = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
-    for (let seed = 1; seed <= seeds; seed++) {
-      const faults = randomRaftFaults(seed, {
-        servers: ids,
-        durationMs: FAULTS_END_MS,
-        clients: ["c1", "c2"],
-      });
-      specs.push({ seed, servers, faults, untilMs: RUN_UNTIL_MS });
-    }
+  if (!(Number.isInteger(seeds) && seeds >= 0)) {
+    throw new RangeError(`findRuleFailure option seeds must be an integer >= 0, got ${seeds}`);
   }
-  for (const spec of specs) {
-    const failed = check(rules, spec, liveness);
-    if (failed === null) continue;
-    const faults = shrinkFaults(
-      spec.faults,
-      (candidate) => check(rules, { ...spec, faults: candidate }, liveness)?.kind === failed.kind,
-      { maxRuns: 60 },
-    );
-    const final = check(rules, { ...spec, faults }, liveness) ?? failed;
-    const shown = liveness && faults.length > 0
-      ? [...faults, ...healAll(Math.max(0, ...faults.map((f) => f.atMs)) + 1, spec.servers)]
-      : faults;
+  const liveness = options.liveness ?? true;
+  const searchSeed = options.searchSeed ?? 1;
+  const fixtures = options.schedules ?? [];
+  let plans: Plan[] = [
+    ...fixtures.map((s, i) => fixturePlan(rules, s, i, liveness)),
+    ...(seeds > 0
+      ? (options.servers ?? [3, 5]).map((n) => generatedPlan(rules, n, seeds, liveness))
+      : []),
+  ];
+  const at = options.replay;
+  if (at !== undefined) {
+    plans = at.fixture === null
+      ? [generatedPlan(rules, at.servers, 1, liveness)]
+      : [fixturePlan(rules, fixtures[at.fixture], at.fixture, liveness)];
+  }
+  for (const plan of plans) {
+    const result = search(plan.target, {
+      seed: at?.seed ?? searchSeed,
+      numRuns: plan.numRuns,
+      examples: plan.examples,
+      ...(at ? { path: at.path, shrink: false } : {}),
+    });
+    if (result.ok) continue;
+    const testCase = result.counterexample!;
+    const outcome = runCase(plan.target, testCase);
+    const first = outcome.violations[0];
+    const horizonMs = plan.target.horizonMs;
+    const healedAtMs = plan.target.faults?.horizonMs ?? horizonMs;
     return {
-      problem: final.problem,
-      seed: spec.seed,
-      servers: spec.servers,
-      faults: shown,
-      log: render(final.events, final),
+      problem: first.message,
+      seed: testCase.seed,
+      servers: plan.servers,
+      faults: testCase.faults,
+      healedAtMs: liveness ? healedAtMs : null,
+      log: render(outcome.sim.trace.events, {
+        kind: first.invariant,
+        problem: first.message,
+        atMs: first.atMs ?? horizonMs,
+      }),
+      counterexample: {
+        seed: result.replay!.seed,
+        path: result.replay!.path,
+        servers: plan.servers,
+        fixture: plan.fixture,
+      },
     };
   }
   return null;
 }
 
-/** Formats a failure for a test message: the problem, how to replay, the log. */
+/**
+ * Formats a failure for a test message: the problem, the minimal schedule, the log, and the
+ * `counterexample: {...}` line that replays it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatRuleFailure } from "./raft_rules_check.ts";
+ * const text = formatRuleFailure({
+ *   problem: "Two leaders in term 1", seed: 9, servers: 3, faults: [], healedAtMs: null, log: "",
+ *   counterexample: { seed: 1, path: "4", servers: 3, fixture: null },
+ * });
+ * assert.match(text, /^counterexample: \{"seed":1,"path":"4","servers":3,"fixture":null\}$/m);
+ * ```
+ */
 export function formatRuleFailure(failure: RuleCheckFailure): string {
+  const { counterexample } = failure;
   return [
     failure.problem,
-    `Replay: seed ${failure.seed}, ${failure.servers} servers. Minimal fault schedule:`,
+    `Simulation seed ${failure.seed}, ${failure.servers} servers. Minimal fault schedule:`,
     ...(failure.faults.length > 0
-      ? failure.faults.map((f) => `  ${f.atMs}ms ${describeFault(f)}`)
+      ? failure.faults.map((f) => `  ${formatTime(f.atMs)} ${describeNemesis(f)}`)
       : ["  (none: it fails without any fault)"]),
+    ...(failure.healedAtMs !== null
+      ? [`  ${formatTime(failure.healedAtMs)} heal everything (liveness phase)`]
+      : []),
     "The run up to the failure, one event per line (faults, roles, terms, commits, votes):",
     failure.log,
+    `counterexample: ${JSON.stringify(counterexample)}`,
+    `Replay it with findRuleFailure(rules, { ...options, replay: ${
+      JSON.stringify(counterexample)
+    } }).`,
   ].join("\n");
 }

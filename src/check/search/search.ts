@@ -1,16 +1,37 @@
 /**
  * The fault-schedule search: property-based testing of a distributed protocol in the style of
- * Jepsen's nemesis and TigerBeetle's VOPR. fast-check generates a scenario (a simulation
+ * Jepsen's nemesis and TigerBeetle's VOPR. fast-check generates a case (a simulation
  * seed, a nemesis schedule and a client workload), the caller's factory builds the
  * simulation, the runner applies the faults, runs to the horizon and asks every invariant
- * checker for violations. On a violation fast-check shrinks the scenario to a minimal one,
+ * checker for violations. On a violation fast-check shrinks the case to a minimal one,
  * and the result carries that schedule as data and as lines, the trace around the violation,
  * and the `{seed, path}` that replays it.
  *
- * Guarantees: deterministic — the same target, options and seed explore the same scenarios
+ * Guarantees: deterministic — the same target, options and seed explore the same cases
  * (the kernel is deterministic and fast-check is seeded; the default seed is fixed, never the
  * clock). Every run is bounded by `maxEventsPerRun` events and the target's horizon.
  * Non-goals: proving absence of bugs; a clean search only says that this budget found none.
+ *
+ * This is the one search of the project: Raft (`raftSearchTarget`, also behind the labs'
+ * `findRuleFailure`), Paxos and every later pattern are targets of it, so every counterexample
+ * anywhere prints a `{seed, path}` that {@linkcode replay} reruns.
+ *
+ * ## Plugging a pattern in (sagas, replication, CRDTs, ...)
+ * Write one {@linkcode SearchTarget} in `check/search/<pattern>_target.ts` (the check layer
+ * imports the pattern; the pattern never imports the search):
+ * 1. `nodes` the nemesis may hit, and `clients` it must leave alone (they join a side of each
+ *    partition);
+ * 2. `build(testCase)`: a fresh `Simulation` seeded with `testCase.seed`, trace kept, with the
+ *    generated `testCase.workload` wired in, typically as a scripted client node that sends one
+ *    request per operation at its `atMs`;
+ * 3. `invariants`: functions from the completed run (trace events, client history) to
+ *    violations; reuse the monitors of `check/invariants/` and `linearizable()`;
+ * 4. optionally `faults` (verbs, their weights, steps, and a `horizonMs` that ends faults before
+ *    a recovery phase), `workload` (operations, keys, clients) and `leader(sim)` to enable the
+ *    leader-aimed verbs.
+ * Then pin a test that a known-broken variant is caught within the default budget and the
+ * correct one survives a large one. `search_test.ts` has a complete small example (a
+ * primary-backup register whose broken primary acknowledges before any backup holds the write).
  *
  * @module
  */
@@ -35,7 +56,7 @@ export type { InvariantViolation } from "./violation.ts";
 export * from "./arbitraries.ts";
 
 /** One generated test case: everything needed to rebuild and rerun a simulation. */
-export interface SearchScenario {
+export interface SearchCase {
   /** The simulation seed. */
   seed: number;
   /** The nemesis schedule, sorted by time. */
@@ -49,7 +70,7 @@ export interface CompletedRun<M extends Message = Message> {
   sim: Simulation<M>;
   events: readonly TraceEvent[];
   history: readonly OpEvent[];
-  scenario: SearchScenario;
+  testCase: SearchCase;
 }
 
 /** An invariant monitor: returns the violations in a completed run (empty when safe). */
@@ -64,21 +85,25 @@ export interface SearchTarget<M extends Message = Message> {
   /** Client nodes: never faulted, placed on one side of each partition. @default [] */
   clients?: readonly string[];
   /**
-   * Who leads right now (null: nobody), for the `crash-leader` and `isolate-leader` verbs.
+   * Who leads right now (null: nobody), for the `crash-leader`, `isolate-leader` and `leader-churn` verbs.
    * Targets without a leader leave it out and cannot use those verbs.
    */
   leader?: (sim: Simulation<M>) => NodeId | null;
   /** How long each run lasts, in ms of true time. */
   horizonMs: number;
   /**
-   * Builds a fresh simulation for a scenario, with the workload wired in (for instance as a
-   * scripted client node). It must use `scenario.seed` and keep the trace ("full").
+   * Builds a fresh simulation for a case, with the workload wired in (for instance as a
+   * scripted client node). It must use `testCase.seed` and keep the trace ("full").
    */
-  build(scenario: SearchScenario): Simulation<M>;
+  build(testCase: SearchCase): Simulation<M>;
   /** The invariants every run must keep. */
   invariants: readonly InvariantChecker<M>[];
-  /** Shape of the nemesis schedules. @default every verb, at most 6 steps */
-  faults?: Omit<FaultScheduleConstraints, "horizonMs">;
+  /**
+   * Shape of the nemesis schedules; faults happen before `faults.horizonMs` (default: the
+   * target's `horizonMs`, earlier when the run ends with a recovery phase). @default every
+   * verb but the leader-aimed ones, at most 6 steps
+   */
+  faults?: Partial<FaultScheduleConstraints>;
   /** Shape of the workloads. @default no workload */
   workload?: Omit<WorkloadConstraints, "horizonMs">;
   /** State keys too chatty for a counterexample's trace excerpt. @default [] */
@@ -89,22 +114,27 @@ export interface SearchTarget<M extends Message = Message> {
 export interface SearchOptions {
   /** fast-check seed. @default 1 */
   seed?: number;
-  /** Scenarios to try before declaring success. @default 100 */
+  /** Cases to try before declaring success (the `*-search` experiments use the same). @default 300 */
   numRuns?: number;
-  /** A fast-check path, to replay one scenario (see {@linkcode replay}). */
+  /** A fast-check path, to replay one case (see {@linkcode replay}). */
   path?: string;
   /** Each run stops after this many simulation events (not a violation). @default 50_000 */
   maxEventsPerRun?: number;
-  /** Whether to shrink a failing scenario. @default true */
+  /** Whether to shrink a failing case. @default true */
   shrink?: boolean;
   /** How many trace lines to keep in the excerpt. @default 40 */
   traceLines?: number;
-  /** Called after every scenario run with the count so far and `numRuns`. */
+  /**
+   * Cases tried before the generated ones (hand-made fixtures such as Figure 8); they count
+   * towards `numRuns`, and a replay needs the same list. @default []
+   */
+  examples?: readonly SearchCase[];
+  /** Called after every case run with the count so far and `numRuns`. */
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The outcome of a run of one scenario. */
-export interface ScenarioOutcome<M extends Message = Message> {
+/** The outcome of a run of one case. */
+export interface CaseOutcome<M extends Message = Message> {
   violations: InvariantViolation[];
   sim: Simulation<M>;
   /** True when the run hit `maxEventsPerRun` before the horizon. */
@@ -113,10 +143,10 @@ export interface ScenarioOutcome<M extends Message = Message> {
 
 /** What {@linkcode search} found. */
 export interface SearchResult {
-  /** True when no scenario violated an invariant. */
+  /** True when no case violated an invariant. */
   ok: boolean;
   /** Scenarios run, including those run while shrinking. */
-  scenariosRun: number;
+  casesRun: number;
   /** Scenarios generated before the first failure (or all of them). */
   numRuns: number;
   /** Successful shrink steps. */
@@ -125,10 +155,10 @@ export interface SearchResult {
   truncatedRuns: number;
   /** The fast-check seed used. */
   seed: number;
-  /** The violations of the minimal scenario (empty when ok). */
+  /** The violations of the minimal case (empty when ok). */
   violations: InvariantViolation[];
-  /** The minimal failing scenario. */
-  counterexample?: SearchScenario;
+  /** The minimal failing case. */
+  counterexample?: SearchCase;
   /** Its size: faults plus workload operations. */
   counterexampleSize?: number;
   /** The minimal schedule and workload as lines, e.g. `120.000ms nemesis crash n2`. */
@@ -142,11 +172,11 @@ export interface SearchResult {
 function check<M extends Message>(
   target: SearchTarget<M>,
   options: { maxEventsPerRun: number },
-): (scenario: SearchScenario) => ScenarioOutcome<M> {
-  return (scenario) => {
-    const sim = target.build(scenario);
-    sim.schedule(scenario.faults.filter((f) => !isLeaderFault(f)) as Fault[]);
-    for (const fault of scenario.faults) {
+): (testCase: SearchCase) => CaseOutcome<M> {
+  return (testCase) => {
+    const sim = target.build(testCase);
+    sim.schedule(testCase.faults.filter((f) => !isLeaderFault(f)) as Fault[]);
+    for (const fault of testCase.faults) {
       if (isLeaderFault(fault)) sim.at(fault.atMs, () => hitLeader(target, sim, fault));
     }
     let truncated = false;
@@ -158,7 +188,7 @@ function check<M extends Message>(
       sim,
       events: sim.trace.events,
       history: sim.history,
-      scenario,
+      testCase,
     };
     const violations = target.invariants.flatMap((checker) => checker(run));
     violations.sort((a, b) => (a.atMs ?? Infinity) - (b.atMs ?? Infinity));
@@ -219,50 +249,52 @@ export function describeNemesis(fault: NemesisFault): string {
 }
 
 /**
- * Runs one scenario against a target (no search): build, schedule faults, run, check.
+ * Runs one case against a target (no search): build, schedule faults, run, check.
  *
  * @example
  * ```ts
  * import { Simulation } from "../../sim/mod.ts";
- * import { runScenario } from "./search.ts";
+ * import { runCase } from "./search.ts";
  * const target = {
  *   nodes: ["n1"], horizonMs: 100, invariants: [],
  *   build: (s: { seed: number }) => new Simulation({ seed: s.seed }).addNode("n1", () => ({ onMessage() {} })),
  * };
- * runScenario(target, { seed: 1, faults: [{ atMs: 5, kind: "crash", node: "n1" }], workload: [] }).violations; // []
+ * runCase(target, { seed: 1, faults: [{ atMs: 5, kind: "crash", node: "n1" }], workload: [] }).violations; // []
  * ```
  */
-export function runScenario<M extends Message>(
+export function runCase<M extends Message>(
   target: SearchTarget<M>,
-  scenario: SearchScenario,
+  testCase: SearchCase,
   options: { maxEventsPerRun?: number } = {},
-): ScenarioOutcome<M> {
-  return check(target, { maxEventsPerRun: options.maxEventsPerRun ?? 50_000 })(scenario);
+): CaseOutcome<M> {
+  return check(target, { maxEventsPerRun: options.maxEventsPerRun ?? 50_000 })(testCase);
 }
 
 /**
- * The fast-check arbitrary of scenarios for a target.
+ * The fast-check arbitrary of cases for a target.
  *
  * @example
  * ```ts
  * import fc from "fast-check";
  * import { Simulation } from "../../sim/mod.ts";
- * import { scenarioArbitrary } from "./search.ts";
+ * import { caseArbitrary } from "./search.ts";
  * const target = { nodes: ["n1"], horizonMs: 100, invariants: [], build: () => new Simulation({ seed: 1 }) };
- * fc.sample(scenarioArbitrary(target), { seed: 1, numRuns: 1 })[0].workload; // []
+ * fc.sample(caseArbitrary(target), { seed: 1, numRuns: 1 })[0].workload; // []
  * ```
  */
-export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<SearchScenario> {
+export function caseArbitrary(target: SearchTarget<Message>): fc.Arbitrary<SearchCase> {
   const kinds = target.faults?.kinds ?? [];
   if (target.leader === undefined && kinds.some((k) => LEADER_KINDS.includes(k))) {
     throw new RangeError(
-      `Search target uses ${LEADER_KINDS.join(" or ")} but has no leader(sim) function`,
+      `Search target uses a leader-aimed verb (${
+        LEADER_KINDS.join(", ")
+      }) but has no leader(sim) function`,
     );
   }
   const faults = faultSchedule(target.nodes, {
     clients: target.clients,
     ...target.faults,
-    horizonMs: target.horizonMs,
+    horizonMs: target.faults?.horizonMs ?? target.horizonMs,
   });
   const ops = target.workload
     ? clientWorkload(target.nodes, { ...target.workload, horizonMs: target.horizonMs })
@@ -271,26 +303,26 @@ export function scenarioArbitrary(target: SearchTarget<Message>): fc.Arbitrary<S
 }
 
 /**
- * Renders a scenario as one line per fault and client operation, in time order, e.g.
+ * Renders a case as one line per fault and client operation, in time order, e.g.
  * `120.000ms nemesis crash n2` and `40.000ms client 1 propose n3 7`.
  *
  * @example
  * ```ts
- * import { describeScenario } from "./search.ts";
- * describeScenario({ seed: 9, faults: [{ atMs: 120, kind: "crash", node: "n2" }], workload: [] });
+ * import { describeCase } from "./search.ts";
+ * describeCase({ seed: 9, faults: [{ atMs: 120, kind: "crash", node: "n2" }], workload: [] });
  * // ["seed 9", "120.000ms nemesis crash n2"]
  * ```
  */
-export function describeScenario(scenario: SearchScenario): string[] {
+export function describeCase(testCase: SearchCase): string[] {
   const lines: { t: number; text: string }[] = [
-    ...scenario.faults.map((f) => ({ t: f.atMs, text: `nemesis ${describeNemesis(f)}` })),
-    ...scenario.workload.map((op) => ({
+    ...testCase.faults.map((f) => ({ t: f.atMs, text: `nemesis ${describeNemesis(f)}` })),
+    ...testCase.workload.map((op) => ({
       t: op.atMs,
       text: `client ${op.process} ${op.f} ${op.node}${op.key ? ` ${op.key}` : ""} ${op.value}`,
     })),
   ];
   lines.sort((a, b) => a.t - b.t);
-  return [`seed ${scenario.seed}`, ...lines.map((l) => `${formatTime(l.t)} ${l.text}`)];
+  return [`seed ${testCase.seed}`, ...lines.map((l) => `${formatTime(l.t)} ${l.text}`)];
 }
 
 /**
@@ -339,7 +371,7 @@ const EXCERPT_KINDS: TraceEvent["kind"][] = [
 ];
 
 /**
- * Searches for a scenario that breaks an invariant of `target`, and shrinks it.
+ * Searches for a case that breaks an invariant of `target`, and shrinks it.
  *
  * @param target The system under test (a factory plus invariants).
  * @param options Budget and seed.
@@ -368,7 +400,7 @@ export function search<M extends Message>(
   options: SearchOptions = {},
 ): SearchResult {
   const seed = options.seed ?? 1;
-  const numRuns = options.numRuns ?? 100;
+  const numRuns = options.numRuns ?? 300;
   if (!Number.isSafeInteger(seed)) {
     throw new RangeError(`search seed must be an integer, got ${seed}`);
   }
@@ -380,15 +412,15 @@ export function search<M extends Message>(
     throw new RangeError(`search maxEventsPerRun must be an integer >= 1, got ${maxEventsPerRun}`);
   }
   const runOne = check(target, { maxEventsPerRun });
-  let scenariosRun = 0;
+  let casesRun = 0;
   let truncatedRuns = 0;
   const property = fc.property(
-    scenarioArbitrary(target as unknown as SearchTarget<Message>),
-    (scenario) => {
-      const outcome = runOne(scenario);
-      scenariosRun++;
+    caseArbitrary(target as unknown as SearchTarget<Message>),
+    (testCase) => {
+      const outcome = runOne(testCase);
+      casesRun++;
       if (outcome.truncated) truncatedRuns++;
-      options.onProgress?.(Math.min(scenariosRun, numRuns), numRuns);
+      options.onProgress?.(Math.min(casesRun, numRuns), numRuns);
       return outcome.violations.length === 0;
     },
   );
@@ -396,10 +428,11 @@ export function search<M extends Message>(
     seed,
     numRuns,
     path: options.path,
+    examples: (options.examples ?? []).map((testCase) => [testCase] as [SearchCase]),
     endOnFailure: options.shrink === false,
   });
   const base = {
-    scenariosRun,
+    casesRun,
     numRuns: details.numRuns,
     numShrinks: details.numShrinks,
     truncatedRuns,
@@ -416,7 +449,7 @@ export function search<M extends Message>(
     violations: outcome.violations,
     counterexample,
     counterexampleSize: counterexample.faults.length + counterexample.workload.length,
-    schedule: describeScenario(counterexample),
+    schedule: describeCase(counterexample),
     trace: traceExcerpt(
       outcome.sim.trace.events,
       outcome.violations[0],

@@ -5,7 +5,7 @@ import {
   clientWorkload,
   faultSchedule,
   replay,
-  runScenario,
+  runCase,
   search,
   type SearchTarget,
 } from "./search.ts";
@@ -15,8 +15,8 @@ import { paxosSearchTarget } from "./paxos_target.ts";
 const toy: SearchTarget<Message> = {
   nodes: ["n1", "n2", "n3"],
   horizonMs: 200,
-  build: (scenario) => {
-    const sim = new Simulation({ seed: scenario.seed });
+  build: (testCase) => {
+    const sim = new Simulation({ seed: testCase.seed });
     for (const id of ["n1", "n2", "n3"]) sim.addNode(id, () => ({ onMessage() {} }));
     return sim;
   },
@@ -47,17 +47,17 @@ Deno.test("search is deterministic per seed and replay(seed, path) reruns the co
   assert.deepEqual(a, b);
   const again = replay(toy, a.replay!);
   assert.equal(again.ok, false);
-  assert.equal(again.scenariosRun, 1);
+  assert.equal(again.casesRun, 1);
   assert.deepEqual(again.counterexample, a.counterexample);
 });
 
-Deno.test("runScenario reruns a counterexample from data alone", () => {
+Deno.test("runCase reruns a counterexample from data alone", () => {
   const found = search(paxosSearchTarget({ protocol: "single", variant: "forget-accepted" }), {
     seed: 1,
     numRuns: 300,
   });
   const target = paxosSearchTarget({ protocol: "single", variant: "forget-accepted" });
-  const outcome = runScenario(target, JSON.parse(JSON.stringify(found.counterexample)));
+  const outcome = runCase(target, JSON.parse(JSON.stringify(found.counterexample)));
   assert.deepEqual(outcome.violations, found.violations);
 });
 
@@ -86,7 +86,7 @@ Deno.test("leader verbs hit whoever leads when they fire, and partitions keep cl
     clients: ["c1"],
     // The lowest-numbered server that is up leads.
     leader: (sim) => ["n1", "n2", "n3"].find((n) => sim.isUp(n)) ?? null,
-    build: (scenario) => toy.build(scenario).addNode("c1", () => ({ onMessage() {} })),
+    build: (testCase) => toy.build(testCase).addNode("c1", () => ({ onMessage() {} })),
     invariants: [
       ({ events }) =>
         events.flatMap((e) =>
@@ -104,7 +104,7 @@ Deno.test("leader verbs hit whoever leads when they fire, and partitions keep cl
   assert.match(result.trace!, /nemesis partition n1(,c1)? \| n2,n3/);
   assert.throws(
     () => search({ ...leaderTarget, leader: undefined }),
-    /uses crash-leader or isolate-leader but has no leader\(sim\) function/,
+    /uses a leader-aimed verb \(crash-leader, isolate-leader, leader-churn\) but has no leader\(sim\)/,
   );
 });
 
@@ -121,7 +121,7 @@ Deno.test("search options are validated up front", () => {
 // seeds are pinned; the budgets leave headroom over what these seeds need (see the report).
 const CATCH_BUDGET = 300;
 for (const protocol of ["single", "multi"] as const) {
-  Deno.test(`search catches ${protocol} Paxos forget-accepted within ${CATCH_BUDGET} scenarios`, () => {
+  Deno.test(`search catches ${protocol} Paxos forget-accepted within ${CATCH_BUDGET} cases`, () => {
     for (const seed of [1, 2, 3]) {
       const result = search(paxosSearchTarget({ protocol, variant: "forget-accepted" }), {
         seed,
@@ -134,7 +134,7 @@ for (const protocol of ["single", "multi"] as const) {
   });
 }
 
-// The correct implementations survive a large budget (10 000 + 5000 scenarios, a few seconds).
+// The correct implementations survive a large budget (10 000 + 5000 cases, a few seconds).
 for (const [protocol, numRuns] of [["single", 10_000], ["multi", 5000]] as const) {
   Deno.test(`${protocol} Paxos survives ${numRuns} generated fault schedules`, () => {
     const result = search(paxosSearchTarget({ protocol }), { seed: 2026, numRuns });
@@ -145,6 +145,87 @@ for (const [protocol, numRuns] of [["single", 10_000], ["multi", 5000]] as const
         JSON.stringify(result.replay)
       }`,
     );
-    assert.equal(result.scenariosRun, numRuns);
+    assert.equal(result.casesRun, numRuns);
   });
 }
+
+// How a new pattern plugs in (see the module doc of search.ts): a toy primary-backup register.
+// The client writes to n1; n1 copies the value to n2 and n3 and answers WriteOk. The correct
+// primary answers after a backup has acknowledged the copy; the broken one answers at once,
+// so a partition makes it acknowledge a write that no backup holds.
+type ToyMessage =
+  | { type: "Write"; value: number }
+  | { type: "Copy"; value: number }
+  | { type: "CopyAck"; value: number }
+  | { type: "WriteOk"; value: number };
+
+function primaryBackupTarget(broken: boolean): SearchTarget<ToyMessage> {
+  const nodes = ["n1", "n2", "n3"];
+  return {
+    nodes,
+    clients: ["client"],
+    horizonMs: 300,
+    faults: { kinds: ["partition", "crash"], maxSteps: 3 },
+    workload: { functions: ["write"], clients: 1, minOps: 1, maxOps: 3 },
+    build(testCase) {
+      const sim = new Simulation<ToyMessage>({ seed: testCase.seed });
+      sim.addNode("n1", (rt) => ({
+        onMessage(_from, msg) {
+          if (msg.type === "Write") {
+            for (const backup of ["n2", "n3"]) rt.send(backup, { type: "Copy", value: msg.value });
+            if (broken) rt.send("client", { type: "WriteOk", value: msg.value });
+          } else if (msg.type === "CopyAck" && !broken) {
+            rt.send("client", { type: "WriteOk", value: msg.value });
+          }
+        },
+      }));
+      for (const backup of ["n2", "n3"]) {
+        sim.addNode(backup, (rt) => ({
+          onMessage(from, msg) {
+            if (msg.type === "Copy") rt.send(from, { type: "CopyAck", value: msg.value });
+          },
+        }));
+      }
+      // The workload drives a scripted client: one Write per generated operation.
+      sim.addNode("client", (rt) => ({
+        onStart() {
+          testCase.workload.forEach((op) => rt.setTimer(op.atMs, "write", op.value));
+        },
+        onMessage() {},
+        onTimer(_tag, value) {
+          rt.send("n1", { type: "Write", value: value as number });
+        },
+      }));
+      return sim;
+    },
+    // The invariant reads the trace: every acknowledged write reached a backup.
+    invariants: [({ events }) =>
+      events.flatMap((e) => {
+        // Copies sent in the last 50 ms may still be in flight at the horizon, not lost.
+        if (e.kind !== "send" || e.msg.type !== "WriteOk" || e.t > 250) return [];
+        const value = (e.msg as ToyMessage).value;
+        const copied = events.some((d) =>
+          d.kind === "deliver" && d.msg.type === "Copy" &&
+          (d.msg as ToyMessage).value === value
+        );
+        return copied ? [] : [{
+          invariant: "acknowledged-write-is-replicated",
+          message: `n1 acknowledged write ${value} but no backup ever held it`,
+          atMs: e.t,
+        }];
+      })],
+  };
+}
+
+Deno.test("a new pattern plugs in as a target: the search catches a primary that acks too early", () => {
+  const broken = search(primaryBackupTarget(true), { seed: 1 });
+  assert.equal(broken.ok, false);
+  assert.equal(broken.violations[0].invariant, "acknowledged-write-is-replicated");
+  assert.ok(broken.counterexampleSize! <= 3, broken.schedule!.join("\n"));
+  assert.ok(broken.counterexample!.faults.length >= 1, "it takes a fault to lose the copies");
+  assert.deepEqual(
+    replay(primaryBackupTarget(true), broken.replay!).counterexample,
+    broken.counterexample,
+  );
+  assert.equal(search(primaryBackupTarget(false), { seed: 1, numRuns: 300 }).ok, true);
+});

@@ -18,12 +18,26 @@ import {
 } from "./mod.ts";
 import {
   breakSchedule,
-  leaderNemesisSchedule,
-  randomRaftFaults,
-  runRaftScenario,
+  faultSchedule,
+  type FaultScheduleConstraints,
+  raftSearchTarget,
+  runCheckedRaft,
+  search,
 } from "../../check/mod.ts";
+import type { Fault } from "../../sim/mod.ts";
 
 const SERVERS = ["n1", "n2", "n3"];
+
+/** One seeded schedule of crashes, partitions and loss bursts from the search's nemesis. */
+function randomFaults(
+  seed: number,
+  nodes: readonly string[],
+  constraints: Partial<FaultScheduleConstraints> = {},
+): Fault[] {
+  const kinds = ["crash", "partition", "loss"] as const;
+  const arbitrary = faultSchedule(nodes, { horizonMs: 4000, kinds, ...constraints });
+  return fc.sample(arbitrary, { seed, numRuns: 1 })[0] as Fault[];
+}
 
 Deno.test("A restarted server keeps currentTerm, votedFor and its log (Figure 2, persistent state)", () => {
   const { sim } = createRaftCluster({ seed: 5, clients: 1, operations: 30 });
@@ -54,7 +68,7 @@ Deno.test("The same seed gives the same trace, the same history and the same has
       seed: 11,
       clients: 2,
       operations: 15,
-      faults: randomRaftFaults(11, { servers: SERVERS }),
+      faults: randomFaults(11, SERVERS),
     });
     sim.run({ untilMs: 4000 });
     return { hash: sim.trace.hash(), history: raftKvHistoryJsonLines(sim) };
@@ -106,8 +120,7 @@ Deno.test("Raft KV histories are linearizable under crashes, partitions and loss
       servers: seed % 2 ? 3 : 5,
       clients: 4,
       operations: 25,
-      faults: randomRaftFaults(seed, {
-        servers: seed % 2 ? SERVERS : [...SERVERS, "n4", "n5"],
+      faults: randomFaults(seed, seed % 2 ? SERVERS : [...SERVERS, "n4", "n5"], {
         clients: ["c1", "c2", "c3", "c4"],
       }),
     });
@@ -129,14 +142,10 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
       fc.constantFrom(3, 5),
       fc.integer({ min: 1, max: 10 }),
       fc.boolean(),
-      (seed, servers, episodes, preVote) => {
+      (seed, servers, maxSteps, preVote) => {
         const ids = Array.from({ length: servers }, (_, i) => `n${i + 1}`);
-        const faults = randomRaftFaults(seed, {
-          servers: ids,
-          episodes,
-          clients: ["c1", "c2", "c3"],
-        });
-        const result = runRaftScenario({
+        const faults = randomFaults(seed, ids, { maxSteps, clients: ["c1", "c2", "c3"] });
+        const result = runCheckedRaft({
           seed,
           servers,
           clients: 3,
@@ -158,46 +167,18 @@ Deno.test("Correct Raft keeps its four safety properties under random fault sche
 
 for (const variant of RAFT_VARIANTS) {
   if (variant === "correct") continue;
-  Deno.test(`The hand-made scenario for ${variant} breaks it and not the correct Raft`, () => {
+  Deno.test(`The hand-made fixture for ${variant} breaks it and not the correct Raft`, () => {
     const s = breakSchedule(variant, 1);
     const run = (v: typeof variant | "correct") =>
-      runRaftScenario({ ...s.options, variant: v, faults: s.faults, untilMs: s.untilMs });
+      runCheckedRaft({ ...s.options, variant: v, faults: s.faults, untilMs: s.untilMs });
     assert.ok(run(variant).violations.length > 0, `${variant} is caught`);
     assert.deepEqual(run("correct").violations, []);
   });
 }
 
-Deno.test("Random fault schedules catch each seed variant within 60 runs", () => {
-  for (const variant of ["no-prev-log-check", "stale-vote"] as const) {
-    let caught = 0;
-    for (let seed = 1; seed <= 60 && caught === 0; seed++) {
-      const faults = randomRaftFaults(seed, { servers: SERVERS });
-      const result = runRaftScenario({
-        seed,
-        clients: 3,
-        operations: 20,
-        variant,
-        faults,
-        untilMs: 4500,
-      });
-      caught += result.violations.length;
-    }
-    assert.ok(caught > 0, `${variant} survived 60 random schedules`);
+Deno.test("The fault-schedule search catches each seed variant and nothing in correct Raft", () => {
+  for (const variant of RAFT_VARIANTS) {
+    const result = search(raftSearchTarget({ variant }), { seed: 1, shrink: false });
+    assert.equal(result.ok, variant === "correct", `${variant}: ${result.violations[0]?.message}`);
   }
-});
-
-Deno.test("A leader-aware random nemesis finds every seed variant, and nothing in correct Raft", () => {
-  const firstFailingSeed = (variant: typeof RAFT_VARIANTS[number], budget: number) => {
-    for (let seed = 1; seed <= budget; seed++) {
-      const s = leaderNemesisSchedule(seed, { variant });
-      const r = runRaftScenario({ ...s.options, variant, faults: s.faults, untilMs: s.untilMs });
-      if (r.violations.length > 0) return seed;
-    }
-    return -1;
-  };
-  // Pinned: the seeds below are where each variant first breaks (regression list).
-  assert.equal(firstFailingSeed("commit-old-term", 60), 23);
-  assert.ok(firstFailingSeed("no-prev-log-check", 30) > 0);
-  assert.ok(firstFailingSeed("stale-vote", 60) > 0);
-  assert.equal(firstFailingSeed("correct", 60), -1);
 });
