@@ -159,17 +159,3 @@ export function sampleLatency(latency: LatencyModel, random: Random): number {
       );
   }
 }
-
-/** Mean of a latency model in ms (for docs and sanity checks). */
-export function meanLatency(latency: LatencyModel): number {
-  switch (latency.kind) {
-    case "constant":
-      return latency.ms;
-    case "uniform":
-      return (latency.minMs + latency.maxMs) / 2;
-    case "exponential":
-      return latency.minMs + latency.meanMs;
-    case "normal":
-      return Math.max(latency.minMs, latency.meanMs);
-  }
-}

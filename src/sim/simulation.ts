@@ -20,7 +20,7 @@ import { resolveLink, sampleLatency } from "./network.ts";
 import type { LinkOptions, NetworkOptions } from "./network.ts";
 import { Random } from "./random.ts";
 import { Trace } from "./trace.ts";
-import type { DropReason, TraceEvent, TraceMode } from "./trace.ts";
+import type { DropReason, TraceMode } from "./trace.ts";
 import type {
   DurableStorage,
   Message,
@@ -760,12 +760,4 @@ function tamper<M extends Message>(msg: M, random: Random): { msg: M; field: str
   else if (typeof value === "boolean") altered = !value;
   else altered = null;
   return { msg: { ...msg, [field]: altered }, field };
-}
-
-/** The trace events of one kind, typed. */
-export function eventsOfKind<K extends TraceEvent["kind"]>(
-  events: readonly TraceEvent[],
-  kind: K,
-): Extract<TraceEvent, { kind: K }>[] {
-  return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
 }
