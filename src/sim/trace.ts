@@ -184,6 +184,8 @@ export class Trace {
           this.#intern(event.op.f),
         );
         break;
+      default:
+        unknownEvent(event);
     }
     this.#h1 = a;
     // A second, order-sensitive lane over the first makes accidental collisions far less likely.
@@ -283,7 +285,15 @@ export function renderEvent(event: TraceEvent): string {
       const value = op.value === undefined ? "" : ` ${formatValue(op.value)}`;
       return `${t} client ${op.process} ${op.type} ${op.f}${key}${value}`;
     }
+    default:
+      return unknownEvent(event);
   }
+}
+
+// The switches over event kinds end here, so a new kind does not compile until it is hashed
+// and rendered; at run time an event from outside the type (parsed JSON) is refused by name.
+function unknownEvent(event: never): never {
+  throw new RangeError(`Unknown trace event kind ${JSON.stringify((event as TraceEvent).kind)}`);
 }
 
 /** Renders events as text, one line each; `kinds` filters (default: everything but sends). */
