@@ -442,7 +442,9 @@ class Replica implements MultiPaxosProcess {
  * sim.run({ untilMs: 1000 });
  * ```
  */
-export function multiPaxosNode(options: MultiPaxosOptions): ProcessFactory<MultiPaxosMessage> {
+export function multiPaxosNode(
+  options: MultiPaxosOptions,
+): ProcessFactory<MultiPaxosMessage, MultiPaxosProcess> {
   const resolved = resolve(options);
   return (rt) => new Replica(rt, resolved);
 }

@@ -324,7 +324,7 @@ export interface PaxosProcess extends Process<PaxosMessage> {
  * sim.run({ untilMs: 200 });
  * ```
  */
-export function paxosNode(options: PaxosOptions): ProcessFactory<PaxosMessage> {
+export function paxosNode(options: PaxosOptions): ProcessFactory<PaxosMessage, PaxosProcess> {
   const resolved = resolve(options);
   return (rt) => {
     const acceptor = resolved.acceptors.includes(rt.id) ? new Acceptor(rt, resolved) : null;
