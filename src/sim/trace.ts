@@ -296,7 +296,10 @@ function unknownEvent(event: never): never {
   throw new RangeError(`Unknown trace event kind ${JSON.stringify((event as TraceEvent).kind)}`);
 }
 
-/** Renders events as text, one line each; `kinds` filters (default: everything but sends). */
+/**
+ * Renders events as text, one line each; `kinds` filters (default: everything but deliveries,
+ * since each send line already shows the message). After `limit` lines, one `… N more events`.
+ */
 export function renderTrace(
   events: readonly TraceEvent[],
   options: { kinds?: readonly TraceEvent["kind"][]; limit?: number } = {},
