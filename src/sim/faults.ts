@@ -168,6 +168,31 @@ export function applyFault(fault: Fault, target: FaultTarget): void {
   }
 }
 
+/** The nodes a fault names; none for network-wide faults. */
+function nodesNamedBy(fault: Fault): readonly NodeId[] {
+  switch (fault.kind) {
+    case "crash":
+    case "restart":
+    case "join":
+    case "leave":
+    case "clock-jump":
+    case "clock-drift":
+    case "slow":
+      return [fault.node];
+    case "partition":
+      return fault.groups.flat();
+    case "cut":
+    case "forge":
+    case "storm":
+      return [fault.from, fault.to];
+    case "heal":
+    case "network":
+      return [];
+    default:
+      return unknownFault(fault);
+  }
+}
+
 /** Throws a RangeError naming what is wrong with a fault, given the known nodes. */
 export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>): void {
   const where = `Fault ${JSON.stringify(fault)}`;
@@ -183,32 +208,10 @@ export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>): void {
       throw new RangeError(`${where}: unknown node "${node}" (known: ${[...nodes].join(", ")})`);
     }
   };
-  switch (fault.kind) {
-    case "crash":
-    case "restart":
-    case "join":
-    case "leave":
-    case "clock-jump":
-    case "clock-drift":
-    case "slow":
-      known(fault.node);
-      break;
-    case "partition":
-      if (!Array.isArray(fault.groups)) throw new RangeError(`${where}: groups must be arrays`);
-      fault.groups.forEach((g) => g.forEach(known));
-      break;
-    case "cut":
-    case "forge":
-    case "storm":
-      known(fault.from);
-      known(fault.to);
-      break;
-    case "heal":
-    case "network":
-      break;
-    default:
-      unknownFault(fault);
+  if (fault.kind === "partition" && !Array.isArray(fault.groups)) {
+    throw new RangeError(`${where}: groups must be arrays`);
   }
+  for (const node of nodesNamedBy(fault)) known(node);
   if (fault.kind === "storm" && !(Number.isInteger(fault.count) && fault.count >= 1)) {
     throw new RangeError(`${where}: count must be an integer >= 1`);
   }
