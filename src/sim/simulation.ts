@@ -274,7 +274,7 @@ export class Simulation<M extends Message = Message, P extends Process<M> = Proc
 
   /** Applies a fault right now (the same as scheduling it at the current time). */
   apply(fault: FaultNow): void {
-    const full = { ...fault, atMs: this.#now } as Fault;
+    const full: Fault = { ...fault, atMs: this.#now };
     validateFault(full, new Set(this.#hosts.keys()));
     this.#applyFault(full);
   }
