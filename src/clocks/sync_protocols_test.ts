@@ -46,7 +46,11 @@ function worstOffsetAfterSync(s: Setup, algorithm: "cristian" | "ntp" | "naive")
     links[`${id}->ts`] = { latency: { kind: "uniform", minMs: s.forward[0], maxMs: s.forward[1] } };
     links[`ts->${id}`] = { latency: { kind: "uniform", minMs: s.back[0], maxMs: s.back[1] } };
   }
-  const sim = new Simulation<SyncMessage>({ seed: s.seed, network: { links }, trace: "off" });
+  const sim = new Simulation<SyncMessage, SyncedProcess>({
+    seed: s.seed,
+    network: { links },
+    trace: "off",
+  });
   sim.addNode("ts", timeServer());
   const synced = new Set<string>();
   ids.forEach((id, i) => {
@@ -64,7 +68,7 @@ function worstOffsetAfterSync(s: Setup, algorithm: "cristian" | "ntp" | "naive")
     sim.at(t, () => {
       if (synced.size < ids.length) return;
       for (const id of ids) {
-        const process = sim.processOf(id) as SyncedProcess;
+        const process = sim.processOf(id)!;
         const offset = sim.clockOf(id).nowMs(sim.now) + process.correctionMs - sim.now;
         worst = Math.max(worst, Math.abs(offset));
       }
@@ -115,7 +119,7 @@ Deno.test("The bound property catches a client that assumes zero latency", () =>
 });
 
 Deno.test("On a symmetric path with constant delay NTP converges to the exact offset", () => {
-  const sim = new Simulation<SyncMessage>({
+  const sim = new Simulation<SyncMessage, SyncedProcess>({
     seed: 3,
     network: { latency: { kind: "constant", ms: 20 } },
     trace: "off",
@@ -123,12 +127,12 @@ Deno.test("On a symmetric path with constant delay NTP converges to the exact of
   sim.addNode("ts", timeServer());
   sim.addNode("n1", ntpClient({ server: "ts", intervalMs: 1000 }), { clock: { offsetMs: 700 } });
   sim.run({ untilMs: 5000 });
-  const process = sim.processOf("n1") as SyncedProcess;
+  const process = sim.processOf("n1")!;
   assert.ok(Math.abs(sim.clockOf("n1").nowMs(sim.now) + process.correctionMs - sim.now) < 1e-6);
 });
 
 Deno.test("An asymmetric path biases NTP by half the asymmetry, as RFC 5905 warns", () => {
-  const sim = new Simulation<SyncMessage>({
+  const sim = new Simulation<SyncMessage, SyncedProcess>({
     seed: 3,
     network: {
       links: {
@@ -141,7 +145,7 @@ Deno.test("An asymmetric path biases NTP by half the asymmetry, as RFC 5905 warn
   sim.addNode("ts", timeServer());
   sim.addNode("n1", ntpClient({ server: "ts", intervalMs: 1000 }), { clock: { offsetMs: 700 } });
   sim.run({ untilMs: 5000 });
-  const process = sim.processOf("n1") as SyncedProcess;
+  const process = sim.processOf("n1")!;
   const offset = sim.clockOf("n1").nowMs(sim.now) + process.correctionMs - sim.now;
   assert.ok(Math.abs(offset - 20) < 1e-6, `offset ${offset}, expected (50 − 10)/2 = 20`);
 });
@@ -150,7 +154,7 @@ Deno.test("Berkeley keeps clocks within (max − min) latency of each other plus
   fc.assert(
     fc.property(setup, fc.integer({ min: 2, max: 5 }), (s, nodes) => {
       const [minMs, maxMs] = s.forward;
-      const sim = new Simulation<SyncMessage>({
+      const sim = new Simulation<SyncMessage, SyncedProcess>({
         seed: s.seed,
         network: { latency: { kind: "uniform", minMs, maxMs } },
         trace: "off",
@@ -174,7 +178,7 @@ Deno.test("Berkeley keeps clocks within (max − min) latency of each other plus
           // Wait until the first round's adjustments have landed everywhere.
           if (rounds < 1 || sim.now < (rounds === 1 ? 2000 + s.intervalMs / 2 : 0)) return;
           const readings = ids.map((id) =>
-            sim.clockOf(id).nowMs(sim.now) + (sim.processOf(id) as SyncedProcess).correctionMs
+            sim.clockOf(id).nowMs(sim.now) + sim.processOf(id)!.correctionMs
           );
           worst = Math.max(worst, Math.max(...readings) - Math.min(...readings));
         });

@@ -78,7 +78,7 @@ function factoryFor(
   algorithm: (typeof SYNC_ALGORITHMS)[number],
   index: number,
   options: { intervalMs: number; toleranceMs: number; onAdjust: (deltaMs: number) => void },
-): ProcessFactory<SyncMessage> {
+): ProcessFactory<SyncMessage, SyncedProcess> {
   const { intervalMs, toleranceMs, onAdjust } = options;
   switch (algorithm) {
     case "none":
@@ -205,7 +205,7 @@ export function runClockDrift(
   // Fallacy 8: the path towards the reference can be slower than the way back.
   const links: Record<string, { latency: typeof towards }> = {};
   for (const id of ids) if (id !== reference) links[`${id}->${reference}`] = { latency: towards };
-  const sim = new Simulation<SyncMessage>({
+  const sim = new Simulation<SyncMessage, SyncedProcess>({
     seed,
     network: { latency: { kind: "uniform", minMs: latencyMinMs, maxMs: latencyMaxMs }, links },
     trace: "hash",
@@ -219,7 +219,7 @@ export function runClockDrift(
       driftPpm: round3(clockRandom.uniform(-maxDriftPpm, maxDriftPpm)),
     };
     const onAdjust = (deltaMs: number) => {
-      const correction = (sim.processOf(id) as SyncedProcess | null)?.correctionMs ?? 0;
+      const correction = sim.processOf(id)?.correctionMs ?? 0;
       // The hook runs inside the step, so the correction already includes deltaMs.
       const offsetMs = round3(sim.clockOf(id).offsetMs(sim.now) + correction);
       syncEvents.push({ trueMs: round3(sim.now), node: id, deltaMs: round3(deltaMs), offsetMs });
@@ -249,7 +249,7 @@ export function runClockDrift(
       }
       for (const id of ids) {
         const raw = sim.clockOf(id).offsetMs(t);
-        const correction = (sim.processOf(id) as SyncedProcess | null)?.correctionMs ?? 0;
+        const correction = sim.processOf(id)?.correctionMs ?? 0;
         hardware.push({ trueMs: round3(t), node: id, offsetMs: round3(raw) });
         synced.push({ trueMs: round3(t), node: id, offsetMs: round3(raw + correction) });
       }

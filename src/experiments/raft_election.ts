@@ -26,6 +26,7 @@ import type { KvCommand, LogEntry, RaftKvMessage, RoleInterval } from "../consen
 import {
   createRaftCluster,
   raftServer,
+  raftServerOf,
   roleIntervals,
   seedRaftState,
 } from "../consensus/raft/mod.ts";
@@ -254,9 +255,7 @@ export function electionTimelineRun(
   // Every 0.6 s crash whoever leads; bring it back 0.4 s later.
   for (let t = 600; t < durationMs; t += 600) {
     sim.at(t, () => {
-      const leader = servers.find((id) =>
-        (sim.processOf(id) as { node?: { role: string } } | null)?.node?.role === "leader"
-      );
+      const leader = servers.find((id) => raftServerOf(sim, id)?.node.role === "leader");
       if (leader === undefined) return;
       sim.schedule([
         { atMs: t, kind: "crash", node: leader },

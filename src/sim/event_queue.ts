@@ -78,17 +78,6 @@ export class EventQueue<T extends Scheduled> {
     items[i] = last;
     return top;
   }
-
-  /** Removes every item for which `drop` returns true (O(n)). */
-  removeWhere(drop: (item: T) => boolean): number {
-    const kept = this.#items.filter((item) => !drop(item));
-    const removed = this.#items.length - kept.length;
-    if (removed > 0) {
-      kept.sort((a, b) => (before(a, b) ? -1 : 1));
-      this.#items = kept;
-    }
-    return removed;
-  }
 }
 
 function before(a: Scheduled, b: Scheduled): boolean {

@@ -13,16 +13,3 @@ Deno.test("EventQueue pops in (time, insertion) order, like a stable sort", () =
     assert.deepEqual(popped, expected);
   }));
 });
-
-Deno.test("EventQueue.removeWhere keeps the order of what remains", () => {
-  const q = new EventQueue<{ timeMs: number; seq: number; i: number }>();
-  for (let i = 0; i < 50; i++) q.push({ timeMs: (i * 7) % 13, seq: 0, i });
-  assert.equal(q.removeWhere((e) => e.i % 2 === 0), 25);
-  let last = -1;
-  while (q.size > 0) {
-    const e = q.pop()!;
-    assert.ok(e.timeMs >= last);
-    assert.equal(e.i % 2, 1);
-    last = e.timeMs;
-  }
-});

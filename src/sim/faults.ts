@@ -2,11 +2,16 @@
  * Faults as data: a nemesis schedule in the style of Jepsen. Because a schedule is plain
  * JSON, property tests can generate it, shrink it, print it and replay it.
  *
+ * {@linkcode applyFault} is where each fault takes effect: host faults (crash, restart, join,
+ * leave, clocks, slowness) go to the simulation's hosts, link faults (partition, cut, heal,
+ * network knobs, forgeries, storms) to its {@linkcode Network}, which enforces them.
+ *
  * @module
  */
 
-import type { NodeId } from "./types.ts";
-import type { LinkOptions } from "./network.ts";
+import type { NodeClock } from "./clock.ts";
+import type { LinkOptions, Network } from "./network.ts";
+import type { Message, NodeId } from "./types.ts";
 
 /** One fault, applied at true time `atMs`. */
 export type Fault =
@@ -36,6 +41,9 @@ export type Fault =
   | { atMs: number; kind: "forge"; from: NodeId; to: NodeId; msg: { type: string } }
   /** `count` copies of `msg` from `from` to `to`, a retry storm. */
   | { atMs: number; kind: "storm"; from: NodeId; to: NodeId; count: number; msg: { type: string } };
+
+/** A fault without its time, for applying now (distributes over the union's members). */
+export type FaultNow = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never : never;
 
 /** The kinds of fault, for validation and UIs. */
 export const FAULT_KINDS = [
@@ -80,6 +88,108 @@ export function describeFault(fault: Fault): string {
       return `forge ${fault.from}->${fault.to} ${fault.msg.type}`;
     case "storm":
       return `storm ${fault.from}->${fault.to} ${fault.count}x ${fault.msg.type}`;
+    default:
+      return unknownFault(fault);
+  }
+}
+
+function unknownFault(fault: never): never {
+  throw new RangeError(`Unknown fault kind ${JSON.stringify((fault as { kind: unknown }).kind)}`);
+}
+
+/** What a fault acts on: a simulation's hosts and its network. */
+export interface FaultTarget {
+  /** The link model that enforces partitions, cuts and network knobs. */
+  readonly network: Network<Message>;
+  /** Current true time in ms. */
+  now(): number;
+  /** Stops a running node (volatile state and timers lost); no-op when it is down. */
+  crash(node: NodeId): void;
+  /** Starts a crashed member again from its durable storage; no-op when up or gone. */
+  restart(node: NodeId): void;
+  /** A dormant node joins and starts; no-op for a member. */
+  join(node: NodeId): void;
+  /** A node leaves for good. */
+  leave(node: NodeId): void;
+  /** The node's physical clock. */
+  clockOf(node: NodeId): NodeClock;
+  /** Sets the time each event occupies the node. */
+  setProcessingMs(node: NodeId, processingMs: number): void;
+}
+
+/**
+ * Applies one (validated) fault now. The switch is exhaustive: a new fault kind does not
+ * compile until it is given an effect here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Simulation } from "./simulation.ts";
+ * const sim = new Simulation({ seed: 1 }).addNode("n1", () => ({ onMessage() {} }));
+ * sim.run({ untilMs: 1 });
+ * sim.apply({ kind: "crash", node: "n1" }); // Simulation.apply calls applyFault
+ * assert.equal(sim.isUp("n1"), false);
+ * ```
+ */
+export function applyFault(fault: Fault, target: FaultTarget): void {
+  switch (fault.kind) {
+    case "crash":
+      return target.crash(fault.node);
+    case "restart":
+      return target.restart(fault.node);
+    case "join":
+      return target.join(fault.node);
+    case "leave":
+      return target.leave(fault.node);
+    case "clock-jump":
+      return target.clockOf(fault.node).jump(target.now(), fault.deltaMs);
+    case "clock-drift":
+      return target.clockOf(fault.node).setDrift(target.now(), fault.driftPpm);
+    case "slow":
+      return target.setProcessingMs(fault.node, fault.processingMs);
+    case "partition":
+      return target.network.partition(fault.groups);
+    case "cut":
+      return target.network.cut(fault.from, fault.to);
+    case "heal":
+      return target.network.heal();
+    case "network":
+      return target.network.reconfigure(fault.set);
+    case "forge":
+      // A forged message is indistinguishable from a real one unless receivers authenticate.
+      return target.network.forge(fault.from, fault.to, fault.msg);
+    case "storm":
+      for (let i = 0; i < fault.count; i++) {
+        target.network.send(fault.from, fault.to, fault.msg, target.now());
+      }
+      return;
+    default:
+      return unknownFault(fault);
+  }
+}
+
+/** The nodes a fault names; none for network-wide faults. */
+function nodesNamedBy(fault: Fault): readonly NodeId[] {
+  switch (fault.kind) {
+    case "crash":
+    case "restart":
+    case "join":
+    case "leave":
+    case "clock-jump":
+    case "clock-drift":
+    case "slow":
+      return [fault.node];
+    case "partition":
+      return fault.groups.flat();
+    case "cut":
+    case "forge":
+    case "storm":
+      return [fault.from, fault.to];
+    case "heal":
+    case "network":
+      return [];
+    default:
+      return unknownFault(fault);
   }
 }
 
@@ -98,27 +208,10 @@ export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>): void {
       throw new RangeError(`${where}: unknown node "${node}" (known: ${[...nodes].join(", ")})`);
     }
   };
-  switch (fault.kind) {
-    case "crash":
-    case "restart":
-    case "join":
-    case "leave":
-    case "clock-jump":
-    case "clock-drift":
-    case "slow":
-      known(fault.node);
-      break;
-    case "partition":
-      if (!Array.isArray(fault.groups)) throw new RangeError(`${where}: groups must be arrays`);
-      fault.groups.forEach((g) => g.forEach(known));
-      break;
-    case "cut":
-    case "forge":
-    case "storm":
-      known(fault.from);
-      known(fault.to);
-      break;
+  if (fault.kind === "partition" && !Array.isArray(fault.groups)) {
+    throw new RangeError(`${where}: groups must be arrays`);
   }
+  for (const node of nodesNamedBy(fault)) known(node);
   if (fault.kind === "storm" && !(Number.isInteger(fault.count) && fault.count >= 1)) {
     throw new RangeError(`${where}: count must be an integer >= 1`);
   }

@@ -5,6 +5,7 @@
  */
 
 export * from "./types.ts";
+export * from "./assert.ts";
 export * from "./random.ts";
 export * from "./event_queue.ts";
 export * from "./clock.ts";

@@ -1,35 +1,34 @@
 /**
  * The deterministic simulation kernel: virtual time, an agenda ordered by (time, sequence),
- * hosts running processes, a network with the fallacies' knobs, and a fault schedule.
+ * hosts running processes, a network with the fallacies' knobs, and a fault schedule. The link
+ * model lives in `network.ts` ({@linkcode Network}), fault effects in `faults.ts`
+ * ({@linkcode applyFault}), hosts in `host.ts`; this file runs the agenda and the runtime.
  *
  * Guarantees: the same seed, nodes, options and faults give a byte-identical trace, in Deno
  * and in the browser. Nothing here reads real time or platform randomness.
  * Limits: `maxEvents` and `maxTimeMs` bound every run; exceeding one throws
  * {@linkcode SimulationLimitError}.
+ * Invariants, always checked (an {@linkcode InvariantError} names the one that broke): time
+ * never goes backwards, a delivered message was sent, a crashed node runs nothing.
  * Non-goals: modelling CPU contention inside a node beyond a per-event processing time.
  *
  * @module
  */
 
+import { assertInvariant } from "./assert.ts";
 import { NodeClock } from "./clock.ts";
 import type { ClockOptions } from "./clock.ts";
 import { EventQueue } from "./event_queue.ts";
-import type { Fault } from "./faults.ts";
-import { validateFault } from "./faults.ts";
-import { resolveLink, sampleLatency } from "./network.ts";
-import type { LinkOptions, NetworkOptions } from "./network.ts";
+import type { Fault, FaultNow, FaultTarget } from "./faults.ts";
+import { applyFault, validateFault } from "./faults.ts";
+import { makeRuntime, MemoryStorage, runningProcess, startHost, stopHost } from "./host.ts";
+import type { Host, HostState, RuntimeKernel, TimerEvent } from "./host.ts";
+import { Network } from "./network.ts";
+import type { Delivery, NetworkOptions, NetworkStats } from "./network.ts";
 import { Random } from "./random.ts";
 import { Trace } from "./trace.ts";
-import type { DropReason, TraceEvent, TraceMode } from "./trace.ts";
-import type {
-  DurableStorage,
-  Message,
-  NodeId,
-  OpEvent,
-  Process,
-  ProcessFactory,
-  Runtime,
-} from "./types.ts";
+import type { TraceMode } from "./trace.ts";
+import type { DurableStorage, Message, NodeId, OpEvent, Process, ProcessFactory } from "./types.ts";
 
 /** Options for a simulation; every field is validated up front. */
 export interface SimulationOptions {
@@ -57,9 +56,6 @@ export interface NodeOptions {
   dormant?: boolean;
 }
 
-/** A fault without its time, for applying now (distributes over the union's members). */
-export type FaultNow = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never : never;
-
 /** Thrown when a run exceeds `maxEvents` or `maxTimeMs`. */
 export class SimulationLimitError extends Error {
   constructor(message: string) {
@@ -69,100 +65,61 @@ export class SimulationLimitError extends Error {
 }
 
 /** Counters a run keeps whatever the trace mode. */
-export interface SimulationStats {
+export interface SimulationStats extends NetworkStats {
+  /** Events handled (an event a busy node put back counts once, when it is handled). */
   events: number;
-  sent: number;
-  delivered: number;
-  duplicated: number;
-  tampered: number;
-  dropped: Record<DropReason, number>;
-  bytes: number;
-  cost: number;
 }
 
-type Agenda =
-  | {
-    timeMs: number;
-    seq: number;
-    kind: "deliver";
-    id: number;
-    from: NodeId;
-    to: NodeId;
-    msg: Message;
-    tampered: boolean;
-  }
-  | {
-    timeMs: number;
-    seq: number;
-    kind: "timer";
-    node: NodeId;
-    incarnation: number;
-    timerId: number;
-    tag: string;
-    data: unknown;
-  }
+type Agenda<M extends Message> =
+  | Delivery<M>
+  | TimerEvent
   | { timeMs: number; seq: number; kind: "fault"; fault: Fault }
   | { timeMs: number; seq: number; kind: "call"; fn: () => void };
 
-class MemoryStorage implements DurableStorage {
-  #data = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    const value = this.#data.get(key);
-    return value === undefined ? undefined : structuredClone(value) as T;
-  }
-  set(key: string, value: unknown): void {
-    this.#data.set(key, structuredClone(value));
-  }
-  delete(key: string): void {
-    this.#data.delete(key);
-  }
-  keys(): string[] {
-    return [...this.#data.keys()].sort();
-  }
-}
-
-interface Host<M extends Message> {
-  id: NodeId;
-  factory: ProcessFactory<M>;
-  process: Process<M> | null;
-  up: boolean;
-  member: boolean;
-  incarnation: number;
-  clock: NodeClock;
-  storage: MemoryStorage;
-  random: Random;
-  config: Readonly<Record<string, unknown>>;
-  processingMs: number;
-  busyUntilMs: number;
-  liveTimers: Set<number>;
-  runtime: Runtime<M>;
-}
-
-interface LinkState {
-  options: LinkOptions;
-  lastArrivalMs: number;
-  wireFreeAtMs: number;
-}
+/** Whether a handled event ran, or waited for a busy node and went back on the agenda. */
+type Outcome = "handled" | "deferred";
 
 /**
- * A simulated cluster.
+ * The next value of virtual time when an event at `eventMs` fires at `nowMs`.
+ *
+ * @throws {InvariantError} when the event lies in the past: time never goes backwards.
  *
  * @example
  * ```ts
- * import { Simulation } from "./simulation.ts";
- * type Ping = { type: "Ping"; seq: number };
- * const sim = new Simulation<Ping>({ seed: 1 });
- * let received = 0;
- * sim.addNode("n1", (rt) => ({
- *   onStart: () => rt.send("n2", { type: "Ping", seq: 1 }),
- *   onMessage: () => {},
- * }));
- * sim.addNode("n2", () => ({ onMessage: () => received++ }));
- * sim.run({ untilMs: 100 });
- * if (received !== 1) throw new Error("one ping");
+ * import assert from "node:assert/strict";
+ * import { advanceTime } from "./simulation.ts";
+ * assert.equal(advanceTime(5, 7), 7);
+ * assert.throws(() => advanceTime(5, 2), /time never goes backwards/);
  * ```
  */
-export class Simulation<M extends Message = Message> {
+export function advanceTime(nowMs: number, eventMs: number): number {
+  assertInvariant(eventMs >= nowMs, "time never goes backwards");
+  return eventMs;
+}
+
+/**
+ * A simulated cluster. `M` is the message type; `P` the process type the factories build,
+ * which {@linkcode Simulation.processOf} returns for inspection (a union when a cluster runs
+ * several kinds of process).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Simulation } from "./simulation.ts";
+ * type Ping = { type: "Ping"; seq: number };
+ * type Counter = { onMessage(): void; received: number };
+ * const sim = new Simulation<Ping, Counter>({ seed: 1 });
+ * sim.addNode("n1", (rt) => ({
+ *   received: 0,
+ *   onStart: () => rt.send("n2", { type: "Ping", seq: 1 }),
+ *   onMessage() {},
+ * }));
+ * sim.addNode("n2", () => ({ received: 0, onMessage() { this.received++; } }));
+ * sim.run({ untilMs: 100 });
+ * assert.equal(sim.processOf("n2")?.received, 1);
+ * ```
+ */
+export class Simulation<M extends Message = Message, P extends Process<M> = Process<M>> {
   readonly seed: number;
   readonly trace: Trace;
   readonly stats: SimulationStats = {
@@ -179,24 +136,17 @@ export class Simulation<M extends Message = Message> {
   readonly history: OpEvent[] = [];
 
   #now = 0;
-  #queue = new EventQueue<Agenda>();
-  #hosts = new Map<NodeId, Host<M>>();
+  #queue = new EventQueue<Agenda<M>>();
+  #hosts = new Map<NodeId, Host<M, P>>();
   #members: NodeId[] = [];
-  #random: Random;
-  #networkRandom: Random;
+  #network: Network<M>;
   #nodeRandom: Random;
-  #defaults: Partial<LinkOptions>;
-  #linkOverrides: Record<string, Partial<LinkOptions>>;
-  #links = new Map<NodeId, Map<NodeId, LinkState>>();
-  #authenticate: boolean;
-  #groupOf: Map<NodeId, number> | null = null;
-  #cuts = new Set<string>();
-  #nextMessageId = 1;
   #nextTimerId = 1;
   #maxEvents: number;
   #maxTimeMs: number;
   #started = false;
-  #needsSize: boolean;
+  #faultTarget: FaultTarget;
+  #runtimeKernel: RuntimeKernel<M>;
 
   constructor(options: SimulationOptions) {
     if (!Number.isSafeInteger(options.seed)) {
@@ -218,24 +168,20 @@ export class Simulation<M extends Message = Message> {
     if (!(this.#maxTimeMs > 0)) {
       throw new RangeError(`Simulation option maxTimeMs must be > 0, got ${this.#maxTimeMs}`);
     }
-    const network = options.network ?? {};
-    this.#defaults = { ...network };
-    delete (this.#defaults as NetworkOptions).links;
-    delete (this.#defaults as NetworkOptions).authenticate;
-    this.#linkOverrides = network.links ?? {};
-    this.#authenticate = network.authenticate ?? false;
-    // Validate eagerly so a bad knob fails at construction, naming the knob.
-    resolveLink(this.#defaults);
-    for (const [key, link] of Object.entries(this.#linkOverrides)) {
-      if (!/^[^>]+->[^>]+$/.test(key)) {
-        throw new RangeError(`Network links key must look like "n1->n2", got "${key}"`);
-      }
-      resolveLink({ ...this.#defaults, ...link }, `network.links["${key}"]`);
-    }
-    this.#needsSize = this.#computeNeedsSize();
-    this.#random = new Random(options.seed);
-    this.#networkRandom = this.#random.split("network");
-    this.#nodeRandom = this.#random.split("nodes");
+    const random = new Random(options.seed);
+    this.#network = new Network<M>(
+      {
+        trace: this.trace,
+        stats: this.stats,
+        now: () => this.#now,
+        schedule: (delivery) => this.#queue.push(delivery),
+      },
+      random.split("network"),
+      options.network,
+    );
+    this.#nodeRandom = random.split("nodes");
+    this.#faultTarget = this.#makeFaultTarget();
+    this.#runtimeKernel = this.#makeRuntimeKernel();
   }
 
   /** Current true (virtual) time in ms. */
@@ -259,7 +205,7 @@ export class Simulation<M extends Message = Message> {
   }
 
   /** The node's current process object (for inspection in tests and pages), or null when down. */
-  processOf(node: NodeId): Process<M> | null {
+  processOf(node: NodeId): P | null {
     return this.#host(node).process;
   }
 
@@ -269,7 +215,7 @@ export class Simulation<M extends Message = Message> {
   }
 
   /** Adds a node. Before the run starts it starts with the run; afterwards it starts at once. */
-  addNode(id: NodeId, factory: ProcessFactory<M>, options: NodeOptions = {}): this {
+  addNode(id: NodeId, factory: ProcessFactory<M, P>, options: NodeOptions = {}): this {
     if (typeof id !== "string" || id === "" || /[\s>|,]/.test(id)) {
       throw new RangeError(
         `Node id must be a non-empty string without spaces, ">", "|" or ",", got "${id}"`,
@@ -280,7 +226,7 @@ export class Simulation<M extends Message = Message> {
     if (!(processingMs >= 0 && Number.isFinite(processingMs))) {
       throw new RangeError(`Node option processingMs must be a number >= 0, got ${processingMs}`);
     }
-    const host: Host<M> = {
+    const state: HostState<M, P> = {
       id,
       factory,
       process: null,
@@ -294,12 +240,13 @@ export class Simulation<M extends Message = Message> {
       processingMs,
       busyUntilMs: 0,
       liveTimers: new Set(),
-      runtime: null as unknown as Runtime<M>,
     };
-    host.runtime = this.#makeRuntime(host);
+    const host: Host<M, P> = Object.assign(state, {
+      runtime: makeRuntime(state, this.#runtimeKernel),
+    });
     this.#hosts.set(id, host);
     if (host.member) this.#members = [...this.#members, id].sort();
-    if (this.#started && host.member) this.#start(host);
+    if (this.#started && host.member) startHost(host, this.#now);
     return this;
   }
 
@@ -327,7 +274,7 @@ export class Simulation<M extends Message = Message> {
 
   /** Applies a fault right now (the same as scheduling it at the current time). */
   apply(fault: FaultNow): void {
-    const full = { ...fault, atMs: this.#now } as Fault;
+    const full: Fault = { ...fault, atMs: this.#now };
     validateFault(full, new Set(this.#hosts.keys()));
     this.#applyFault(full);
   }
@@ -347,10 +294,11 @@ export class Simulation<M extends Message = Message> {
       const next = this.#queue.peek();
       if (next === undefined || next.timeMs > untilMs) break;
       if (options.until?.()) return processed;
-      this.#dispatch(this.#queue.pop()!);
+      this.#queue.pop();
+      this.#dispatch(next);
       processed++;
     }
-    if (untilMs !== Infinity) this.#now = untilMs;
+    if (untilMs !== Infinity) this.#now = advanceTime(this.#now, untilMs);
     return processed;
   }
 
@@ -371,10 +319,10 @@ export class Simulation<M extends Message = Message> {
   #startAll(): void {
     if (this.#started) return;
     this.#started = true;
-    for (const host of this.#hosts.values()) if (host.member) this.#start(host);
+    for (const host of this.#hosts.values()) if (host.member) startHost(host, this.#now);
   }
 
-  #host(node: NodeId): Host<M> {
+  #host(node: NodeId): Host<M, P> {
     const host = this.#hosts.get(node);
     if (host === undefined) {
       throw new RangeError(`Unknown node "${node}" (known: ${[...this.#hosts.keys()].join(", ")})`);
@@ -382,390 +330,133 @@ export class Simulation<M extends Message = Message> {
     return host;
   }
 
-  #dispatch(event: Agenda): void {
+  #dispatch(event: Agenda<M>): void {
     if (event.timeMs > this.#maxTimeMs) {
       throw new SimulationLimitError(
         `Simulation passed maxTimeMs (${this.#maxTimeMs} ms of virtual time); raise maxTimeMs or run with untilMs`,
       );
     }
-    if (++this.stats.events > this.#maxEvents) {
+    if (this.stats.events >= this.#maxEvents) {
       throw new SimulationLimitError(
         `Simulation processed more than maxEvents (${this.#maxEvents}) events; raise maxEvents or shorten the run`,
       );
     }
-    this.#now = event.timeMs;
+    this.#now = advanceTime(this.#now, event.timeMs);
+    if (this.#handle(event) === "handled") this.stats.events++;
+  }
+
+  #handle(event: Agenda<M>): Outcome {
     switch (event.kind) {
       case "deliver":
-        this.#deliver(event);
-        return;
+        return this.#deliver(event);
       case "timer":
-        this.#fireTimer(event);
-        return;
+        return this.#fireTimer(event);
       case "fault":
         this.#applyFault(event.fault);
-        return;
+        return "handled";
       case "call":
         event.fn();
-        return;
+        return "handled";
+      default: {
+        const unknown: never = event;
+        throw new RangeError(`Unknown agenda event ${JSON.stringify(unknown)}`);
+      }
     }
   }
 
-  // The slow-node model: a node handles one event at a time, each taking processingMs.
-  // Returns true when the event had to wait and was put back on the agenda.
-  #deferIfBusy(host: Host<M>, event: Agenda): boolean {
+  // The slow-node model (fallacy 8): a node handles one event at a time, each taking
+  // processingMs. An event that finds the node busy goes back on the agenda for when it is free.
+  #deferIfBusy(host: Host<M, P>, event: Agenda<M>): boolean {
     if (host.processingMs === 0 && host.busyUntilMs <= this.#now) return false;
     if (host.busyUntilMs > this.#now) {
       event.timeMs = host.busyUntilMs;
       this.#queue.push(event);
-      this.stats.events--;
       return true;
     }
     host.busyUntilMs = this.#now + host.processingMs;
     return false;
   }
 
-  #deliver(event: Extract<Agenda, { kind: "deliver" }>): void {
-    const host = this.#hosts.get(event.to)!;
-    let reason: DropReason | null = null;
-    if (!host.member) reason = "left";
-    else if (!host.up) reason = "crashed";
-    else if (this.#blocked(event.from, event.to)) reason = "partition";
-    else if (event.tampered && this.#authenticate) reason = "auth-failed";
-    if (reason !== null) {
-      this.#drop(event.id, event.from, event.to, event.msg, reason);
-      return;
-    }
-    if (this.#deferIfBusy(host, event)) return;
-    this.stats.delivered++;
-    if (this.trace.enabled) {
-      this.trace.add({
-        t: this.#now,
-        kind: "deliver",
-        id: event.id,
-        from: event.from,
-        to: event.to,
-        msg: event.msg,
-      });
-    }
-    host.process!.onMessage(event.from, event.msg as M);
+  #deliver(event: Delivery<M>): Outcome {
+    const host = this.#host(event.to);
+    if (!this.#network.arrive(event, host)) return "handled";
+    if (this.#deferIfBusy(host, event)) return "deferred";
+    this.#network.handOver(event);
+    runningProcess(host).onMessage(event.from, event.msg);
+    return "handled";
   }
 
-  #fireTimer(event: Extract<Agenda, { kind: "timer" }>): void {
-    const host = this.#hosts.get(event.node)!;
+  #fireTimer(event: TimerEvent): Outcome {
+    const host = this.#host(event.node);
     if (!host.up || host.incarnation !== event.incarnation || !host.liveTimers.has(event.timerId)) {
-      return;
+      return "handled";
     }
-    if (this.#deferIfBusy(host, event)) return;
+    if (this.#deferIfBusy(host, event)) return "deferred";
     host.liveTimers.delete(event.timerId);
     if (this.trace.enabled) {
       this.trace.add({ t: this.#now, kind: "timer", node: host.id, tag: event.tag });
     }
-    host.process!.onTimer?.(event.tag, event.data);
-  }
-
-  #drop(id: number, from: NodeId, to: NodeId, msg: Message, reason: DropReason): void {
-    this.stats.dropped[reason]++;
-    if (this.trace.enabled) {
-      this.trace.add({ t: this.#now, kind: "drop", id, from, to, msg, reason });
-    }
-  }
-
-  #blocked(from: NodeId, to: NodeId): boolean {
-    if (this.#groupOf !== null) {
-      const a = this.#groupOf.get(from) ?? -1;
-      const b = this.#groupOf.get(to) ?? -1;
-      if (a !== b) return true;
-    }
-    return this.#cuts.size > 0 && this.#cuts.has(`${from}->${to}`);
-  }
-
-  #link(from: NodeId, to: NodeId): LinkState {
-    let outgoing = this.#links.get(from);
-    if (outgoing === undefined) {
-      outgoing = new Map();
-      this.#links.set(from, outgoing);
-    }
-    let link = outgoing.get(to);
-    if (link === undefined) {
-      const override = this.#linkOverrides[`${from}->${to}`];
-      link = {
-        options: resolveLink(override ? { ...this.#defaults, ...override } : this.#defaults),
-        lastArrivalMs: 0,
-        wireFreeAtMs: 0,
-      };
-      outgoing.set(to, link);
-    }
-    return link;
-  }
-
-  #computeNeedsSize(): boolean {
-    const all = [this.#defaults, ...Object.values(this.#linkOverrides)];
-    return all.some((o) =>
-      (o.bandwidthBytesPerMs !== undefined && o.bandwidthBytesPerMs !== Infinity) ||
-      (o.costPerByte ?? 0) > 0
-    );
-  }
-
-  /** Sends a message through the network, applying every knob of the link. */
-  #send(from: NodeId, to: NodeId, msg: M, departMs: number): void {
-    const toHost = this.#hosts.get(to);
-    if (toHost === undefined) {
-      throw new RangeError(`Node "${from}" sent ${msg.type} to unknown node "${to}"`);
-    }
-    const id = this.#nextMessageId++;
-    const link = this.#link(from, to);
-    const options = link.options;
-    const random = this.#networkRandom;
-    this.stats.sent++;
-    let sizeBytes = 0;
-    if (this.#needsSize) {
-      sizeBytes = messageSize(msg);
-      this.stats.bytes += sizeBytes;
-    }
-    this.stats.cost += options.costPerMessage + options.costPerByte * sizeBytes;
-    if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "send", id, from, to, msg });
-    if (this.#blocked(from, to)) {
-      this.#drop(id, from, to, msg, "partition");
-      return;
-    }
-    if (options.lossProbability > 0 && random.next() < options.lossProbability) {
-      this.#drop(id, from, to, msg, "loss");
-      return;
-    }
-    // Bandwidth: the message occupies the wire for size / bandwidth after earlier ones.
-    let departure = departMs;
-    if (options.bandwidthBytesPerMs !== Infinity) {
-      const backlogMs = Math.max(0, link.wireFreeAtMs - departMs);
-      if (backlogMs * options.bandwidthBytesPerMs + sizeBytes > options.queueLimitBytes) {
-        this.#drop(id, from, to, msg, "queue-full");
-        return;
-      }
-      departure = Math.max(departMs, link.wireFreeAtMs) + sizeBytes / options.bandwidthBytesPerMs;
-      link.wireFreeAtMs = departure;
-    }
-    let delivered: M = msg;
-    let tampered = false;
-    if (options.tamperProbability > 0 && random.next() < options.tamperProbability) {
-      const result = tamper(msg, random);
-      delivered = result.msg;
-      tampered = true;
-      this.stats.tampered++;
-      if (this.trace.enabled) {
-        this.trace.add({ t: this.#now, kind: "tamper", id, from, to, field: result.field });
-      }
-    }
-    const copies = options.duplicateProbability > 0 && random.next() < options.duplicateProbability
-      ? 2
-      : 1;
-    if (copies === 2) {
-      this.stats.duplicated++;
-      if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "duplicate", id, from, to });
-    }
-    for (let copy = 0; copy < copies; copy++) {
-      let arrival = departure + sampleLatency(options.latency, random);
-      if (options.fifo) {
-        arrival = Math.max(arrival, link.lastArrivalMs);
-        link.lastArrivalMs = arrival;
-      }
-      this.#queue.push({
-        timeMs: arrival,
-        seq: 0,
-        kind: "deliver",
-        id,
-        from,
-        to,
-        msg: delivered,
-        tampered,
-      });
-    }
-  }
-
-  #start(host: Host<M>): void {
-    host.up = true;
-    host.incarnation++;
-    host.liveTimers.clear();
-    host.busyUntilMs = this.#now;
-    host.process = host.factory(host.runtime);
-    host.process.onStart?.();
+    runningProcess(host).onTimer?.(event.tag, event.data);
+    return "handled";
   }
 
   #applyFault(fault: Fault): void {
     if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "fault", fault });
-    switch (fault.kind) {
-      case "crash": {
-        const host = this.#host(fault.node);
+    applyFault(fault, this.#faultTarget);
+  }
+
+  // Host faults act here, on the kernel's hosts; link faults go straight to the network.
+  #makeFaultTarget(): FaultTarget {
+    return {
+      network: this.#network,
+      now: () => this.#now,
+      clockOf: (node) => this.#host(node).clock,
+      setProcessingMs: (node, processingMs) => {
+        this.#host(node).processingMs = processingMs;
+      },
+      crash: (node) => {
+        const host = this.#host(node);
         if (!host.up) return;
-        host.up = false;
-        host.process = null;
-        host.liveTimers.clear();
+        stopHost(host);
         if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "crash", node: host.id });
-        return;
-      }
-      case "restart": {
-        const host = this.#host(fault.node);
+      },
+      restart: (node) => {
+        const host = this.#host(node);
         if (host.up || !host.member) return;
         if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "restart", node: host.id });
-        this.#start(host);
-        return;
-      }
-      case "partition": {
-        const groups = new Map<NodeId, number>();
-        fault.groups.forEach((group, i) => group.forEach((node) => groups.set(node, i)));
-        this.#groupOf = groups;
-        return;
-      }
-      case "cut":
-        this.#cuts.add(`${fault.from}->${fault.to}`);
-        return;
-      case "heal":
-        this.#groupOf = null;
-        this.#cuts.clear();
-        return;
-      case "clock-jump":
-        this.#host(fault.node).clock.jump(this.#now, fault.deltaMs);
-        return;
-      case "clock-drift":
-        this.#host(fault.node).clock.setDrift(this.#now, fault.driftPpm);
-        return;
-      case "slow":
-        this.#host(fault.node).processingMs = fault.processingMs;
-        return;
-      case "network": {
-        resolveLink({ ...this.#defaults, ...fault.set });
-        this.#defaults = { ...this.#defaults, ...fault.set };
-        this.#links.clear();
-        this.#needsSize = this.#computeNeedsSize();
-        return;
-      }
-      case "join": {
-        const host = this.#host(fault.node);
+        startHost(host, this.#now);
+      },
+      join: (node) => {
+        const host = this.#host(node);
         if (host.member) return;
         host.member = true;
         this.#members = [...this.#members, host.id].sort();
-        this.#start(host);
-        return;
-      }
-      case "leave": {
-        const host = this.#host(fault.node);
+        startHost(host, this.#now);
+      },
+      leave: (node) => {
+        const host = this.#host(node);
         host.member = false;
-        host.up = false;
-        host.process = null;
-        host.liveTimers.clear();
+        stopHost(host);
         this.#members = this.#members.filter((id) => id !== host.id);
-        return;
-      }
-      case "forge": {
-        // A forged message is indistinguishable from a real one unless receivers authenticate.
-        this.#pushForged(fault.from, fault.to, fault.msg as M);
-        return;
-      }
-      case "storm":
-        for (let i = 0; i < fault.count; i++) {
-          this.#send(fault.from, fault.to, fault.msg as M, this.#now);
-        }
-        return;
-    }
-  }
-
-  #pushForged(from: NodeId, to: NodeId, msg: M): void {
-    const id = this.#nextMessageId++;
-    if (this.trace.enabled) this.trace.add({ t: this.#now, kind: "send", id, from, to, msg });
-    if (this.trace.enabled) {
-      this.trace.add({ t: this.#now, kind: "tamper", id, from, to, field: "forged" });
-    }
-    const latency = sampleLatency(this.#link(from, to).options.latency, this.#networkRandom);
-    this.#queue.push({
-      timeMs: this.#now + latency,
-      seq: 0,
-      kind: "deliver",
-      id,
-      from,
-      to,
-      msg,
-      tampered: true,
-    });
-  }
-
-  #makeRuntime(host: Host<M>): Runtime<M> {
-    // deno-lint-ignore no-this-alias
-    const sim = this;
-    return {
-      id: host.id,
-      peers: () => this.#members.filter((id) => id !== host.id),
-      now: () => host.clock.nowMs(this.#now),
-      monotonic: () => host.clock.monotonicMs(this.#now),
-      send(to: NodeId, msg: M) {
-        if (!host.up) return;
-        // A slow node's sends leave when it finishes handling the current event.
-        sim.#send(host.id, to, msg, Math.max(sim.#now, host.busyUntilMs));
-      },
-      setTimer(delayMs: number, tag: string, data?: unknown): number {
-        if (!(delayMs >= 0 && Number.isFinite(delayMs))) {
-          throw new RangeError(`setTimer delayMs must be a finite number >= 0, got ${delayMs}`);
-        }
-        const timerId = sim.#nextTimerId++;
-        if (!host.up) return timerId;
-        host.liveTimers.add(timerId);
-        sim.#queue.push({
-          timeMs: sim.#now + host.clock.trueDurationMs(delayMs),
-          seq: 0,
-          kind: "timer",
-          node: host.id,
-          incarnation: host.incarnation,
-          timerId,
-          tag,
-          data,
-        });
-        return timerId;
-      },
-      cancelTimer(timerId: number) {
-        host.liveTimers.delete(timerId);
-      },
-      storage: host.storage,
-      random: host.random,
-      config: host.config,
-      log(text: string) {
-        if (sim.trace.enabled) sim.trace.add({ t: sim.#now, kind: "log", node: host.id, text });
-      },
-      state(key: string, value: unknown) {
-        if (sim.trace.enabled) {
-          sim.trace.add({ t: sim.#now, kind: "state", node: host.id, key, value });
-        }
-      },
-      recordOp(op: OpEvent) {
-        const copy = { ...op };
-        sim.history.push(copy);
-        if (sim.trace.enabled) sim.trace.add({ t: sim.#now, kind: "op", node: host.id, op: copy });
       },
     };
   }
-}
 
-/** A message's size in bytes: its `sizeBytes` field if it has one, else its JSON length. */
-export function messageSize(msg: Message): number {
-  const declared = (msg as { sizeBytes?: unknown }).sizeBytes;
-  if (typeof declared === "number" && declared >= 0) return declared;
-  return JSON.stringify(msg).length;
-}
-
-/** Alters one field of a message the way a corrupting middlebox or attacker might. */
-function tamper<M extends Message>(msg: M, random: Random): { msg: M; field: string } {
-  const fields = Object.keys(msg).filter((k) => k !== "type").sort();
-  if (fields.length === 0) return { msg, field: "type" };
-  const field = random.pick(fields);
-  const value = (msg as Record<string, unknown>)[field];
-  let altered: unknown;
-  if (typeof value === "number") altered = value + random.int(1, 9);
-  else if (typeof value === "string") altered = value + "!";
-  else if (typeof value === "boolean") altered = !value;
-  else altered = null;
-  return { msg: { ...msg, [field]: altered }, field };
-}
-
-/** The trace events of one kind, typed. */
-export function eventsOfKind<K extends TraceEvent["kind"]>(
-  events: readonly TraceEvent[],
-  kind: K,
-): Extract<TraceEvent, { kind: K }>[] {
-  return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
+  // What every node's runtime reaches in the kernel (see makeRuntime in host.ts).
+  #makeRuntimeKernel(): RuntimeKernel<M> {
+    return {
+      trace: this.trace,
+      history: this.history,
+      now: () => this.#now,
+      members: () => this.#members,
+      nextTimerId: () => this.#nextTimerId++,
+      schedule: (timer) => this.#queue.push(timer),
+      send: (from, to, msg, departMs) => {
+        if (!this.#hosts.has(to)) {
+          throw new RangeError(`Node "${from}" sent ${msg.type} to unknown node "${to}"`);
+        }
+        this.#network.send(from, to, msg, departMs);
+      },
+    };
+  }
 }

@@ -425,3 +425,17 @@ Deno.test("Simulation.apply takes any fault without its time and applies it now"
   sim.apply({ kind: "restart", node: "a" });
   assert.equal(sim.isUp("a"), true);
 });
+
+Deno.test("A slow node counts a message once though it waited twice on the agenda", () => {
+  const sim = new Simulation<Msg>({ seed: 1, network: { latency: { kind: "constant", ms: 1 } } });
+  const handledAt: number[] = [];
+  sim.addNode("n1", (rt) => ({
+    onStart: () => [1, 2, 3].forEach((seq) => rt.send("n2", { type: "Ping", seq })),
+    onMessage: () => {},
+  }));
+  sim.addNode("n2", () => ({ onMessage: () => handledAt.push(sim.now) }), { processingMs: 10 });
+  const processed = sim.run();
+  assert.deepEqual(handledAt, [1, 11, 21]);
+  assert.equal(sim.stats.events, 3, "three messages handled");
+  assert.equal(processed, 6, "three handled plus three put back while n2 was busy");
+});

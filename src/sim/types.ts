@@ -74,5 +74,10 @@ export interface Process<M extends Message = Message> {
   onTimer?(tag: string, data: unknown): void;
 }
 
-/** Builds a fresh process (with fresh volatile state) for a node. */
-export type ProcessFactory<M extends Message = Message> = (runtime: Runtime<M>) => Process<M>;
+/**
+ * Builds a fresh process (with fresh volatile state) for a node. `P` is the process's own
+ * type, so `Simulation.processOf` can return it for inspection without a cast.
+ */
+export type ProcessFactory<M extends Message = Message, P extends Process<M> = Process<M>> = (
+  runtime: Runtime<M>,
+) => P;

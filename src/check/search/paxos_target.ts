@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Simulation } from "../../sim/mod.ts";
+import { type Message, type NodeId, Simulation } from "../../sim/mod.ts";
 import {
   type MultiPaxosMessage,
   multiPaxosNode,
@@ -102,8 +102,7 @@ export function paxosSearchTarget(
     ...common,
     clients: ["client"],
     // For the leader-aimed verbs (crash-leader, isolate-leader), when asked for.
-    leader: (sim) =>
-      nodes.find((id) => (sim.processOf(id) as MultiPaxosProcess | null)?.isLeader()) ?? null,
+    leader: (sim) => nodes.find((id) => replicaOf(sim, id)?.isLeader()) ?? null,
     build(scenario: SearchCase) {
       const sim = new Simulation<MultiPaxosMessage>({ seed: scenario.seed });
       for (const id of nodes) sim.addNode(id, multiPaxosNode({ nodes, variant }));
@@ -112,4 +111,14 @@ export function paxosSearchTarget(
     },
     invariants,
   };
+}
+
+// The search hands targets a plain Simulation<M>; a replica is recognised by its methods, not cast.
+function replicaOf(sim: Simulation<Message>, id: NodeId): MultiPaxosProcess | null {
+  const process = sim.processOf(id);
+  return process !== null && isReplica(process) ? process : null;
+}
+
+function isReplica(process: object): process is MultiPaxosProcess {
+  return "isLeader" in process && "log" in process;
 }

@@ -12,10 +12,9 @@
 
 import type { Fault, FaultNow, NodeId } from "../../sim/mod.ts";
 import type { RaftClusterOptions } from "../../consensus/raft/cluster.ts";
-import { createRaftCluster } from "../../consensus/raft/cluster.ts";
+import { createRaftCluster, raftServerOf } from "../../consensus/raft/cluster.ts";
 import type { RaftNode } from "../../consensus/raft/node.ts";
 import type { KvCommand } from "../../consensus/raft/kv.ts";
-import type { RaftServerProcess } from "../../consensus/raft/server.ts";
 import type { RaftVariant } from "../../consensus/raft/types.ts";
 
 /** A fixture's replayable outcome: cluster options plus the fault schedule it chose. */
@@ -39,7 +38,7 @@ class Driver {
     this.cluster = createRaftCluster({ ...options, trace: "off" });
   }
   node(id: NodeId): Node | null {
-    return (this.cluster.sim.processOf(id) as RaftServerProcess | null)?.node ?? null;
+    return raftServerOf(this.cluster.sim, id)?.node ?? null;
   }
   leader(among: readonly NodeId[] = this.cluster.servers): NodeId | undefined {
     return among.find((id) => this.node(id)?.role === "leader");

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type Fault, Simulation, type TraceEvent } from "../../sim/mod.ts";
+import { type Fault, type Process, Simulation, type TraceEvent } from "../../sim/mod.ts";
 import { paxosClient } from "./client.ts";
 import { type MultiPaxosMessage, multiPaxosNode, type MultiPaxosProcess } from "./multi_paxos.ts";
 import {
@@ -74,7 +74,8 @@ export function paxosDemo(options: PaxosDemoOptions): PaxosDemoRun {
   }
   const proposers = Array.from({ length: proposerCount }, (_, i) => `p${i + 1}`);
   const acceptors = Array.from({ length: acceptorCount }, (_, i) => `a${i + 1}`);
-  const sim = new Simulation<PaxosMessage>({
+  // Proposers and acceptors run PaxosProcess; the client is a plain process.
+  const sim = new Simulation<PaxosMessage, PaxosProcess | Process<PaxosMessage>>({
     seed: options.seed,
     network: { lossProbability: options.lossProbability ?? 0 },
   });
@@ -93,7 +94,8 @@ export function paxosDemo(options: PaxosDemoOptions): PaxosDemoRun {
   sim.run({ untilMs: options.horizonMs ?? 300 });
   const learned: Record<string, string | null> = {};
   for (const id of acceptors) {
-    learned[id] = (sim.processOf(id) as unknown as PaxosProcess | null)?.chosen() ?? null;
+    const process = sim.processOf(id);
+    learned[id] = process !== null && "chosen" in process ? process.chosen() : null;
   }
   return {
     nodes: ["client", ...proposers, ...acceptors],
@@ -126,7 +128,7 @@ export function multiPaxosDemo(options: {
 }): PaxosDemoRun & { logs: Record<string, (string | null)[]>; leaders: string[] } {
   const count = options.nodes ?? 3;
   const nodes = Array.from({ length: count }, (_, i) => `n${i + 1}`);
-  const sim = new Simulation<MultiPaxosMessage>({
+  const sim = new Simulation<MultiPaxosMessage, MultiPaxosProcess | Process<MultiPaxosMessage>>({
     seed: options.seed,
     network: { lossProbability: options.lossProbability ?? 0 },
   });
@@ -138,10 +140,12 @@ export function multiPaxosDemo(options: {
   }));
   sim.addNode("client", paxosClient<MultiPaxosMessage>(requests, "Request"));
   const crashAt = options.crashLeaderAtMs ?? 520;
+  const replica = (id: string) => {
+    const process = sim.processOf(id);
+    return process !== null && "isLeader" in process ? process : null;
+  };
   sim.at(crashAt, () => {
-    const leader = nodes.find((id) =>
-      (sim.processOf(id) as unknown as MultiPaxosProcess | null)?.isLeader()
-    );
+    const leader = nodes.find((id) => replica(id)?.isLeader());
     if (leader === undefined) return;
     const faults: Fault[] = [
       { atMs: crashAt, kind: "crash", node: leader },
@@ -153,8 +157,7 @@ export function multiPaxosDemo(options: {
   const logs: Record<string, (string | null)[]> = {};
   const leaders: string[] = [];
   for (const id of nodes) {
-    const process = sim.processOf(id) as unknown as MultiPaxosProcess | null;
-    logs[id] = Array.from(process?.log() ?? [], (v) => v ?? null);
+    logs[id] = Array.from(replica(id)?.log() ?? [], (v) => v ?? null);
   }
   for (const e of sim.trace.events) {
     if (e.kind === "state" && e.key === "role" && e.value === "leader") leaders.push(e.node);

@@ -72,7 +72,9 @@ export function loadMultiPaxosState(
  * assert.equal(leaders.length, 1);
  * ```
  */
-export function multiPaxosNode(options: MultiPaxosOptions): ProcessFactory<MultiPaxosMessage> {
+export function multiPaxosNode(
+  options: MultiPaxosOptions,
+): ProcessFactory<MultiPaxosMessage, MultiPaxosProcess> {
   const resolved = resolveMultiPaxosOptions(options, "multiPaxosNode");
   return (rt) => new Replica(rt, resolved);
 }

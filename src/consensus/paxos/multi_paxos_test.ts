@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Simulation } from "../../sim/mod.ts";
+import { type Process, Simulation } from "../../sim/mod.ts";
 import { paxosAgreement, paxosValidity } from "../../check/invariants/paxos.ts";
 import { paxosClient } from "./client.ts";
 import {
@@ -13,14 +13,23 @@ import {
 
 const NODES = ["n1", "n2", "n3"];
 
-function cluster(seed: number) {
-  const sim = new Simulation<MultiPaxosMessage>({ seed });
+// Replicas run MultiPaxosProcess; clients are plain processes.
+type MultiPaxosSimulation = Simulation<
+  MultiPaxosMessage,
+  MultiPaxosProcess | Process<MultiPaxosMessage>
+>;
+
+function cluster(seed: number): MultiPaxosSimulation {
+  const sim: MultiPaxosSimulation = new Simulation({ seed });
   for (const id of NODES) sim.addNode(id, multiPaxosNode({ nodes: NODES }));
   return sim;
 }
 
-const replica = (sim: Simulation<MultiPaxosMessage>, id: string) =>
-  sim.processOf(id) as unknown as MultiPaxosProcess;
+function replica(sim: MultiPaxosSimulation, id: string): MultiPaxosProcess {
+  const process = sim.processOf(id);
+  assert.ok(process !== null && "isLeader" in process, `${id} runs a Multi-Paxos replica`);
+  return process;
+}
 
 Deno.test("Multi-Paxos elects one leader and every replica learns the same log", () => {
   const sim = cluster(1);

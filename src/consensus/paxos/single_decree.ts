@@ -84,7 +84,7 @@ export function loadPaxosState(storage: Runtime["storage"]): PaxosHardState {
  * assert.equal((sim.processOf("n2") as unknown as PaxosProcess).chosen(), "x");
  * ```
  */
-export function paxosNode(options: PaxosOptions): ProcessFactory<PaxosMessage> {
+export function paxosNode(options: PaxosOptions): ProcessFactory<PaxosMessage, PaxosProcess> {
   const resolved = resolvePaxosOptions(options, "paxosNode");
   return (rt) => new PaxosAdapter(rt, resolved);
 }

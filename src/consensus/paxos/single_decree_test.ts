@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Simulation } from "../../sim/mod.ts";
+import { type Process, Simulation } from "../../sim/mod.ts";
 import { paxosAgreement, paxosValidity } from "../../check/invariants/paxos.ts";
 import { paxosClient } from "./client.ts";
 import {
@@ -13,14 +13,18 @@ import {
 
 const NODES = ["n1", "n2", "n3"];
 
-function cluster(seed: number, options: Partial<PaxosOptions> = {}, loss = 0) {
-  const sim = new Simulation<PaxosMessage>({ seed, network: { lossProbability: loss } });
+// Acceptors run PaxosProcess; clients are plain processes.
+type PaxosSimulation = Simulation<PaxosMessage, PaxosProcess | Process<PaxosMessage>>;
+
+function cluster(seed: number, options: Partial<PaxosOptions> = {}, loss = 0): PaxosSimulation {
+  const sim: PaxosSimulation = new Simulation({ seed, network: { lossProbability: loss } });
   for (const id of NODES) sim.addNode(id, paxosNode({ acceptors: NODES, ...options }));
   return sim;
 }
 
-function chosenBy(sim: Simulation<PaxosMessage>, node: string) {
-  return (sim.processOf(node) as unknown as PaxosProcess | null)?.chosen() ?? null;
+function chosenBy(sim: PaxosSimulation, node: string) {
+  const process = sim.processOf(node);
+  return process !== null && "chosen" in process ? process.chosen() : null;
 }
 
 Deno.test("Paxos chooses the only proposed value and every learner learns it", () => {

@@ -60,7 +60,9 @@ export interface RaftClientProcess extends Process<RaftKvMessage> {
  * }
  * ```
  */
-export function raftClient(options: RaftClientOptions): ProcessFactory<RaftKvMessage> {
+export function raftClient(
+  options: RaftClientOptions,
+): ProcessFactory<RaftKvMessage, RaftClientProcess> {
   if (options.servers.length === 0) throw new RangeError("raftClient option servers is empty");
   if (!Number.isInteger(options.process) || options.process < 0) {
     throw new RangeError(

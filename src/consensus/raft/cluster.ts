@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Fault, NetworkOptions, NodeId, OpEvent, TraceMode } from "../../sim/mod.ts";
+import type { Fault, NetworkOptions, NodeId, OpEvent, Process, TraceMode } from "../../sim/mod.ts";
 import { Simulation } from "../../sim/mod.ts";
 import { raftClient } from "./client.ts";
 import type { KvCommand } from "./kv.ts";
@@ -121,6 +121,32 @@ export function createRaftCluster(options: RaftClusterOptions): RaftCluster {
   return { sim, servers, clients };
 }
 
+/**
+ * The Raft server process a node runs, or null when the node is down or runs something else
+ * (a client). Checked, not cast: a server is recognised by its `node` and `kv`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRaftCluster, raftServerOf } from "./cluster.ts";
+ * const { sim } = createRaftCluster({ seed: 2, clients: 1 });
+ * sim.run({ untilMs: 10 });
+ * assert.equal(raftServerOf(sim, "n1")?.node.term, 0);
+ * assert.equal(raftServerOf(sim, "c1"), null);
+ * ```
+ */
+export function raftServerOf(
+  sim: Simulation<RaftKvMessage>,
+  id: NodeId,
+): RaftServerProcess | null {
+  const process = sim.processOf(id);
+  return process !== null && isRaftServer(process) ? process : null;
+}
+
+function isRaftServer(process: Process<RaftKvMessage>): process is RaftServerProcess {
+  return "node" in process && "kv" in process;
+}
+
 /** One server's state at a moment, read from its process (or its disk while it is down). */
 export interface RaftServerSnapshot {
   id: NodeId;
@@ -149,7 +175,7 @@ export function raftSnapshot(
   servers: readonly NodeId[],
 ): RaftServerSnapshot[] {
   return servers.map((id) => {
-    const process = sim.processOf(id) as RaftServerProcess | null;
+    const process = raftServerOf(sim, id);
     const digest = (entry: { term: number; command: KvCommand }) => ({
       term: entry.term,
       digest: commandDigest(entry.command),

@@ -14,7 +14,7 @@ import {
   loadRaftState,
   RAFT_VARIANTS,
   raftKvHistoryJsonLines,
-  type RaftServerProcess,
+  raftServerOf,
 } from "./mod.ts";
 import {
   breakSchedule,
@@ -42,7 +42,7 @@ function randomFaults(
 Deno.test("A restarted server keeps currentTerm, votedFor and its log (Figure 2, persistent state)", () => {
   const { sim } = createRaftCluster({ seed: 5, clients: 1, operations: 30 });
   sim.run({ untilMs: 1500 });
-  const before = (sim.processOf("n2") as RaftServerProcess).node;
+  const before = raftServerOf(sim, "n2")!.node;
   const term = before.term, votedFor = before.votedFor, log = before.entries();
   assert.ok(log.length > 0, "the workload wrote entries");
   sim.schedule([{ atMs: 1501, kind: "crash", node: "n2" }]);
@@ -52,13 +52,13 @@ Deno.test("A restarted server keeps currentTerm, votedFor and its log (Figure 2,
   assert.deepEqual(disk.log, log);
   sim.schedule([{ atMs: 1601, kind: "restart", node: "n2" }]);
   sim.run({ untilMs: 1602 });
-  const after = (sim.processOf("n2") as RaftServerProcess).node;
+  const after = raftServerOf(sim, "n2")!.node;
   assert.equal(after.term, term);
   assert.equal(after.votedFor, votedFor);
   assert.deepEqual(after.entries(), log);
   assert.equal(after.commitIndex, 0, "commitIndex is volatile and relearned from the leader");
   sim.run({ untilMs: 3000 });
-  const kv = (id: string) => (sim.processOf(id) as RaftServerProcess).kv.toJSON();
+  const kv = (id: string) => raftServerOf(sim, id)!.kv.toJSON();
   assert.deepEqual(kv("n2"), kv("n1"), "replaying the log rebuilds the state machine");
 });
 
@@ -91,9 +91,7 @@ Deno.test("Every client operation completes when the cluster is healthy, with or
 Deno.test("A retried command is applied once: client sessions (§8)", () => {
   const { sim, servers } = createRaftCluster({ seed: 9, clients: 1, operations: 0 });
   sim.run({ untilMs: 1000 });
-  const leader = servers.find((id) =>
-    (sim.processOf(id) as RaftServerProcess).node.role === "leader"
-  )!;
+  const leader = servers.find((id) => raftServerOf(sim, id)?.node.role === "leader")!;
   const request = {
     type: "ClientRequest" as const,
     clientId: "c1",
@@ -106,7 +104,7 @@ Deno.test("A retried command is applied once: client sessions (§8)", () => {
   }
   sim.run({ untilMs: 2000 });
   for (const id of servers) {
-    const process = sim.processOf(id) as RaftServerProcess;
+    const process = raftServerOf(sim, id)!;
     assert.equal(process.kv.get("a"), "x", `${id} applied the append once`);
     const copies = process.node.entries().filter((e) => (e.command as KvCommand).seq === 1).length;
     assert.ok(copies >= 1);

@@ -107,16 +107,18 @@ export function commandDigest(command: KvCommand | null | undefined): string {
  * @example
  * ```ts
  * import { Simulation } from "../../sim/mod.ts";
- * import { raftServer } from "./server.ts";
+ * import { raftServer, type RaftKvMessage, type RaftServerProcess } from "./server.ts";
  * const servers = ["n1", "n2", "n3"];
- * const sim = new Simulation({ seed: 7 });
+ * const sim = new Simulation<RaftKvMessage, RaftServerProcess>({ seed: 7 });
  * for (const id of servers) sim.addNode(id, raftServer({ servers }));
  * sim.run({ untilMs: 1000 });
- * const leaders = servers.filter((id) => (sim.processOf(id) as any).node.role === "leader");
+ * const leaders = servers.filter((id) => sim.processOf(id)?.node.role === "leader");
  * if (leaders.length !== 1) throw new Error("one leader");
  * ```
  */
-export function raftServer(options: RaftServerOptions): ProcessFactory<RaftKvMessage> {
+export function raftServer(
+  options: RaftServerOptions,
+): ProcessFactory<RaftKvMessage, RaftServerProcess> {
   if (options.servers.length === 0) throw new RangeError("raftServer option servers is empty");
   return (rt) => new Server(rt, options);
 }
