@@ -11,7 +11,7 @@
 
 import type { NodeClock } from "./clock.ts";
 import type { LinkOptions, Network } from "./network.ts";
-import type { ByzantineBehaviour, Message, NodeId, Runtime } from "./types.ts";
+import type { ByzantineBehaviour, Message, NodeId } from "./types.ts";
 
 /** One fault, applied at true time `atMs`. */
 export type Fault =
@@ -133,7 +133,7 @@ export interface FaultTarget {
   clockOf(node: NodeId): NodeClock;
   /** Sets the time each event occupies the node. */
   setProcessingMs(node: NodeId, processingMs: number): void;
-  /** Hands the node to an adversary with this behaviour (see {@linkcode Runtime.adversary}). */
+  /** Hands the node to an adversary with this behaviour (see `Runtime.adversary`). */
   setByzantine(node: NodeId, behaviour: ByzantineBehaviour): void;
 }
 
