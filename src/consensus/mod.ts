@@ -6,3 +6,4 @@
 
 export * from "./raft/mod.ts";
 export * from "./paxos/mod.ts";
+export * from "./pbft/mod.ts";
