@@ -196,6 +196,9 @@ function copyState(state: PbftServiceState): PbftServiceState {
 
 const slotKey = (view: number, seq: number) => `${view}|${seq}`;
 
+/** How many early PrePrepares a replica keeps (a limit on everything, as TigerBeetle says). */
+const EARLY_LIMIT = 256;
+
 /** Options of a {@linkcode PbftNode}: the deployment's, plus this replica's id. */
 export interface PbftNodeOptions extends PbftOptions {
   id: NodeId;
@@ -261,6 +264,8 @@ export class PbftNode {
   #assigned = new Set<string>();
   #checkpoints = new Map<number, Map<NodeId, { digest: string; state: PbftServiceState }>>();
   #viewChanges = new Map<number, Map<NodeId, ViewChangeProof & { state: PbftServiceState }>>();
+  /** PrePrepares for a view this replica has not entered yet. */
+  #early: { from: NodeId; msg: Extract<PbftMessage, { type: "PrePrepare" }> }[] = [];
   #timerArmed = false;
   #ready: PbftReady = { messages: [], changes: [] };
 
@@ -418,7 +423,13 @@ export class PbftNode {
   // §4.2: a backup accepts a PrePrepare from the view's primary, in its view, inside the water
   // marks, with the right digest, and only if it accepted no other one for that view and seq.
   #onPrePrepare(from: NodeId, msg: Extract<PbftMessage, { type: "PrePrepare" }>): void {
-    if (this.#viewChanging || msg.view !== this.#view || from !== this.primary) return;
+    if (msg.view > this.#view || (msg.view === this.#view && this.#viewChanging)) {
+      // Links reorder: the new primary's first PrePrepares can overtake its NewView. Keep them
+      // (a bounded few) for when the view starts, instead of losing them.
+      if (this.#early.length < EARLY_LIMIT) this.#early.push({ from, msg });
+      return;
+    }
+    if (msg.view !== this.#view || from !== this.primary) return;
     if (from === this.id || !this.#inWindow(msg.seq)) return;
     if (requestDigest(msg.request) !== msg.digest) return;
     const key = slotKey(msg.view, msg.seq);
@@ -678,6 +689,9 @@ export class PbftNode {
         this.#prepare(msg.view, entry.seq, entry.digest);
       }
     }
+    const early = this.#early;
+    this.#early = early.filter((e) => e.msg.view > msg.view);
+    for (const e of early) if (e.msg.view === msg.view) this.#onPrePrepare(e.from, e.msg);
     this.#timerArmed = false;
     this.#ready.timer = null;
     if (primary) {
