@@ -579,6 +579,8 @@ export function Player(recording, options = {}) {
   });
   render();
   root.model = () => model;
+  // The link the URL hash holds once the reader's last change has been written (tests wait on it).
+  root.permalink = permalink;
   // A player link to this same page only changes the hash: rebuild the player from it.
   if (hashKey) {
     const onHashChange = () => {
