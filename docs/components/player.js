@@ -298,13 +298,21 @@ export function Player(recording, options = {}) {
   const meta = el("span", { className: "ns-player-meta" });
   const head = el("div", { className: "ns-player-head" }, [title, meta]);
   // Terse button text with a full sentence as title and accessible name.
-  const btn = (text, label, onClick) => button(text, onClick, { title: label, ariaLabel: label });
-  const toStart = btn("|◀ Start", "Rewind to the start", () => (pause(), go(0)));
-  const back = btn("◀ Back", "Step back one event", () => (pause(), go(model.cursor - 1)));
-  const play = btn("▶ Play", "Play", () => (playing ? pause() : start()));
+  const described = (label) => ({ title: label, ariaLabel: label });
+  const toStart = button("|◀ Start", () => (pause(), go(0)), described("Rewind to the start"));
+  const back = button(
+    "◀ Back",
+    () => (pause(), go(model.cursor - 1)),
+    described("Step back one event"),
+  );
+  const play = button("▶ Play", () => (playing ? pause() : start()), described("Play"));
   play.classList.add("ns-player-play");
-  const forward = btn("Step ▶", "Step forward one event", () => (pause(), go(model.cursor + 1)));
-  const toEnd = btn("End ▶|", "Jump to the end", () => (pause(), go(model.length)));
+  const forward = button(
+    "Step ▶",
+    () => (pause(), go(model.cursor + 1)),
+    described("Step forward one event"),
+  );
+  const toEnd = button("End ▶|", () => (pause(), go(model.length)), described("Jump to the end"));
   const speedSelect = el(
     "select",
     { title: "Playback speed" },
@@ -352,12 +360,10 @@ export function Player(recording, options = {}) {
     className: "ns-player-fork-value",
     step: "any",
   });
-  const forkButton = btn(
-    "Fork here",
-    "Apply this change at the current moment and continue as a new branch",
-    () => fork(),
-  );
-  forkButton.classList.add("ns-player-fork-button");
+  const forkButton = button("Fork here", () => fork(), {
+    ...described("Apply this change at the current moment and continue as a new branch"),
+    className: "ns-player-fork-button",
+  });
   const forkError = el("span", { className: "ns-player-error" });
   const syncForkInputs = () => {
     const spec = ns.FAULT_VERBS.find((k) => k.verb === kindSelect.value);
@@ -376,16 +382,12 @@ export function Player(recording, options = {}) {
     forkError,
   ]);
   const branchRow = el("div", { className: "ns-player-branches" });
-  const linkButton = btn(
-    "Copy permalink",
-    "Copy a link that restores this run, its forks and this moment",
-    () => {
-      const url = permalink();
-      navigator.clipboard?.writeText(url).catch(() => {});
-      linkButton.textContent = "Link copied";
-      setTimeout(() => (linkButton.textContent = "Copy permalink"), 1500);
-    },
-  );
+  const linkButton = button("Copy permalink", () => {
+    const url = permalink();
+    navigator.clipboard?.writeText(url).catch(() => {});
+    linkButton.textContent = "Link copied";
+    setTimeout(() => (linkButton.textContent = "Copy permalink"), 1500);
+  }, described("Copy a link that restores this run, its forks and this moment"));
   root.append(head, controls, scrub, picture, grid, forkRow, branchRow, linkButton);
 
   function permalink() {
@@ -469,14 +471,14 @@ export function Player(recording, options = {}) {
     branchRow.replaceChildren(
       el("span", { textContent: "Branches:" }),
       ...branches.map((b) => {
-        const button = btn(b.label, `Switch to ${b.label}`, () => {
+        const branchButton = button(b.label, () => {
           pause();
           touched = true;
           model = b.model;
           render();
-        });
-        button.setAttribute("aria-pressed", String(b.model === model));
-        return button;
+        }, described(`Switch to ${b.label}`));
+        branchButton.setAttribute("aria-pressed", String(b.model === model));
+        return branchButton;
       }),
     );
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
