@@ -166,7 +166,11 @@ export function RaftLive(ns, options = {}) {
     clock.innerHTML = `virtual time <b>${now().toFixed(1)} ms</b> · leader <b>${
       leader() ?? "none"
     }</b>`;
-    status.replaceChildren(clock, table, history);
+    // Seven columns are wider than a phone: the table scrolls inside its box, not the page.
+    const tableBox = document.createElement("div");
+    tableBox.style.overflowX = "auto";
+    tableBox.append(table);
+    status.replaceChildren(clock, tableBox, history);
 
     const windowMs = 3000;
     const from = Math.max(0, now() - windowMs);
@@ -190,5 +194,8 @@ export function RaftLive(ns, options = {}) {
   }
 
   reset();
+  // The first render happens before the page attaches the widget, so its charts took the
+  // default width; once attached, draw again at the width the page gives it.
+  requestAnimationFrame(() => root.isConnected && root.clientWidth > 0 && render());
   return root;
 }
