@@ -169,6 +169,8 @@ export function RaftLive(ns, options = {}) {
     // Seven columns are wider than a phone: the table scrolls inside its box, not the page.
     const tableBox = document.createElement("div");
     tableBox.style.overflowX = "auto";
+    // A scrolling box keeps its child's margins from collapsing with its neighbours'.
+    table.style.margin = "0";
     tableBox.append(table);
     status.replaceChildren(clock, tableBox, history);
 
