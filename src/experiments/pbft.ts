@@ -12,15 +12,23 @@
  * @module
  */
 
-import { type ByzantineBehaviour, combineHashes, type OpEvent, Simulation } from "../sim/mod.ts";
+import {
+  type ByzantineBehaviour,
+  combineHashes,
+  type OpEvent,
+  Simulation,
+  type TraceEvent,
+} from "../sim/mod.ts";
 import {
   faultTolerance,
   pbftClient,
   type PbftMessage,
   pbftReplica,
+  type PbftVariant,
 } from "../consensus/pbft/mod.ts";
 import { createRaftCluster } from "../consensus/raft/mod.ts";
-import { pbftAgreement } from "../check/invariants/pbft.ts";
+import { pbftAgreement, pbftExecutions } from "../check/invariants/pbft.ts";
+import type { InvariantViolation } from "../check/search/violation.ts";
 import {
   type PbftFaultPoint,
   pbftFaultsChart,
@@ -308,3 +316,95 @@ export const pbftExperiment: Experiment = defineExperiment({
   params: PBFT_PARAMS,
   run: (params, seed, options) => run(params, seed, options.onProgress),
 });
+
+/** Options of {@linkcode runPbftScenario}. */
+export interface PbftScenarioOptions {
+  /** @default 4 */
+  replicas?: number;
+  /** Byzantine replicas, the first ones in primary order (r1 leads view 0). @default 1 */
+  byzantine?: number;
+  /** @default "equivocate" */
+  behaviour?: ByzantineBehaviour;
+  /** @default "correct" */
+  variant?: PbftVariant;
+  /** Whether receivers authenticate messages (fallacy 4). @default true */
+  authenticate?: boolean;
+  /** Writes the one client issues, 10 ms apart. @default 2 */
+  requests?: number;
+  /** @default 1000 */
+  horizonMs?: number;
+}
+
+/** One small PBFT run for pages and the player: its trace and what the monitors say. */
+export interface PbftScenario {
+  nodes: string[];
+  events: TraceEvent[];
+  byzantine: string[];
+  completed: number;
+  /** Per replica, the digests it executed in sequence order. */
+  executed: Record<string, string[]>;
+  violations: InvariantViolation[];
+  traceHash: string;
+}
+
+/**
+ * Runs one small PBFT cluster with a client and Byzantine replicas, keeping the whole trace.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runPbftScenario } from "./pbft.ts";
+ * assert.equal(runPbftScenario(1).violations.length, 0); // one equivocating primary is caught
+ * assert.ok(runPbftScenario(1, { variant: "quorum-2f" }).violations.length > 0);
+ * ```
+ */
+export function runPbftScenario(seed: number, options: PbftScenarioOptions = {}): PbftScenario {
+  const size = options.replicas ?? 4;
+  if (!(Number.isInteger(size) && size >= 4 && size <= 13)) {
+    throw new RangeError(
+      `runPbftScenario option replicas must be an integer in [4, 13], got ${size}`,
+    );
+  }
+  const count = options.byzantine ?? 1;
+  if (!(Number.isInteger(count) && count >= 0 && count < size)) {
+    throw new RangeError(
+      `runPbftScenario option byzantine must be an integer in [0, ${size - 1}], got ${count}`,
+    );
+  }
+  const requests = options.requests ?? 2;
+  if (!(Number.isInteger(requests) && requests >= 0 && requests <= 50)) {
+    throw new RangeError(
+      `runPbftScenario option requests must be an integer in [0, 50], got ${requests}`,
+    );
+  }
+  const nodes = Array.from({ length: size }, (_, i) => `r${i + 1}`);
+  const sim = new Simulation<PbftMessage>({
+    seed,
+    network: { authenticate: options.authenticate ?? true },
+  });
+  for (const id of nodes) sim.addNode(id, pbftReplica({ nodes, variant: options.variant }));
+  const ops = Array.from({ length: requests }, (_, i) => ({
+    atMs: i * 10,
+    op: { f: "write" as const, value: i + 1 },
+  }));
+  sim.addNode("c1", pbftClient({ replicas: nodes, process: 1, ops }));
+  const byzantine = nodes.slice(0, count);
+  sim.schedule(byzantine.map((node) => ({
+    atMs: 0,
+    kind: "byzantine" as const,
+    node,
+    behaviour: options.behaviour ?? "equivocate",
+  })));
+  sim.run({ untilMs: options.horizonMs ?? 1000 });
+  const executed: Record<string, string[]> = Object.fromEntries(nodes.map((n) => [n, []]));
+  for (const x of pbftExecutions(sim.trace.events)) executed[x.node][x.seq - 1] = x.digest;
+  return {
+    nodes: [...nodes, "c1"],
+    events: sim.trace.events,
+    byzantine,
+    completed: sim.history.filter((e) => e.type === "ok").length,
+    executed,
+    violations: pbftAgreement(sim.trace.events),
+    traceHash: sim.trace.hash(),
+  };
+}
