@@ -10,9 +10,10 @@
  * - `lie`: reports an empty prepared set in its ViewChanges (the certificates it holds are
  *   signed by others, so it can hide them but not invent them) and wrong results in Replies;
  * - `silent`: sends nothing at all;
- * - `forge`: sends, in other replicas' names, a PrePrepare of the null request for the next
- *   sequence number and the Prepares and Commits that complete it, to one victim; receivers
- *   that authenticate (network option `authenticate`, fallacy 4) drop every forgery.
+ * - `forge`: on seeing a sequence number in use, sends one victim a PrePrepare of the null
+ *   request for the next number in the primary's name, and the Prepares and Commits that
+ *   complete it in the others' names; receivers that authenticate (network option
+ *   `authenticate`, fallacy 4) drop every forgery.
  *
  * A crash is permanent here: a restarted replica would have forgotten its votes and could
  * vote twice, which is Byzantine behaviour, so it stays down and counts as one of the f.
@@ -92,7 +93,7 @@ class Replica implements PbftReplicaProcess {
     node.step(from, msg);
     this.#flush();
     const adversary = this.#rt.adversary?.() ?? null;
-    if (adversary !== null) this.#react(adversary, from, msg);
+    if (adversary !== null) this.#react(adversary, msg);
   }
 
   onTimer(tag: string): void {
@@ -142,7 +143,7 @@ class Replica implements PbftReplicaProcess {
     }
   }
 
-  #react(adversary: Adversary<PbftMessage>, from: NodeId, msg: PbftMessage): void {
+  #react(adversary: Adversary<PbftMessage>, msg: PbftMessage): void {
     if (msg.type !== "PrePrepare" && msg.type !== "Prepare" && msg.type !== "Commit") return;
     const rt = this.#rt;
     const others = this.#options.nodes.filter((n) => n !== rt.id);
@@ -156,9 +157,8 @@ class Replica implements PbftReplicaProcess {
       for (const to of others) rt.send(to, { type: "Commit", ...vote });
       return;
     }
-    if (adversary.behaviour !== "forge" || msg.type !== "PrePrepare") return;
+    if (adversary.behaviour !== "forge" || msg.type === "Commit") return;
     const primary = pbftPrimary(this.#options.nodes, msg.view);
-    if (from !== primary) return;
     // The victim: the last correct-looking replica that is neither the primary nor us.
     const victim = [...others].reverse().find((n) => n !== primary);
     const seq = msg.seq + 1;
