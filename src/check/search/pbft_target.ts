@@ -18,6 +18,7 @@ import {
   pbftClient,
   type PbftMessage,
   pbftReplica,
+  type PbftRules,
   type PbftVariant,
 } from "../../consensus/pbft/mod.ts";
 import { pbftAgreement } from "../invariants/pbft.ts";
@@ -45,6 +46,8 @@ export interface PbftSearchTargetOptions {
   maxOps?: number;
   /** Nemesis verbs. @default partition, cut, loss, delay, slow */
   faultKinds?: readonly NemesisKind[];
+  /** Replacement quorum rules for every replica (the `pbft-quorums` lab). @default the paper's */
+  rules?: Partial<PbftRules>;
 }
 
 /**
@@ -104,7 +107,9 @@ export function pbftSearchTarget(options: PbftSearchTargetOptions = {}): SearchT
     },
     build(testCase: SearchCase) {
       const sim = new Simulation<PbftMessage>({ seed: testCase.seed, network: { authenticate } });
-      for (const id of nodes) sim.addNode(id, pbftReplica({ nodes, variant }));
+      for (const id of nodes) {
+        sim.addNode(id, pbftReplica({ nodes, variant, rules: options.rules }));
+      }
       clients.forEach((client, i) => {
         const ops = testCase.workload.filter((op) => op.process === i + 1).map((op, k) => ({
           atMs: op.atMs,

@@ -47,8 +47,21 @@ import {
   type ViewChangeProof,
 } from "./types.ts";
 
+/**
+ * The decisions a replica delegates (the quorum rules of `quorums.ts`), replaceable so the
+ * `pbft-quorums` lab can run the protocol on a learner's rules.
+ */
+export interface PbftRules {
+  /** Quorum sizes for n replicas. */
+  quorums(n: number): PbftQuorums;
+  isPrepared: typeof isPrepared;
+  isCommittedLocal: typeof isCommittedLocal;
+}
+
 /** The knobs of a PBFT deployment (shared by every replica). */
 export interface PbftOptions {
+  /** Replacement decision rules (labs); they take precedence over `variant`. @default the paper's */
+  rules?: Partial<PbftRules>;
   /** Every replica, in the order that makes replica v mod n the primary of view v. */
   nodes: readonly NodeId[];
   /** @default "correct" */
@@ -86,6 +99,7 @@ export function resolvePbftOptions(
   }
   const resolved = {
     nodes: options.nodes,
+    rules: options.rules ?? {},
     variant: options.variant ?? "correct",
     checkpointInterval: options.checkpointInterval ?? 4,
     logWindow: options.logWindow ?? 16,
@@ -235,6 +249,8 @@ export class PbftNode {
   readonly nodes: readonly NodeId[];
   readonly quorums: PbftQuorums;
   #options: Required<PbftOptions>;
+  #isPrepared: typeof isPrepared;
+  #isCommittedLocal: typeof isCommittedLocal;
 
   #view = 0;
   #viewChanging = false;
@@ -276,7 +292,12 @@ export class PbftNode {
     }
     this.id = options.id;
     this.nodes = this.#options.nodes;
-    this.quorums = pbftQuorums(this.nodes.length, this.#options.variant);
+    const rules = this.#options.rules;
+    this.quorums = rules.quorums
+      ? rules.quorums(this.nodes.length)
+      : pbftQuorums(this.nodes.length, this.#options.variant);
+    this.#isPrepared = rules.isPrepared ?? isPrepared;
+    this.#isCommittedLocal = rules.isCommittedLocal ?? isCommittedLocal;
   }
 
   /** The current view (the one being changed to, during a view change). */
@@ -468,7 +489,7 @@ export class PbftNode {
   }
 
   #isPreparedAt(view: number, seq: number): boolean {
-    return isPrepared(
+    return this.#isPrepared(
       this.#prePrepareVote(view, seq),
       this.#prepares.get(slotKey(view, seq)) ?? [],
       {
@@ -501,7 +522,12 @@ export class PbftNode {
     if (vote === null) return;
     const prepared = this.#committedSent.has(slotKey(view, seq));
     if (
-      !isCommittedLocal(prepared, vote, this.#commits.get(slotKey(view, seq)) ?? [], this.quorums)
+      !this.#isCommittedLocal(
+        prepared,
+        vote,
+        this.#commits.get(slotKey(view, seq)) ?? [],
+        this.quorums,
+      )
     ) {
       return;
     }

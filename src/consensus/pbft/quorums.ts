@@ -26,9 +26,9 @@ export const PBFT_VARIANTS: readonly PbftVariant[] = ["correct", "quorum-2f"];
 export interface PbftQuorums {
   /** Byzantine replicas tolerated: f = ⌊(n − 1) / 3⌋. */
   f: number;
-  /** Matching Prepares from distinct backups that, with the PrePrepare, prepare a request (2f). */
+  /** Matching Prepares from distinct backups that, with the PrePrepare, prepare a request (2f when n = 3f + 1). */
   prepares: number;
-  /** Matching Commits (own included) that commit a request locally (2f + 1). */
+  /** Matching Commits (own included) that commit a request locally (2f + 1 when n = 3f + 1). */
   commits: number;
   /** ViewChanges (own included) a new primary needs before its NewView (2f + 1). */
   viewChanges: number;
@@ -58,7 +58,8 @@ export function faultTolerance(n: number): number {
 }
 
 /**
- * The quorum sizes for `n` replicas under a variant (PBFT §4.2–§4.4).
+ * The quorum sizes for `n` replicas under a variant (PBFT §4.2–§4.4): 2f + 1 when n = 3f + 1,
+ * and in general ⌈(n + f + 1) / 2⌉, the least q such that two quorums share f + 1 replicas.
  *
  * @example
  * ```ts
@@ -66,6 +67,7 @@ export function faultTolerance(n: number): number {
  * import { pbftQuorums } from "./quorums.ts";
  * assert.deepEqual(pbftQuorums(4), { f: 1, prepares: 2, commits: 3, viewChanges: 3, checkpoints: 3, replies: 2 });
  * assert.equal(pbftQuorums(4, "quorum-2f").commits, 2);
+ * assert.equal(pbftQuorums(6).commits, 4); // f = 1, but 3 of 6 could meet in one liar
  * ```
  */
 export function pbftQuorums(n: number, variant: PbftVariant = "correct"): PbftQuorums {
@@ -78,12 +80,16 @@ export function pbftQuorums(n: number, variant: PbftVariant = "correct"): PbftQu
   // The broken variant takes one vote off every replica-side quorum (2f + 1 becomes 2f), but
   // never below one vote: a quorum of zero would decide on nothing at all.
   const shrink = variant === "quorum-2f" ? 1 : 0;
+  // Two quorums of q among n share 2q - n replicas, which must exceed f: q = ⌈(n + f + 1) / 2⌉,
+  // which is 2f + 1 when n = 3f + 1 and more when n is not of that form (n = 6 has f = 1 but
+  // needs 4, not 3).
+  const quorum = Math.ceil((n + f + 1) / 2) - shrink;
   return {
     f,
-    prepares: Math.max(2 * f - shrink, 0),
-    commits: Math.max(2 * f + 1 - shrink, 1),
-    viewChanges: Math.max(2 * f + 1 - shrink, 1),
-    checkpoints: Math.max(2 * f + 1 - shrink, 1),
+    prepares: Math.max(quorum - 1, 0),
+    commits: Math.max(quorum, 1),
+    viewChanges: Math.max(quorum, 1),
+    checkpoints: Math.max(quorum, 1),
     replies: f + 1,
   };
 }
