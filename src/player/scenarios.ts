@@ -24,6 +24,7 @@ import { createRaftCluster } from "../consensus/raft/cluster.ts";
 import { RAFT_VARIANTS } from "../consensus/raft/types.ts";
 import type { RaftVariant } from "../consensus/raft/types.ts";
 import type { Message, NodeId, Process } from "../sim/types.ts";
+import { pbftPlayerScenario } from "./pbft_scenario.ts";
 
 /** A named cluster the player can build and replay. */
 export interface PlayerScenario {
@@ -238,6 +239,7 @@ export const raftScenario: PlayerScenario = {
 export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
   heartbeatScenario,
   raftScenario,
+  pbftPlayerScenario,
 ];
 
 /**
