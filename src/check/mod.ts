@@ -60,3 +60,4 @@ export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";
 export * from "./invariants/pbft.ts";
 export * from "./search/pbft_target.ts";
+export * from "./invariants/epaxos.ts";
