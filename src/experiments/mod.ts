@@ -12,3 +12,8 @@ export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";
 export { runPbftCluster, runPbftScenario, runRaftForComparison } from "./pbft.ts";
 export type { PbftRunMeasure, PbftScenario, PbftScenarioOptions } from "./pbft.ts";
+export {
+  electionTrial,
+  type ElectionTrialOptions,
+  type ElectionTrialResult,
+} from "./raft_election.ts";
