@@ -40,7 +40,13 @@ export function pbftMessagesChart(
     data: { values: points },
     mark: { type: "line", point: { filled: true, size: 40 } },
     encoding: {
-      x: { field: "replicas", type: "quantitative", title: "replicas (n)" },
+      x: {
+        field: "replicas",
+        type: "quantitative",
+        title: "replicas (n)",
+        scale: { zero: false },
+        axis: { values: [...new Set(points.map((p) => p.replicas))], format: "d" },
+      },
       y: { field: "messagesPerRequest", type: "quantitative", title: "messages per request" },
       color: { field: "protocol", type: "nominal", title: "protocol" },
       tooltip: [{ field: "protocol" }, { field: "replicas" }, {
