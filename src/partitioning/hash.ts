@@ -48,17 +48,10 @@ function mixBlock(h: number, k: number): number {
 }
 
 const encoder = new TextEncoder();
-let scratch = new Uint8Array(256);
 
-// UTF-8 bytes of `text` in a reused buffer (ASCII, the common case, without the encoder).
-function utf8(text: string): { bytes: Uint8Array; length: number } {
-  if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return { bytes: scratch, length: encoder.encodeInto(text, scratch).written };
-    scratch[i] = c;
-  }
-  return { bytes: scratch, length: text.length };
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /**
@@ -77,23 +70,31 @@ function utf8(text: string): { bytes: Uint8Array; length: number } {
  * ```
  */
 export function murmur3(key: string, seed = 0): number {
-  const { bytes, length: n } = utf8(key);
+  // ASCII (the common case) is its own UTF-8: read the bytes straight from the string.
+  if (isAscii(key)) return murmur3Bytes((i) => key.charCodeAt(i), key.length, seed);
+  const bytes = encoder.encode(key);
+  return murmur3Bytes((i) => bytes[i], bytes.length, seed);
+}
+
+function murmur3Bytes(byteAt: (i: number) => number, n: number, seed: number): number {
   const blocks = n & ~3;
   let h = seed | 0;
   for (let i = 0; i < blocks; i += 4) {
-    const k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
-    h = mixBlock(h, k);
+    h = mixBlock(
+      h,
+      byteAt(i) | (byteAt(i + 1) << 8) | (byteAt(i + 2) << 16) | (byteAt(i + 3) << 24),
+    );
   }
   let k = 0;
   switch (n & 3) {
     case 3:
-      k ^= bytes[blocks + 2] << 16;
+      k ^= byteAt(blocks + 2) << 16;
     // falls through
     case 2:
-      k ^= bytes[blocks + 1] << 8;
+      k ^= byteAt(blocks + 1) << 8;
     // falls through
     case 1:
-      k ^= bytes[blocks];
+      k ^= byteAt(blocks);
       k = Math.imul(k, C1);
       k = rotl32(k, 15);
       k = Math.imul(k, C2);

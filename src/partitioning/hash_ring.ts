@@ -78,14 +78,28 @@ export function hashRingPartitioner(
   if (new Set(nodes).size !== nodes.length) {
     throw new RangeError(`hashRingPartitioner: nodes must be distinct, got ${nodes.join(", ")}`);
   }
-  const points: RingPoint[] = [];
-  for (const node of nodes) {
+  // Sorting packed numbers (position * 2^21 + point number) in a typed array is several
+  // times faster than sorting objects. Points are numbered over the nodes in name order, so
+  // equal positions (2^-32 likely) never depend on the order the nodes were given in.
+  const names = [...nodes].sort();
+  const total = names.length * pointsPerNode;
+  if (total > 2 ** 21) {
+    throw new RangeError(
+      `hashRingPartitioner: nodes × pointsPerNode must be at most 2^21, got ${total}`,
+    );
+  }
+  const packed = new Float64Array(total);
+  for (let n = 0; n < names.length; n++) {
     for (let i = 0; i < pointsPerNode; i++) {
-      points.push({ position: murmur3(`${node}#${i}`), node });
+      const index = n * pointsPerNode + i;
+      packed[index] = murmur3(`${names[n]}#${i}`) * 2 ** 21 + index;
     }
   }
-  // Equal positions are ordered by name so the ring never depends on the order nodes were given.
-  points.sort((a, b) => a.position - b.position || (a.node < b.node ? -1 : 1));
+  packed.sort();
+  const points: RingPoint[] = Array.from(packed, (x) => ({
+    position: Math.floor(x / 2 ** 21),
+    node: names[Math.floor((x % 2 ** 21) / pointsPerNode)],
+  }));
   const positions = Float64Array.from(points, (p) => p.position);
   const owner = (hash: number): string => {
     let lo = 0, hi = positions.length;
