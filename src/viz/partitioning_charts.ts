@@ -137,7 +137,7 @@ export interface RingStdErrorRow {
  * import assert from "node:assert/strict";
  * import { ringStdErrorChart } from "./partitioning_charts.ts";
  * const spec = ringStdErrorChart([{ pointsPerNode: 10, measured: 0.3, paper: 0.315 }]);
- * assert.equal(spec.mark, undefined);
+ * assert.equal((spec.data as { values: unknown[] }).values.length, 3); // measured, 1/√k, paper
  * ```
  */
 export function ringStdErrorChart(
