@@ -44,6 +44,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "CRDTs", page: "/crdt" },
     ],
     labs: ["raft-log"],
   },
@@ -86,6 +87,7 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
+      { name: "CRDTs", page: "/crdt" },
     ],
     labs: ["raft-election"],
   },
