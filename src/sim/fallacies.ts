@@ -46,7 +46,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Outbox", page: "/transactions" },
       { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "crdt"],
   },
   {
     id: "latency",
@@ -89,7 +89,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Consistent hashing", page: "/partitioning" },
       { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-election"],
+    labs: ["raft-election", "consistent-hashing", "crdt"],
   },
   {
     id: "administrator",
