@@ -155,8 +155,14 @@ siteTest("Edits persist locally, Reset restores, and shared code waits for Run",
   await page.reload({ waitUntil: "networkidle" });
   await waitForRun(page, 0, 1);
   assert.match(await page.locator(`${CELL} .cm-content`).first().innerText(), /kept locally/);
+  assert.match(await page.locator(`${CELL} .ns-cell-output`).first().innerText(), /kept locally/);
   await page.locator(`${CELL} button`, { hasText: "Reset" }).first().click();
   assert.match(await page.locator(`${CELL} .cm-content`).first().innerText(), /runExperiment/);
+  // Reset clears the edited code's output (and runs the original again, as on load).
+  assert.doesNotMatch(
+    await page.locator(`${CELL} .ns-cell-output`).first().innerText(),
+    /kept locally/,
+  );
 
   // Share puts the code in the hash.
   await typeCode(page, 0, "'shared ' + 2");
