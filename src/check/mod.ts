@@ -61,3 +61,4 @@ export * from "./invariants/causality.ts";
 export * from "./invariants/crdt.ts";
 export * from "./invariants/crdt_run.ts";
 export * from "./invariants/crdt_laws.ts";
+export * from "./search/crdt_target.ts";
