@@ -88,7 +88,7 @@ function exitCode(result: CheckResult): number {
 function report(path: string, result: CheckResult): string {
   const summary = `${result.operations} operations on ${result.keys.length} ` +
     `key${result.keys.length === 1 ? "" : "s"}, model ${result.model}, ` +
-    `${result.statesExplored} states explored`;
+    `${result.statesExplored} states explored${keyBreakdown(result)}`;
   switch (result.verdict) {
     case "linearizable":
       return `${path}: linearizable (${summary})`;
@@ -225,6 +225,27 @@ function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">):
       ms: elapsed(),
     };
   }
+}
+
+/**
+ * Which keys were refuted, shown linearizable, left unknown or unchecked (the run stops at
+ * the first refuted key), for a history with more than one key.
+ */
+function keyBreakdown(result: CheckResult): string {
+  if (result.keys.length < 2) return "";
+  const parts: string[] = [];
+  const names: Record<string, string> = {
+    "not-linearizable": "refuted",
+    "linearizable": "linearizable",
+    "unknown": "unknown",
+    "unchecked": "unchecked",
+  };
+  for (const [verdict, name] of Object.entries(names)) {
+    const keys = result.keys.filter((k) => k.verdict === verdict).map((k) => JSON.stringify(k.key));
+    if (keys.length === 0) continue;
+    parts.push(verdict === "linearizable" ? `${keys.length} ${name}` : `${name} ${keys.join(",")}`);
+  }
+  return `; keys: ${parts.join(", ")}`;
 }
 
 function fileLine(outcome: FileOutcome): string {
