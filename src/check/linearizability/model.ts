@@ -78,7 +78,7 @@ export class RegisterModel {
   // (h(a + b) = h(a) * B^|b| + h(b)), so the value an append makes is found from its parent's
   // hash and the appended text's, without hashing the whole (long) string; a full comparison
   // happens only when the hash and length match, which is when the value is already known.
-  #stringBuckets = new Map<number, number>(); // bucket key -> latest id with it
+  #stringBuckets = new NumberTable(); // bucket key -> latest id with it
   #nextInBucket: number[] = []; // id -> the previous id in its bucket, or -1
   #stringHash: number[] = [];
   // Appended texts get small ids, so the append memo is keyed by one number.
@@ -86,7 +86,7 @@ export class RegisterModel {
   #texts: string[] = [];
   #textHash: number[] = [];
   #textPower: number[] = [];
-  #appendMemo = new Map<number, number>();
+  #appendMemo = new NumberTable();
 
   constructor() {
     this.intern(null);
@@ -115,12 +115,12 @@ export class RegisterModel {
   #internString(value: string, hash: number): number {
     const bucketKey = hash * LENGTH_SPAN + (value.length % LENGTH_SPAN);
     const first = this.#stringBuckets.get(bucketKey);
-    for (let id = first ?? -1; id >= 0; id = this.#nextInBucket[id]) {
+    for (let id = first; id >= 0; id = this.#nextInBucket[id]) {
       if (this.#values[id] === value) return id;
     }
     const id = this.#values.length;
     this.#stringBuckets.set(bucketKey, id);
-    this.#nextInBucket[id] = first ?? -1;
+    this.#nextInBucket[id] = first;
     this.#values.push(value);
     this.#stringHash.push(hash);
     return id;
@@ -255,7 +255,7 @@ export class RegisterModel {
   #append(state: number, textId: number): number {
     const memoKey = state * TEXT_SPAN + textId;
     const known = this.#appendMemo.get(memoKey);
-    if (known !== undefined) return known;
+    if (known !== NOT_FOUND) return known;
     const current = this.#values[state];
     const text = this.#texts[textId];
     const next = current === null
@@ -270,6 +270,63 @@ export class RegisterModel {
     this.#appendMemo.set(memoKey, next);
     return next;
   }
+}
+
+/** What {@linkcode NumberTable.get} returns for a key it does not hold. */
+const NOT_FOUND = -1;
+
+/**
+ * A map from non-negative integers below 2^53 to small non-negative integers, in two typed
+ * arrays (open addressing, linear probing). The search makes millions of append memo and
+ * string bucket entries whose keys exceed the small-integer range, which a `Map` would box
+ * one by one; here an entry costs 12–24 bytes.
+ */
+class NumberTable {
+  #keys = new Float64Array(1024).fill(-1);
+  #values = new Int32Array(1024);
+  #size = 0;
+
+  get(key: number): number {
+    const mask = this.#keys.length - 1;
+    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
+      const k = this.#keys[slot];
+      if (k === key) return this.#values[slot];
+      if (k === -1) return NOT_FOUND;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if (2 * (this.#size + 1) > this.#keys.length) this.#grow();
+    const mask = this.#keys.length - 1;
+    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
+      const k = this.#keys[slot];
+      if (k === key || k === -1) {
+        if (k === -1) this.#size++;
+        this.#keys[slot] = key;
+        this.#values[slot] = value;
+        return;
+      }
+    }
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    this.#keys = new Float64Array(keys.length * 2).fill(-1);
+    this.#values = new Int32Array(keys.length * 2);
+    this.#size = 0;
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] !== -1) this.set(keys[slot], values[slot]);
+    }
+  }
+}
+
+/** Scrambles both 32-bit halves of an integer key into a table slot hash. */
+function mix(key: number): number {
+  const low = key >>> 0;
+  const high = (key - low) / 2 ** 32;
+  const hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /** Appended texts per model: their ids fit below this, so (state, text) is one number. */
