@@ -29,6 +29,7 @@ export const sidebar: SidebarItem[] = [
     ],
   },
   { name: "Checking", path: "/checking" },
+  { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },
   { name: "Labs", path: "/labs" },
 ];
@@ -65,6 +66,9 @@ export default {
   },
   head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
   pages: existing(sidebar),
+  // Links end in .html (./raft.html, not ./raft), so dist/ works from any static file server,
+  // not only from one that maps clean URLs to files.
+  preserveExtension: true,
   toc: true,
   pager: true,
   search: true,
