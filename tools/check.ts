@@ -2,6 +2,11 @@
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
  * [--max-states=N]`: checks a JSON-lines history for linearizability.
  *
+ * Several files, or a folder (its `*.jsonl` files, in name order), are checked in one
+ * process: one line per file, then a summary (`--format=json`: one object with `files` and
+ * `summary`). The exit code is then the worst one: 2 if any file could not be read or
+ * parsed, else 1 if any is not linearizable, else 3 if any is unknown, else 0.
+ *
  * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing file, malformed line,
  * bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
  * error (a bug in the checker: please report the history). Errors are
@@ -12,11 +17,13 @@
 
 import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
 
-const USAGE = "Usage: deno task check <history.jsonl> [--model=register|kv] [--format=text|json] " +
-  "[--max-states=N]";
+const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
+  "[--format=text|json] [--max-states=N]";
 
 interface Arguments {
   path: string;
+  /** Every history file or folder named (the many-file mode when more than one, or a folder). */
+  paths: string[];
   model: "register" | "kv";
   format: "text" | "json";
   maxStates?: number;
@@ -25,15 +32,14 @@ interface Arguments {
 class UsageError extends Error {}
 
 function parseArguments(args: readonly string[]): Arguments | "help" {
-  let path: string | undefined;
+  const paths: string[] = [];
   let model: Arguments["model"] = "register";
   let format: Arguments["format"] = "text";
   let maxStates: number | undefined;
   for (const arg of args) {
     if (arg === "--help" || arg === "-h") return "help";
     if (!arg.startsWith("--")) {
-      if (path !== undefined) throw new UsageError(`Unexpected second history file "${arg}"`);
-      path = arg;
+      paths.push(arg);
       continue;
     }
     const [name, value] = arg.includes("=")
@@ -64,8 +70,8 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
         throw new UsageError(`Unknown flag ${name}`);
     }
   }
-  if (path === undefined) throw new UsageError("Missing the history file");
-  return { path, model, format, maxStates };
+  if (paths.length === 0) throw new UsageError("Missing the history file");
+  return { path: paths[0], paths, model, format, maxStates };
 }
 
 function exitCode(result: CheckResult): number {
@@ -82,7 +88,7 @@ function exitCode(result: CheckResult): number {
 function report(path: string, result: CheckResult): string {
   const summary = `${result.operations} operations on ${result.keys.length} ` +
     `key${result.keys.length === 1 ? "" : "s"}, model ${result.model}, ` +
-    `${result.statesExplored} states explored`;
+    `${result.statesExplored} states explored${keyBreakdown(result)}`;
   switch (result.verdict) {
     case "linearizable":
       return `${path}: linearizable (${summary})`;
@@ -108,6 +114,7 @@ function main(args: readonly string[]): number {
     return 0;
   }
   const { path, model, format, maxStates } = parsed;
+  if (parsed.paths.length > 1 || isDirectory(path)) return checkMany(parsed);
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -132,6 +139,165 @@ function main(args: readonly string[]): number {
   }
   console.log(format === "json" ? JSON.stringify(result, null, 2) : report(path, result));
   return exitCode(result);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false; // reported by the single-file path as it always was
+  }
+}
+
+/** One file's outcome in the many-file mode. */
+interface FileOutcome {
+  path: string;
+  verdict: CheckResult["verdict"] | "bad-input";
+  /** For bad input: why, as `path:line: detail`. */
+  error?: string;
+  operations?: number;
+  keys?: number;
+  statesExplored?: number;
+  /** Keys per verdict (`unchecked`: the run stopped at a refuted key first). */
+  keyVerdicts?: Record<string, (string | number | null)[]>;
+  ms: number;
+}
+
+/** The files to check: the paths given, with each folder replaced by its `*.jsonl` files. */
+function expandPaths(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!isDirectory(path)) {
+      files.push(path);
+      continue;
+    }
+    const names = [...Deno.readDirSync(path)]
+      .filter((entry) => entry.isFile && entry.name.endsWith(".jsonl"))
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of names) files.push(`${path.replace(/\/+$/, "")}/${name}`);
+  }
+  return files;
+}
+
+function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">): FileOutcome {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : error instanceof Error
+      ? error.message
+      : String(error);
+    return {
+      path,
+      verdict: "bad-input",
+      error: `${path}: cannot read the history: ${reason}`,
+      ms: 0,
+    };
+  }
+  try {
+    const result = checkHistory(parseHistory(text), {
+      model: options.model,
+      maxStates: options.maxStates,
+      explain: false,
+    });
+    const keyVerdicts: Record<string, (string | number | null)[]> = {};
+    for (const key of result.keys) (keyVerdicts[key.verdict] ??= []).push(key.key);
+    return {
+      path,
+      verdict: result.verdict,
+      operations: result.operations,
+      keys: result.keys.length,
+      statesExplored: result.statesExplored,
+      keyVerdicts,
+      ms: elapsed(),
+    };
+  } catch (error) {
+    if (!(error instanceof HistoryError)) throw error;
+    return {
+      path,
+      verdict: "bad-input",
+      error: `${path}:${error.line}: ${error.detail}`,
+      ms: elapsed(),
+    };
+  }
+}
+
+/**
+ * Which keys were refuted, shown linearizable, left unknown or unchecked (the run stops at
+ * the first refuted key), for a history with more than one key.
+ */
+function keyBreakdown(result: CheckResult): string {
+  if (result.keys.length < 2) return "";
+  const parts: string[] = [];
+  const names: Record<string, string> = {
+    "not-linearizable": "refuted",
+    "linearizable": "linearizable",
+    "unknown": "unknown",
+    "unchecked": "unchecked",
+  };
+  for (const [verdict, name] of Object.entries(names)) {
+    const keys = result.keys.filter((k) => k.verdict === verdict).map((k) => JSON.stringify(k.key));
+    if (keys.length === 0) continue;
+    parts.push(verdict === "linearizable" ? `${keys.length} ${name}` : `${name} ${keys.join(",")}`);
+  }
+  return `; keys: ${parts.join(", ")}`;
+}
+
+function fileLine(outcome: FileOutcome): string {
+  if (outcome.verdict === "bad-input") return `${outcome.error} (bad input)`;
+  const keys = outcome.keyVerdicts ?? {};
+  const named = (verdict: string) => (keys[verdict] ?? []).map((k) => JSON.stringify(k)).join(",");
+  const detail = [
+    `${outcome.operations} operations`,
+    `${outcome.keys} key${outcome.keys === 1 ? "" : "s"}`,
+  ];
+  for (const verdict of ["not-linearizable", "unknown", "unchecked"]) {
+    if (keys[verdict] !== undefined) {
+      detail.push(`${verdict === "not-linearizable" ? "refuted" : verdict} ${named(verdict)}`);
+    }
+  }
+  detail.push(`${outcome.statesExplored} states`, `${outcome.ms} ms`);
+  const label = outcome.verdict === "not-linearizable" ? "NOT linearizable" : outcome.verdict;
+  return `${outcome.path}: ${label} (${detail.join(", ")})`;
+}
+
+/** The many-file mode: one line per file, a summary, the worst exit code. */
+function checkMany(parsed: Arguments): number {
+  const files = expandPaths(parsed.paths);
+  if (files.length === 0) {
+    console.error(`${parsed.paths.join(", ")}: no *.jsonl history files. ${USAGE}`);
+    return 2;
+  }
+  const outcomes: FileOutcome[] = [];
+  for (const file of files) {
+    const outcome = checkOneFile(file, parsed);
+    outcomes.push(outcome);
+    if (parsed.format === "text") console.log(fileLine(outcome));
+  }
+  const count = (verdict: FileOutcome["verdict"]) =>
+    outcomes.filter((o) => o.verdict === verdict).length;
+  const summary = {
+    files: outcomes.length,
+    linearizable: count("linearizable"),
+    notLinearizable: count("not-linearizable"),
+    unknown: count("unknown"),
+    badInput: count("bad-input"),
+    ms: outcomes.reduce((sum, o) => sum + o.ms, 0),
+  };
+  if (parsed.format === "json") console.log(JSON.stringify({ files: outcomes, summary }, null, 2));
+  else {
+    console.log(
+      `${summary.files} files: ${summary.linearizable} linearizable, ${summary.notLinearizable} ` +
+        `not linearizable, ${summary.unknown} unknown, ${summary.badInput} bad input ` +
+        `(${summary.ms} ms)`,
+    );
+  }
+  return summary.badInput > 0 ? 2 : summary.notLinearizable > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
 }
 
 if (import.meta.main) {

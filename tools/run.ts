@@ -10,8 +10,7 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as vl from "vega-lite";
 import {
   describeAllowed,
   type Experiment,
@@ -147,7 +146,9 @@ async function toSvg(spec: Record<string, unknown>): Promise<string> {
   // Specs leave their width open so pages can fit them to a column; a file needs one.
   const composite = ["hconcat", "vconcat", "concat", "facet", "repeat"].some((k) => k in spec);
   const sized = composite || spec.width !== undefined ? spec : { ...spec, width: 560 };
-  const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
+  // Imported here, not at the top: loading Vega costs ~0.3 s, and only SVG output needs it.
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const compiled = vegaLite.compile(sized as unknown as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();

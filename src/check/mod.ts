@@ -37,6 +37,7 @@ export {
   type CheckOptions,
   type CheckResult,
   type KeyResult,
+  type KeyVerdict,
   type Model,
   type Verdict,
 } from "./linearizability/checker.ts";
@@ -48,6 +49,7 @@ export {
   type Violation,
 } from "./linearizability/explain.ts";
 export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
+export { generateKvHistory, type KvHistoryOptions } from "./linearizability/generate_kv.ts";
 export * from "./invariants/paxos.ts";
 export * from "./invariants/raft.ts";
 export * from "./search/search.ts";
