@@ -1,9 +1,15 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
- * [--max-states=N]`: checks a JSON-lines history for linearizability.
+ * [--max-states=N] [--explain-max-states=N] [--no-explain]`: checks a JSON-lines history for
+ * linearizability.
  *
- * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing file, malformed line,
- * bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
+ * The verdict comes first; explaining a violation (the minimal prefix, a witness order before
+ * the culprit) reruns searches and can take far longer than the verdict, so it has its own
+ * budget (`--explain-max-states`), says when that budget cut it short, and can be skipped
+ * (`--no-explain`).
+ *
+ * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing or empty file,
+ * malformed line, a value nested too deep, bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
  * error (a bug in the checker: please report the history). Errors are
  * one line (`history.jsonl:17: bad JSON (...)`), never a stack trace.
  *
@@ -13,13 +19,25 @@
 import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
 
 const USAGE = "Usage: deno task check <history.jsonl> [--model=register|kv] [--format=text|json] " +
-  "[--max-states=N]";
+  "[--max-states=N] [--explain-max-states=N] [--no-explain]";
+
+/** The explanation's default budget: states per search while shortening the prefix. */
+const DEFAULT_EXPLAIN_MAX_STATES = 20_000;
+
+/**
+ * The deepest nesting of arrays and objects a history value may have. Operation values are
+ * registers' contents; anything deeper is refused up front rather than overflowing the stack
+ * of the recursive comparisons in the checker.
+ */
+const MAX_NESTING = 100;
 
 interface Arguments {
   path: string;
   model: "register" | "kv";
   format: "text" | "json";
   maxStates?: number;
+  explain: boolean;
+  explainMaxStates: number;
 }
 
 class UsageError extends Error {}
@@ -29,6 +47,17 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
   let model: Arguments["model"] = "register";
   let format: Arguments["format"] = "text";
   let maxStates: number | undefined;
+  let explain = true;
+  let explainMaxStates = DEFAULT_EXPLAIN_MAX_STATES;
+  const budget = (flag: string, value: string | undefined) => {
+    const parsed = Number(value);
+    if (
+      value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1
+    ) {
+      throw new UsageError(`${flag} must be an integer >= 1, got "${value ?? ""}"`);
+    }
+    return parsed;
+  };
   for (const arg of args) {
     if (arg === "--help" || arg === "-h") return "help";
     if (!arg.startsWith("--")) {
@@ -52,20 +81,22 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
         }
         format = value;
         break;
-      case "--max-states": {
-        const parsed = Number(value);
-        if (value === undefined || !Number.isSafeInteger(parsed) || parsed < 1) {
-          throw new UsageError(`--max-states must be an integer >= 1, got "${value ?? ""}"`);
-        }
-        maxStates = parsed;
+      case "--max-states":
+        maxStates = budget(name, value);
         break;
-      }
+      case "--explain-max-states":
+        explainMaxStates = budget(name, value);
+        break;
+      case "--no-explain":
+        if (value !== undefined) throw new UsageError(`--no-explain takes no value`);
+        explain = false;
+        break;
       default:
         throw new UsageError(`Unknown flag ${name}`);
     }
   }
   if (path === undefined) throw new UsageError("Missing the history file");
-  return { path, model, format, maxStates };
+  return { path, model, format, maxStates, explain, explainMaxStates };
 }
 
 function exitCode(result: CheckResult): number {
@@ -79,7 +110,47 @@ function exitCode(result: CheckResult): number {
   }
 }
 
-function report(path: string, result: CheckResult): string {
+/**
+ * The first line whose JSON nests deeper than {@linkcode MAX_NESTING}, with its depth; a
+ * scan of the text (brackets outside strings), so it cannot overflow anything itself.
+ */
+function tooDeep(text: string): { line: number; depth: number } | undefined {
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      else if (ch === "\n") line++;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_NESTING) return { line, depth };
+    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+    else if (ch === "\n") {
+      line++;
+      depth = 0;
+    }
+  }
+  return undefined;
+}
+
+/** The checker's advice names its API option; the CLI's option is --max-states. */
+function cliWords(reason: string | undefined, maxStates: number | undefined): string {
+  return (reason ?? "").replace(
+    /raise maxStates/,
+    `raise --max-states${maxStates === undefined ? "" : ` (now ${maxStates})`}`,
+  );
+}
+
+function report(
+  path: string,
+  result: CheckResult,
+  options: { explain: boolean; explainMaxStates: number; maxStates?: number },
+): string {
   const summary = `${result.operations} operations on ${result.keys.length} ` +
     `key${result.keys.length === 1 ? "" : "s"}, model ${result.model}, ` +
     `${result.statesExplored} states explored`;
@@ -87,9 +158,21 @@ function report(path: string, result: CheckResult): string {
     case "linearizable":
       return `${path}: linearizable (${summary})`;
     case "unknown":
-      return `${path}: unknown — ${result.reason} (${summary})`;
-    case "not-linearizable":
-      return `${path}: NOT linearizable (${summary})\n${result.violation?.text ?? ""}`;
+      return `${path}: unknown — ${cliWords(result.reason, options.maxStates)} (${summary})`;
+    case "not-linearizable": {
+      const head = `${path}: NOT linearizable (${summary})`;
+      if (!options.explain || result.violation === undefined) {
+        return `${head}\n(No explanation: --no-explain.)`;
+      }
+      const v = result.violation;
+      const cut = !v.minimal || v.frontier === null
+        ? `\nThe explanation was cut short: its budget of ${options.explainMaxStates} states per ` +
+          `search ran out (${
+            v.minimal ? "no witness order of the earlier lines" : "the prefix may not be minimal"
+          }). Raise --explain-max-states, or pass --no-explain for the verdict alone.`
+        : "";
+      return `${head}\n${v.text}${cut}`;
+    }
   }
 }
 
@@ -107,7 +190,7 @@ function main(args: readonly string[]): number {
     console.log("Exit codes: 0 linearizable, 1 not, 2 bad input, 3 search budget exceeded.");
     return 0;
   }
-  const { path, model, format, maxStates } = parsed;
+  const { path, model, format, maxStates, explain, explainMaxStates } = parsed;
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -120,9 +203,23 @@ function main(args: readonly string[]): number {
     console.error(`${path}: cannot read the history: ${reason}`);
     return 2;
   }
+  // A byte-order mark is how some editors start a UTF-8 file; it is not part of the JSON.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  if (text.trim() === "") {
+    console.error(`${path}: the history is empty: no operations to check`);
+    return 2;
+  }
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    console.error(
+      `${path}:${deep.line}: a value nested more than ${MAX_NESTING} levels deep; ` +
+        `history values are register contents, refused beyond that depth`,
+    );
+    return 2;
+  }
   let result: CheckResult;
   try {
-    result = checkHistory(parseHistory(text), { model, maxStates });
+    result = checkHistory(parseHistory(text), { model, maxStates, explain, explainMaxStates });
   } catch (error) {
     if (error instanceof HistoryError) {
       console.error(`${path}:${error.line}: ${error.detail}`);
@@ -130,7 +227,12 @@ function main(args: readonly string[]): number {
     }
     throw error;
   }
-  console.log(format === "json" ? JSON.stringify(result, null, 2) : report(path, result));
+  if (result.reason !== undefined) result.reason = cliWords(result.reason, maxStates);
+  console.log(
+    format === "json"
+      ? JSON.stringify(result, null, 2)
+      : report(path, result, { explain, explainMaxStates, maxStates }),
+  );
   return exitCode(result);
 }
 
