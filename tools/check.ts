@@ -1,14 +1,20 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
- * [--max-states=N]`: checks a JSON-lines history for linearizability.
+ * [--max-states=N] [--explain-max-states=N] [--no-explain]`: checks a JSON-lines history for
+ * linearizability.
  *
  * Several files, or a folder (its `*.jsonl` files, in name order), are checked in one
  * process: one line per file, then a summary (`--format=json`: one object with `files` and
  * `summary`). The exit code is then the worst one: 2 if any file could not be read or
  * parsed, else 1 if any is not linearizable, else 3 if any is unknown, else 0.
  *
- * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing file, malformed line,
- * bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
+ * The verdict comes first; explaining a violation (the minimal prefix, a witness order before
+ * the culprit) reruns searches and can take far longer than the verdict, so it has its own
+ * budget (`--explain-max-states`), says when that budget cut it short, and can be skipped
+ * (`--no-explain`).
+ *
+ * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing or empty file,
+ * malformed line, a value nested too deep, bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
  * error (a bug in the checker: please report the history). Errors are
  * one line (`history.jsonl:17: bad JSON (...)`), never a stack trace.
  *
@@ -18,7 +24,17 @@
 import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
 
 const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
-  "[--format=text|json] [--max-states=N]";
+  "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain]";
+
+/** The explanation's default budget: states per search while shortening the prefix. */
+const DEFAULT_EXPLAIN_MAX_STATES = 20_000;
+
+/**
+ * The deepest nesting of arrays and objects a history value may have. Operation values are
+ * registers' contents; anything deeper is refused up front rather than overflowing the stack
+ * of the recursive comparisons in the checker.
+ */
+const MAX_NESTING = 100;
 
 interface Arguments {
   path: string;
@@ -27,6 +43,8 @@ interface Arguments {
   model: "register" | "kv";
   format: "text" | "json";
   maxStates?: number;
+  explain: boolean;
+  explainMaxStates: number;
 }
 
 class UsageError extends Error {}
@@ -36,6 +54,17 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
   let model: Arguments["model"] = "register";
   let format: Arguments["format"] = "text";
   let maxStates: number | undefined;
+  let explain = true;
+  let explainMaxStates = DEFAULT_EXPLAIN_MAX_STATES;
+  const budget = (flag: string, value: string | undefined) => {
+    const parsed = Number(value);
+    if (
+      value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1
+    ) {
+      throw new UsageError(`${flag} must be an integer >= 1, got "${value ?? ""}"`);
+    }
+    return parsed;
+  };
   for (const arg of args) {
     if (arg === "--help" || arg === "-h") return "help";
     if (!arg.startsWith("--")) {
@@ -58,20 +87,22 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
         }
         format = value;
         break;
-      case "--max-states": {
-        const parsed = Number(value);
-        if (value === undefined || !Number.isSafeInteger(parsed) || parsed < 1) {
-          throw new UsageError(`--max-states must be an integer >= 1, got "${value ?? ""}"`);
-        }
-        maxStates = parsed;
+      case "--max-states":
+        maxStates = budget(name, value);
         break;
-      }
+      case "--explain-max-states":
+        explainMaxStates = budget(name, value);
+        break;
+      case "--no-explain":
+        if (value !== undefined) throw new UsageError(`--no-explain takes no value`);
+        explain = false;
+        break;
       default:
         throw new UsageError(`Unknown flag ${name}`);
     }
   }
   if (paths.length === 0) throw new UsageError("Missing the history file");
-  return { path: paths[0], paths, model, format, maxStates };
+  return { path: paths[0], paths, model, format, maxStates, explain, explainMaxStates };
 }
 
 function exitCode(result: CheckResult): number {
@@ -85,7 +116,47 @@ function exitCode(result: CheckResult): number {
   }
 }
 
-function report(path: string, result: CheckResult): string {
+/**
+ * The first line whose JSON nests deeper than {@linkcode MAX_NESTING}, with its depth; a
+ * scan of the text (brackets outside strings), so it cannot overflow anything itself.
+ */
+function tooDeep(text: string): { line: number; depth: number } | undefined {
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      else if (ch === "\n") line++;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_NESTING) return { line, depth };
+    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+    else if (ch === "\n") {
+      line++;
+      depth = 0;
+    }
+  }
+  return undefined;
+}
+
+/** The checker's advice names its API option; the CLI's option is --max-states. */
+function cliWords(reason: string | undefined, maxStates: number | undefined): string {
+  return (reason ?? "").replace(
+    /raise maxStates/,
+    `raise --max-states${maxStates === undefined ? "" : ` (now ${maxStates})`}`,
+  );
+}
+
+function report(
+  path: string,
+  result: CheckResult,
+  options: { explain: boolean; explainMaxStates: number; maxStates?: number },
+): string {
   const summary = `${result.operations} operations on ${result.keys.length} ` +
     `key${result.keys.length === 1 ? "" : "s"}, model ${result.model}, ` +
     `${result.statesExplored} states explored${keyBreakdown(result)}`;
@@ -93,9 +164,21 @@ function report(path: string, result: CheckResult): string {
     case "linearizable":
       return `${path}: linearizable (${summary})`;
     case "unknown":
-      return `${path}: unknown — ${result.reason} (${summary})`;
-    case "not-linearizable":
-      return `${path}: NOT linearizable (${summary})\n${result.violation?.text ?? ""}`;
+      return `${path}: unknown — ${cliWords(result.reason, options.maxStates)} (${summary})`;
+    case "not-linearizable": {
+      const head = `${path}: NOT linearizable (${summary})`;
+      if (!options.explain || result.violation === undefined) {
+        return `${head}\n(No explanation: --no-explain.)`;
+      }
+      const v = result.violation;
+      const cut = !v.minimal || v.frontier === null
+        ? `\nThe explanation was cut short: its budget of ${options.explainMaxStates} states per ` +
+          `search ran out (${
+            v.minimal ? "no witness order of the earlier lines" : "the prefix may not be minimal"
+          }). Raise --explain-max-states, or pass --no-explain for the verdict alone.`
+        : "";
+      return `${head}\n${v.text}${cut}`;
+    }
   }
 }
 
@@ -113,23 +196,17 @@ function main(args: readonly string[]): number {
     console.log("Exit codes: 0 linearizable, 1 not, 2 bad input, 3 search budget exceeded.");
     return 0;
   }
-  const { path, model, format, maxStates } = parsed;
+  const { path, model, format, maxStates, explain, explainMaxStates } = parsed;
   if (parsed.paths.length > 1 || isDirectory(path)) return checkMany(parsed);
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : error instanceof Error
-      ? error.message
-      : String(error);
-    console.error(`${path}: cannot read the history: ${reason}`);
+  const read = readHistoryText(path);
+  if (typeof read !== "string") {
+    console.error(read.error);
     return 2;
   }
+  const text = read;
   let result: CheckResult;
   try {
-    result = checkHistory(parseHistory(text), { model, maxStates });
+    result = checkHistory(parseHistory(text), { model, maxStates, explain, explainMaxStates });
   } catch (error) {
     if (error instanceof HistoryError) {
       console.error(`${path}:${error.line}: ${error.detail}`);
@@ -137,7 +214,12 @@ function main(args: readonly string[]): number {
     }
     throw error;
   }
-  console.log(format === "json" ? JSON.stringify(result, null, 2) : report(path, result));
+  if (result.reason !== undefined) result.reason = cliWords(result.reason, maxStates);
+  console.log(
+    format === "json"
+      ? JSON.stringify(result, null, 2)
+      : report(path, result, { explain, explainMaxStates, maxStates }),
+  );
   return exitCode(result);
 }
 
@@ -180,9 +262,12 @@ function expandPaths(paths: readonly string[]): string[] {
   return files;
 }
 
-function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">): FileOutcome {
-  const start = performance.now();
-  const elapsed = () => Math.round(performance.now() - start);
+/**
+ * Reads a history file and refuses what the checker should never see: a missing or unreadable
+ * file, an empty one, values nested deeper than {@linkcode MAX_NESTING}. A UTF-8 byte-order
+ * mark is dropped. Returns the text, or `{error}` with the one line to print.
+ */
+function readHistoryText(path: string): string | { error: string } {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -192,13 +277,26 @@ function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">):
       : error instanceof Error
       ? error.message
       : String(error);
+    return { error: `${path}: cannot read the history: ${reason}` };
+  }
+  // A byte-order mark is how some editors start a UTF-8 file; it is not part of the JSON.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  if (text.trim() === "") return { error: `${path}: the history is empty: no operations to check` };
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
     return {
-      path,
-      verdict: "bad-input",
-      error: `${path}: cannot read the history: ${reason}`,
-      ms: 0,
+      error: `${path}:${deep.line}: a value nested more than ${MAX_NESTING} levels deep; ` +
+        `history values are register contents, refused beyond that depth`,
     };
   }
+  return text;
+}
+
+function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">): FileOutcome {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  const text = readHistoryText(path);
+  if (typeof text !== "string") return { path, verdict: "bad-input", error: text.error, ms: 0 };
   try {
     const result = checkHistory(parseHistory(text), {
       model: options.model,

@@ -74,6 +74,13 @@ export interface CheckOptions {
    * @default true
    */
   explain?: boolean;
+  /**
+   * The explanation's own budget: the most configurations each search may explore while
+   * looking for the minimal prefix and a witness order. When it runs out, the explanation
+   * says so (`violation.minimal` is false) and the verdict stands.
+   * @default maxStates
+   */
+  explainMaxStates?: number;
 }
 
 /** The verdict: `unknown` only when the search budget was exceeded. */
@@ -182,7 +189,13 @@ export function checkHistory(
   };
   if (verdict === "unknown") result.reason = unknownReason;
   if (verdict === "not-linearizable" && options.explain !== false) {
-    result.violation = explainViolation(failing, maxStates);
+    const explainMaxStates = options.explainMaxStates ?? maxStates;
+    if (!Number.isSafeInteger(explainMaxStates) || explainMaxStates < 1) {
+      throw new RangeError(
+        `checkHistory: explainMaxStates must be an integer >= 1, got ${explainMaxStates}`,
+      );
+    }
+    result.violation = explainViolation(failing, explainMaxStates);
   }
   return result;
 }
