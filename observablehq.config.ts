@@ -29,6 +29,14 @@ export const sidebar: SidebarItem[] = [
       { name: "Byzantine faults", path: "/byzantine" },
     ],
   },
+  {
+    name: "Data",
+    open: true,
+    pages: [
+      { name: "Partitioning", path: "/partitioning" },
+      { name: "CRDTs", path: "/crdt" },
+    ],
+  },
   { name: "Checking", path: "/checking" },
   { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },
@@ -67,6 +75,9 @@ export default {
   },
   head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
   pages: existing(sidebar),
+  // Links end in .html (./raft.html, not ./raft), so dist/ works from any static file server,
+  // not only from one that maps clean URLs to files.
+  preserveExtension: true,
   toc: true,
   pager: true,
   search: true,

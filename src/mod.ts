@@ -12,3 +12,5 @@ export * from "./clocks/mod.ts";
 export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
 export * from "./player/mod.ts";
+export * from "./partitioning/mod.ts";
+export * from "./crdt/mod.ts";

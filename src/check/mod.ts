@@ -37,6 +37,7 @@ export {
   type CheckOptions,
   type CheckResult,
   type KeyResult,
+  type KeyVerdict,
   type Model,
   type Verdict,
 } from "./linearizability/checker.ts";
@@ -48,6 +49,7 @@ export {
   type Violation,
 } from "./linearizability/explain.ts";
 export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
+export { generateKvHistory, type KvHistoryOptions } from "./linearizability/generate_kv.ts";
 export * from "./invariants/paxos.ts";
 export * from "./invariants/raft.ts";
 export * from "./search/search.ts";
@@ -61,3 +63,7 @@ export * from "./invariants/causality.ts";
 export * from "./invariants/pbft.ts";
 export * from "./search/pbft_target.ts";
 export * from "./invariants/epaxos.ts";
+export * from "./invariants/crdt.ts";
+export * from "./invariants/crdt_run.ts";
+export * from "./invariants/crdt_laws.ts";
+export * from "./search/crdt_target.ts";

@@ -16,6 +16,8 @@ import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { pbftExperiment } from "./pbft.ts";
+import { hashBalanceExperiment } from "./hash_balance.ts";
+import { crdtConvergeExperiment } from "./crdt_converge.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -28,4 +30,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lwwSkewExperiment,
   raftElectionExperiment,
   pbftExperiment,
+  hashBalanceExperiment,
+  crdtConvergeExperiment,
 ];

@@ -44,8 +44,9 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "crdt"],
   },
   {
     id: "latency",
@@ -89,8 +90,9 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
+      { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-election"],
+    labs: ["raft-election", "consistent-hashing", "crdt"],
   },
   {
     id: "administrator",

@@ -12,3 +12,5 @@ export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
 export * from "./pbft_charts.ts";
 export type * from "./types.ts";
+export * from "./partitioning_charts.ts";
+export * from "./crdt_charts.ts";
