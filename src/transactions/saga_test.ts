@@ -14,7 +14,7 @@ const steps = [
   { name: "ship", service: "shipping" },
 ];
 
-// The output as a message log, `to SagaStepRequest s1 0 do`, for readable scenario tests.
+// The output as a message log, `to StepRequest s1 0 do`, for readable scenario tests.
 const log = (ready: SagaReady) =>
   ready.messages.map(({ to, msg }) =>
     msg.type === "StepRequest"
@@ -35,9 +35,9 @@ function orchestrator(options: Partial<SagaOrchestratorOptions> = {}) {
 Deno.test("SagaOrchestrator runs every step in order and ends committed (Sagas §1)", () => {
   const o = orchestrator();
   o.begin("client", "s1");
-  assert.deepEqual(log(o.ready()), ["client SagaAccepted s1", "inventory SagaStepRequest s1 0 do"]);
+  assert.deepEqual(log(o.ready()), ["client SagaAccepted s1", "inventory StepRequest s1 0 do"]);
   o.step("inventory", reply(0, "do", "done"));
-  assert.deepEqual(log(o.ready()), ["payment SagaStepRequest s1 1 do"]);
+  assert.deepEqual(log(o.ready()), ["payment StepRequest s1 1 do"]);
   o.step("payment", reply(1, "do", "done"));
   o.step("shipping", reply(2, "do", "done"));
   const ready = o.ready();
@@ -52,9 +52,9 @@ Deno.test("SagaOrchestrator compensates the applied steps in reverse after a ref
   o.step("payment", reply(1, "do", "done"));
   o.ready();
   o.step("shipping", reply(2, "do", "rejected"));
-  assert.deepEqual(log(o.ready()), ["payment SagaStepRequest s1 1 undo"]);
+  assert.deepEqual(log(o.ready()), ["payment StepRequest s1 1 undo"]);
   o.step("payment", reply(1, "undo", "done"));
-  assert.deepEqual(log(o.ready()), ["inventory SagaStepRequest s1 0 undo"]);
+  assert.deepEqual(log(o.ready()), ["inventory StepRequest s1 0 undo"]);
   o.step("inventory", reply(0, "undo", "done"));
   assert.equal(o.saga("s1")?.phase, "compensated");
 });
@@ -68,7 +68,7 @@ Deno.test("SagaOrchestrator retries a failed compensation until it succeeds (Sag
   o.step("inventory", reply(0, "undo", "failed"));
   assert.deepEqual(o.ready().timers, [{ sagaId: "s1", delayMs: 50 }]);
   o.retryTimeout("s1");
-  assert.deepEqual(log(o.ready()), ["inventory SagaStepRequest s1 0 undo"]);
+  assert.deepEqual(log(o.ready()), ["inventory StepRequest s1 0 undo"]);
   assert.equal(o.saga("s1")?.phase, "backward");
 });
 
@@ -87,10 +87,10 @@ Deno.test("SagaOrchestrator abandons a step unanswered after maxForwardAttempts 
   o.begin("client", "s1");
   o.ready();
   o.retryTimeout("s1");
-  assert.deepEqual(log(o.ready()), ["inventory SagaStepRequest s1 0 do"]);
+  assert.deepEqual(log(o.ready()), ["inventory StepRequest s1 0 do"]);
   o.retryTimeout("s1");
   // The do may have been applied: compensate the step itself, not only the ones before it.
-  assert.deepEqual(log(o.ready()), ["inventory SagaStepRequest s1 0 undo"]);
+  assert.deepEqual(log(o.ready()), ["inventory StepRequest s1 0 undo"]);
 });
 
 Deno.test("a restarted orchestrator replays its log and resumes where it stopped", () => {
@@ -100,7 +100,7 @@ Deno.test("a restarted orchestrator replays its log and resumes where it stopped
   const records = [...first.ready().log];
   const again = orchestrator({ log: records });
   again.resume();
-  assert.deepEqual(log(again.ready()), ["payment SagaStepRequest s1 1 do"]);
+  assert.deepEqual(log(again.ready()), ["payment StepRequest s1 1 do"]);
 });
 
 Deno.test("SagaOrchestrator ignores stale and duplicate replies", () => {
