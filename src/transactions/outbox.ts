@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { NodeId, ProcessFactory, Runtime } from "../sim/mod.ts";
+import type { DurableStorage, NodeId, ProcessFactory, Runtime } from "../sim/mod.ts";
 
 /** Client → service: place order `orderId` (re-sent until placed). */
 export interface PlaceOrder {
@@ -178,8 +178,64 @@ export function consumeOutboxEvent(
   };
 }
 
-const ORDER_DB = "outbox/db";
-const CONSUMER_DB = "consumer/db";
+// Durable layout: one key per row, order, effect and seen id, so a change writes only what
+// changed. A handler runs atomically in the kernel, so the writes of one handler are one local
+// transaction.
+const ROWS = "outbox/rows";
+const rowKey = (i: number) => `outbox/row/${i}`;
+const ORDER_PREFIX = "outbox/order/";
+const SEEN_PREFIX = "consumer/seen/";
+const APPLIED_PREFIX = "consumer/applied/";
+
+function loadOrderDatabase(storage: DurableStorage): OutboxOrderDatabase {
+  const rows = storage.get<number>(ROWS) ?? 0;
+  return {
+    orders: storage.keys().filter((k) => k.startsWith(ORDER_PREFIX)).map((k) =>
+      k.slice(ORDER_PREFIX.length)
+    ),
+    outbox: Array.from({ length: rows }, (_, i) => storage.get<OutboxRow>(rowKey(i))!),
+  };
+}
+
+function storeOrderDatabase(
+  storage: DurableStorage,
+  before: OutboxOrderDatabase,
+  after: OutboxOrderDatabase,
+): void {
+  for (const orderId of after.orders.slice(before.orders.length)) {
+    storage.set(ORDER_PREFIX + orderId, true);
+  }
+  // The pure functions copy only the rows they change: write those.
+  after.outbox.forEach((row, i) => {
+    if (row !== before.outbox[i]) storage.set(rowKey(i), row);
+  });
+  if (after.outbox.length !== before.outbox.length) storage.set(ROWS, after.outbox.length);
+}
+
+/**
+ * Reads the consumer's durable database (also while it is down).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Simulation } from "../sim/mod.ts";
+ * import { loadOutboxConsumer } from "./outbox.ts";
+ * const sim = new Simulation({ seed: 1 });
+ * sim.addNode("consumer", () => ({ onMessage() {} }));
+ * assert.deepEqual(loadOutboxConsumer(sim.storageOf("consumer")), { applied: {}, seen: [] });
+ * ```
+ */
+export function loadOutboxConsumer(storage: DurableStorage): OutboxConsumerDatabase {
+  const applied: Record<string, number> = {};
+  const seen: string[] = [];
+  for (const key of storage.keys()) {
+    if (key.startsWith(SEEN_PREFIX)) seen.push(key.slice(SEEN_PREFIX.length));
+    if (key.startsWith(APPLIED_PREFIX)) {
+      applied[key.slice(APPLIED_PREFIX.length)] = storage.get<number>(key)!;
+    }
+  }
+  return { applied, seen };
+}
 
 /** Options of {@linkcode outboxServiceProcess}. */
 export interface OutboxServiceOptions {
@@ -199,13 +255,13 @@ export interface OutboxServiceOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Simulation } from "../sim/mod.ts";
- * import { orderClientProcess, outboxConsumerProcess, outboxServiceProcess } from "./outbox.ts";
+ * import { loadOutboxConsumer, orderClientProcess, outboxConsumerProcess, outboxServiceProcess } from "./outbox.ts";
  * const sim = new Simulation({ seed: 1 });
  * sim.addNode("orders", outboxServiceProcess({ consumer: "consumer" }));
  * sim.addNode("consumer", outboxConsumerProcess({ idempotent: true }));
  * sim.addNode("client", orderClientProcess({ service: "orders", orders: [{ orderId: "o1", atMs: 0 }] }));
  * sim.run({ untilMs: 200 });
- * assert.deepEqual(sim.storageOf("consumer").get("consumer/db"), { applied: { o1: 1 }, seen: ["o1/placed"] });
+ * assert.deepEqual(loadOutboxConsumer(sim.storageOf("consumer")), { applied: { o1: 1 }, seen: ["o1/placed"] });
  * ```
  */
 export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFactory<OutboxMessage> {
@@ -222,8 +278,14 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
     throw new RangeError(`outboxServiceProcess option pollMs must be > 0, got ${pollMs}`);
   }
   return (rt: Runtime<OutboxMessage>) => {
-    const load = () => rt.storage.get<OutboxOrderDatabase>(ORDER_DB) ?? { orders: [], outbox: [] };
-    const store = (db: OutboxOrderDatabase) => rt.storage.set(ORDER_DB, db);
+    // A volatile copy of the durable database, reloaded on every (re)start: reads need no
+    // storage round trip, and every change is written through before anything is sent.
+    let cached = loadOrderDatabase(rt.storage);
+    const load = () => cached;
+    const store = (db: OutboxOrderDatabase) => {
+      storeOrderDatabase(rt.storage, cached, db);
+      cached = db;
+    };
     return {
       onStart() {
         rt.setTimer(pollMs, "poll");
@@ -292,17 +354,24 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
 export function outboxConsumerProcess(
   options: { idempotent: boolean },
 ): ProcessFactory<OutboxMessage> {
-  return (rt: Runtime<OutboxMessage>) => ({
-    onMessage(from: NodeId, msg: OutboxMessage) {
-      if (msg.type !== "Publish") return;
-      const before = rt.storage.get<OutboxConsumerDatabase>(CONSUMER_DB) ??
-        { applied: {}, seen: [] };
-      const { db, applied } = consumeOutboxEvent(before, msg, options.idempotent);
-      if (applied) rt.storage.set(CONSUMER_DB, db);
-      rt.state("consumed", { eventId: msg.eventId, applied });
-      rt.send(from, { type: "PublishAck", eventId: msg.eventId });
-    },
-  });
+  return (rt: Runtime<OutboxMessage>) => {
+    // A volatile copy of the durable database (as in outboxServiceProcess).
+    let cached = loadOutboxConsumer(rt.storage);
+    return {
+      onMessage(from: NodeId, msg: OutboxMessage) {
+        if (msg.type !== "Publish") return;
+        const { db, applied } = consumeOutboxEvent(cached, msg, options.idempotent);
+        if (applied) {
+          // Effect and seen id in one local transaction.
+          rt.storage.set(APPLIED_PREFIX + msg.orderId, db.applied[msg.orderId]);
+          rt.storage.set(SEEN_PREFIX + msg.eventId, true);
+          cached = db;
+        }
+        rt.state("consumed", { eventId: msg.eventId, applied });
+        rt.send(from, { type: "PublishAck", eventId: msg.eventId });
+      },
+    };
+  };
 }
 
 /**

@@ -175,6 +175,8 @@ export interface TwoPhaseSimulationOptions {
   noProbability?: number;
   /** One-way latency is uniform in [latencyMs / 2, latencyMs]. @default 10 */
   latencyMs?: number;
+  /** Message loss. @default 0 */
+  lossProbability?: number;
   /** @default "full" */
   trace?: TraceMode;
 }
@@ -200,7 +202,10 @@ export function twoPhaseSimulation(
   const latencyMs = options.latencyMs ?? 10;
   const sim = new Simulation<TwoPhaseMessage>({
     seed: options.seed,
-    network: { latency: { kind: "uniform", minMs: latencyMs / 2, maxMs: latencyMs } },
+    network: {
+      latency: { kind: "uniform", minMs: latencyMs / 2, maxMs: latencyMs },
+      lossProbability: options.lossProbability ?? 0,
+    },
     trace: options.trace ?? "full",
   });
   sim.addNode("coordinator", twoPhaseCoordinator({ participants }));
