@@ -28,6 +28,7 @@ export const sidebar: SidebarItem[] = [
       { name: "Paxos", path: "/paxos" },
     ],
   },
+  { name: "Sagas and outbox", path: "/sagas" },
   { name: "Checking", path: "/checking" },
   { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },

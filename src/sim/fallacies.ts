@@ -43,7 +43,7 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
-      { name: "Outbox", page: "/transactions" },
+      { name: "Sagas and outbox", page: "/sagas" },
     ],
     labs: ["raft-log"],
   },

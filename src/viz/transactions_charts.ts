@@ -30,7 +30,8 @@ const OUTCOME_COLORS = {
  * Saga outcomes stacked per step-failure rate, one panel per orchestrator crash rate.
  *
  * @param points The sweep's points.
- * @param options `title`, `width` of each panel (@default left open), `height` (@default 220).
+ * @param options `title`, `width` of each panel (@default left open), `height` (@default 220),
+ * `columns`: panels per row before wrapping (@default all in one row; 1 stacks them for phones).
  * @returns A faceted stacked bar chart.
  *
  * @example
@@ -43,9 +44,10 @@ const OUTCOME_COLORS = {
  */
 export function sagaOutcomeChart(
   points: readonly SagaOutcomePoint[],
-  options: { title?: string; width?: number; height?: number } = {},
+  options: { title?: string; width?: number; height?: number; columns?: number } = {},
 ): VegaLiteSpec {
-  const { title = "Saga outcomes against step failure rate", width, height = 220 } = options;
+  const { title = "Saga outcomes against step failure rate", width, height = 220, columns } =
+    options;
   const values = points.flatMap((p) =>
     (["committed", "compensated", "stuck"] as const).map((outcome) => ({
       failureRate: p.failureRate,
@@ -61,13 +63,12 @@ export function sagaOutcomeChart(
     title,
     data: { values },
     facet: {
-      column: {
-        field: "crashRate",
-        type: "ordinal",
-        title: "orchestrator crash rate",
-        sort: { field: "crashOrder" },
-      },
+      field: "crashRate",
+      type: "ordinal",
+      title: "orchestrator crash rate",
+      sort: { field: "crashOrder" },
     },
+    ...(columns ? { columns } : {}),
     spec: {
       ...(width ? { width } : {}),
       height,
