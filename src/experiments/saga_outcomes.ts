@@ -180,11 +180,9 @@ export function sagaTimeline(
         step?: number;
         outcome?: string;
         abandoned?: boolean;
-        givenUp?: boolean;
       };
       const event = v.event ?? v.kind ?? "?";
-      const detail = v.outcome ?? (v.abandoned ? "abandoned (no answer)" : undefined) ??
-        (v.givenUp ? "given up" : undefined);
+      const detail = v.outcome ?? (v.abandoned ? "abandoned (no answer)" : undefined);
       events.push({ sagaId: v.sagaId, t: e.t, event, step: v.step, detail });
     } else if (e.kind === "state" && e.key === "effect" && crashTarget !== "orchestrator") {
       // Choreography: the services' effects are the saga's steps.

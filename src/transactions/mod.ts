@@ -7,6 +7,7 @@
  */
 
 export * from "./saga.ts";
+export * from "./saga_rules.ts";
 export * from "./saga_process.ts";
 export * from "./choreography.ts";
 export * from "./outbox.ts";

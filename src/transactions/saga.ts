@@ -24,6 +24,8 @@
  */
 
 import type { NodeId } from "../sim/mod.ts";
+import type { SagaNext, SagaNextRule } from "./saga_rules.ts";
+import { correctSagaNext, noRetrySagaNext } from "./saga_rules.ts";
 
 /** One step of a saga: the service that runs its local transaction and its compensation. */
 export interface SagaStep {
@@ -77,7 +79,8 @@ export type SagaLogRecord =
   | { sagaId: string; kind: "begin" }
   | { sagaId: string; kind: "step-done"; step: number }
   | { sagaId: string; kind: "step-failed"; step: number; abandoned: boolean }
-  | { sagaId: string; kind: "compensated"; step: number; givenUp: boolean }
+  | { sagaId: string; kind: "compensated"; step: number }
+  | { sagaId: string; kind: "undo-failed"; step: number }
   | { sagaId: string; kind: "end"; outcome: "committed" | "compensated" };
 
 /** Which orchestrator to run. */
@@ -97,7 +100,7 @@ export type SagaPhase = "forward" | "backward" | "committed" | "compensated";
 export interface SagaState {
   sagaId: string;
   phase: SagaPhase;
-  /** The step being run (forward) or compensated (backward); -1 when nothing is left. */
+  /** The step being run (forward) or compensated (backward); -1 when it has ended. */
   step: number;
   /** Requests sent for the current step without an answer. */
   attempts: number;
@@ -107,9 +110,14 @@ export interface SagaState {
 export interface SagaOrchestratorOptions {
   /** The saga definition: steps in forward order. */
   steps: readonly SagaStep[];
-  /** Which implementation. @default "correct" */
+  /**
+   * Which implementation. `"forgetful"` differs only in its adapter (the log is not durable);
+   * `"no-retry-compensation"` uses {@linkcode noRetrySagaNext}. @default "correct"
+   */
   variant?: SagaVariant;
-  /** Resend a request unanswered for this long. @default 50 */
+  /** Replacement decision rule (the saga lab plugs learners' code in here). @default the variant's */
+  next?: SagaNextRule;
+  /** Resend a request unanswered for this long; also the pause before retrying a failed undo. @default 50 */
   retryMs?: number;
   /** Forward requests for one step before giving up on it and compensating. @default 5 */
   maxForwardAttempts?: number;
@@ -141,8 +149,19 @@ function positive(name: string, value: number, integer: boolean): number {
   return value;
 }
 
+interface SagaEntry {
+  sagaId: string;
+  /** This saga's log records, in order. */
+  records: SagaLogRecord[];
+  /** What the rule said last: the request in flight, or the end. */
+  next: SagaNext;
+  attempts: number;
+}
+
 /**
- * The saga execution coordinator (§5): one state machine for all sagas of one definition.
+ * The saga execution coordinator (§5): one state machine for all sagas of one definition. Its
+ * only decision — what a saga does next — is the rule {@linkcode SagaOrchestratorOptions.next},
+ * a function of the saga's log alone, so a restarted orchestrator decides exactly as before.
  *
  * @example
  * ```ts
@@ -170,7 +189,8 @@ export class SagaOrchestrator {
   readonly variant: SagaVariant;
   readonly retryMs: number;
   readonly maxForwardAttempts: number;
-  #sagas = new Map<string, SagaState>();
+  #next: SagaNextRule;
+  #sagas = new Map<string, SagaEntry>();
   #ready = emptyReady();
 
   constructor(options: SagaOrchestratorOptions) {
@@ -186,20 +206,30 @@ export class SagaOrchestrator {
         }, got ${this.variant}`,
       );
     }
+    this.#next = options.next ??
+      (this.variant === "no-retry-compensation" ? noRetrySagaNext : correctSagaNext);
     this.retryMs = positive("retryMs", options.retryMs ?? 50, false);
     this.maxForwardAttempts = positive("maxForwardAttempts", options.maxForwardAttempts ?? 5, true);
-    for (const record of options.log ?? []) this.#replay(record);
+    // Recovery (§5): rebuild every saga from its records, then ask the rule where it stands.
+    for (const record of options.log ?? []) {
+      const saga = this.#sagas.get(record.sagaId);
+      if (saga) saga.records.push(record);
+      else if (record.kind === "begin") {
+        this.#sagas.set(record.sagaId, this.#entry(record.sagaId, [record]));
+      }
+    }
+    for (const saga of this.#sagas.values()) saga.next = this.#decide(saga.records);
   }
 
   /** Every saga this orchestrator knows, in the order they began. */
   get sagas(): SagaState[] {
-    return [...this.#sagas.values()].map((s) => ({ ...s }));
+    return [...this.#sagas.values()].map((s) => this.#view(s));
   }
 
   /** One saga's state, or undefined when unknown (never begun, or forgotten). */
   saga(sagaId: string): SagaState | undefined {
     const s = this.#sagas.get(sagaId);
-    return s && { ...s };
+    return s && this.#view(s);
   }
 
   /**
@@ -209,13 +239,15 @@ export class SagaOrchestrator {
    */
   resume(): void {
     for (const saga of this.#sagas.values()) {
-      if (saga.phase === "forward" || saga.phase === "backward") {
+      if (saga.next.kind === "request") {
         this.#ready.changes.push(["saga", {
           sagaId: saga.sagaId,
           event: "resume",
-          step: saga.step,
+          step: saga.next.step,
         }]);
         this.#send(saga);
+      } else if (saga.records.at(-1)?.kind !== "end") {
+        this.#record(saga, { sagaId: saga.sagaId, kind: "end", outcome: saga.next.outcome });
       }
     }
   }
@@ -224,8 +256,9 @@ export class SagaOrchestrator {
   begin(client: NodeId, sagaId: string): void {
     this.#ready.messages.push({ to: client, msg: { type: "SagaAccepted", sagaId } });
     if (this.#sagas.has(sagaId)) return;
-    this.#record({ sagaId, kind: "begin" });
-    this.#send(this.#sagas.get(sagaId)!);
+    const saga = this.#entry(sagaId, []);
+    this.#sagas.set(sagaId, saga);
+    this.#record(saga, { sagaId, kind: "begin" });
   }
 
   /** Handles one message. */
@@ -248,13 +281,17 @@ export class SagaOrchestrator {
   /** The retry timer of saga `sagaId` fired: the current request went unanswered. */
   retryTimeout(sagaId: string): void {
     const saga = this.#sagas.get(sagaId);
-    if (!saga || saga.phase === "committed" || saga.phase === "compensated") return;
-    if (saga.phase === "forward" && saga.attempts >= this.maxForwardAttempts) {
-      // The service may or may not have applied the step: compensate it too (its undo is a
-      // no-op, remembered as cancelled, when the do never arrived).
-      this.#record({ sagaId, kind: "step-failed", step: saga.step, abandoned: true });
-    } else if (saga.phase === "backward" && this.variant === "no-retry-compensation") {
-      this.#record({ sagaId, kind: "compensated", step: saga.step, givenUp: true });
+    if (!saga || saga.next.kind !== "request") return;
+    if (saga.next.action === "do" && saga.attempts >= this.maxForwardAttempts) {
+      // The service may or may not have applied the step: the rule compensates it too (its
+      // undo is a no-op, remembered as cancelled, when the do never arrived).
+      this.#record(saga, {
+        sagaId,
+        kind: "step-failed",
+        step: saga.next.step,
+        abandoned: true,
+      });
+      return;
     }
     this.#send(saga);
   }
@@ -266,105 +303,78 @@ export class SagaOrchestrator {
     return out;
   }
 
+  #entry(sagaId: string, records: SagaLogRecord[]): SagaEntry {
+    return { sagaId, records, next: { kind: "request", action: "do", step: 0 }, attempts: 0 };
+  }
+
+  #decide(records: readonly SagaLogRecord[]): SagaNext {
+    const next = this.#next(records, this.steps.length);
+    if (next.kind === "request" && !(next.step >= 0 && next.step < this.steps.length)) {
+      throw new RangeError(
+        `Saga rule asked for step ${next.step}, outside [0, ${this.steps.length - 1}]`,
+      );
+    }
+    return next;
+  }
+
+  #view(saga: SagaEntry): SagaState {
+    const n = saga.next;
+    return {
+      sagaId: saga.sagaId,
+      phase: n.kind === "end" ? n.outcome : n.action === "do" ? "forward" : "backward",
+      step: n.kind === "end" ? -1 : n.step,
+      attempts: saga.attempts,
+    };
+  }
+
   #onReply(msg: SagaStepReply): void {
     const saga = this.#sagas.get(msg.sagaId);
+    const n = saga?.next;
     // Duplicates and late answers to an earlier request are stale: ignore them.
-    if (!saga || saga.step !== msg.step) return;
-    if (msg.action === "do" && saga.phase === "forward") {
-      if (msg.outcome === "done") {
-        this.#record({ sagaId: saga.sagaId, kind: "step-done", step: msg.step });
-      } else {
-        this.#record({
-          sagaId: saga.sagaId,
-          kind: "step-failed",
-          step: msg.step,
-          abandoned: false,
-        });
-      }
-    } else if (msg.action === "undo" && saga.phase === "backward") {
-      if (msg.outcome === "done") {
-        this.#record({ sagaId: saga.sagaId, kind: "compensated", step: msg.step, givenUp: false });
-      } else if (this.variant === "no-retry-compensation") {
-        // The broken variant: one failed compensation is taken as done, the effect stays.
-        this.#record({ sagaId: saga.sagaId, kind: "compensated", step: msg.step, givenUp: true });
-      } else {
-        // §5: compensations must eventually succeed, so try again after a pause.
-        this.#ready.changes.push(["saga", {
-          sagaId: saga.sagaId,
-          event: "undo-failed",
-          step: msg.step,
-        }]);
-        this.#ready.timers.push({ sagaId: saga.sagaId, delayMs: this.retryMs });
-        saga.attempts = 0;
-        return;
-      }
+    if (!saga || n?.kind !== "request" || n.step !== msg.step || n.action !== msg.action) return;
+    const { sagaId, step } = msg;
+    if (msg.action === "do") {
+      this.#record(
+        saga,
+        msg.outcome === "done"
+          ? { sagaId, kind: "step-done", step }
+          : { sagaId, kind: "step-failed", step, abandoned: false },
+      );
     } else {
-      return;
+      this.#record(
+        saga,
+        msg.outcome === "done"
+          ? { sagaId, kind: "compensated", step }
+          : { sagaId, kind: "undo-failed", step },
+      );
     }
-    const current = this.#sagas.get(msg.sagaId)!;
-    if (current.phase === "forward" || current.phase === "backward") this.#send(current);
   }
 
-  /** Appends to the log (and traces it), then applies the record to the in-memory state. */
-  #record(record: SagaLogRecord): void {
+  /** Appends to the log (and traces it), then asks the rule what comes next and does it. */
+  #record(saga: SagaEntry, record: SagaLogRecord): void {
+    saga.records.push(record);
     this.#ready.log.push(record);
     this.#ready.changes.push(["saga", { ...record, event: record.kind }]);
-    this.#replay(record);
-    const saga = this.#sagas.get(record.sagaId)!;
-    if (saga.phase === "forward" && saga.step === this.steps.length) {
-      this.#record({ sagaId: record.sagaId, kind: "end", outcome: "committed" });
-    } else if (saga.phase === "backward" && saga.step < 0) {
-      this.#record({ sagaId: record.sagaId, kind: "end", outcome: "compensated" });
-    }
-  }
-
-  /** Folds one log record into the saga's state: the same code serves recovery (§5). */
-  #replay(record: SagaLogRecord): void {
-    const saga = this.#sagas.get(record.sagaId);
-    if (record.kind === "begin") {
-      if (!saga) {
-        this.#sagas.set(record.sagaId, {
-          sagaId: record.sagaId,
-          phase: "forward",
-          step: 0,
-          attempts: 0,
-        });
-      }
-      return;
-    }
-    if (!saga) return;
+    if (record.kind === "end") return;
+    saga.next = this.#decide(saga.records);
     saga.attempts = 0;
-    switch (record.kind) {
-      case "step-done":
-        saga.step = record.step + 1;
-        return;
-      case "step-failed":
-        // A refused step had no effect, so backward recovery starts below it (§1: T1..Tj,
-        // Cj..C1); an abandoned step may have taken effect, so it is compensated too.
-        saga.phase = "backward";
-        saga.step = record.abandoned ? record.step : record.step - 1;
-        return;
-      case "compensated":
-        saga.step = record.step - 1;
-        return;
-      case "end":
-        saga.phase = record.outcome;
-        saga.step = -1;
-        return;
-      default: {
-        const never: never = record;
-        throw new Error(`Unknown saga log record ${JSON.stringify(never)}`);
-      }
+    if (saga.next.kind === "end") {
+      this.#record(saga, { sagaId: saga.sagaId, kind: "end", outcome: saga.next.outcome });
+    } else if (record.kind === "undo-failed") {
+      // §5: try the compensation again, after a pause rather than in a tight loop.
+      this.#ready.timers.push({ sagaId: saga.sagaId, delayMs: this.retryMs });
+    } else {
+      this.#send(saga);
     }
   }
 
-  #send(saga: SagaState): void {
-    if (saga.phase !== "forward" && saga.phase !== "backward") return;
+  #send(saga: SagaEntry): void {
+    if (saga.next.kind !== "request") return;
     saga.attempts++;
-    const action: SagaAction = saga.phase === "forward" ? "do" : "undo";
+    const { action, step } = saga.next;
     this.#ready.messages.push({
-      to: this.steps[saga.step].service,
-      msg: { type: "StepRequest", sagaId: saga.sagaId, step: saga.step, action },
+      to: this.steps[step].service,
+      msg: { type: "StepRequest", sagaId: saga.sagaId, step, action },
     });
     this.#ready.timers.push({ sagaId: saga.sagaId, delayMs: this.retryMs });
   }
