@@ -18,6 +18,7 @@ import type {
   SagaVariant,
 } from "./saga.ts";
 import { SagaOrchestrator, SagaParticipant } from "./saga.ts";
+import type { SagaNextRule } from "./saga_rules.ts";
 
 const LOG_LENGTH = "saga/log/length";
 const logKey = (i: number) => `saga/log/${i}`;
@@ -43,6 +44,8 @@ export interface SagaOrchestratorProcessOptions {
   retryMs?: number;
   /** @default 5 */
   maxForwardAttempts?: number;
+  /** Replacement decision rule (the saga lab). @default the variant's */
+  next?: SagaNextRule;
 }
 
 /** A running orchestrator, as `sim.processOf` returns it. */

@@ -192,6 +192,40 @@ export function sagaAppliedOnce(events: readonly TraceEvent[]): InvariantViolati
   }));
 }
 
+/**
+ * Compensations run in reverse (§1: Cj..C1): within a saga, each step undone is below the one
+ * undone before it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sagaCompensationOrder } from "./transactions.ts";
+ * const undo = (t: number, step: number) =>
+ *   ({ t, kind: "state", node: "n", key: "effect", value: { sagaId: "s1", step, effect: "undone" } }) as const;
+ * assert.equal(sagaCompensationOrder([undo(1, 1), undo(2, 0)]).length, 0);
+ * assert.match(sagaCompensationOrder([undo(1, 0), undo(2, 1)])[0].message, /step 1 after step 0/);
+ * ```
+ */
+export function sagaCompensationOrder(events: readonly TraceEvent[]): InvariantViolation[] {
+  const last = new Map<string, { step: number; t: number }>();
+  const out: InvariantViolation[] = [];
+  for (const { t, value } of stateValues<EffectRecord>(events, "effect")) {
+    if (value.effect !== "undone") continue;
+    const before = last.get(value.sagaId);
+    if (before && value.step >= before.step) {
+      out.push({
+        invariant: "saga-compensation-order",
+        message: `Saga ${value.sagaId} compensated step ${value.step} after step ${before.step}: ` +
+          `compensations must run in reverse`,
+        atMs: t,
+        sinceMs: before.t,
+      });
+    }
+    last.set(value.sagaId, { step: value.step, t });
+  }
+  return out;
+}
+
 /** What happened to the outbox's events in a run. */
 export interface OutboxCounts {
   /** Events written to the outbox (with their state change). */

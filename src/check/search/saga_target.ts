@@ -20,6 +20,7 @@ import {
   type RelayVariant,
   sagaClientProcess,
   type SagaMessage,
+  type SagaNextRule,
   sagaOrchestratorProcess,
   sagaServiceProcess,
   type SagaStep,
@@ -35,6 +36,7 @@ import {
   outboxNoLoss,
   sagaAppliedOnce,
   sagaAtomicity,
+  sagaCompensationOrder,
   twoPhaseAtomicity,
 } from "../invariants/transactions.ts";
 import type { SearchCase, SearchTarget } from "./search.ts";
@@ -60,6 +62,8 @@ export interface SagaSimulationOptions {
   variant?: SagaVariant;
   /** @default DEFAULT_SAGA_STEPS */
   steps?: readonly SagaStep[];
+  /** Replacement orchestrator rule (the saga lab). @default the variant's */
+  next?: SagaNextRule;
   /** Chance each step is refused. @default 0.2 */
   rejectProbability?: number;
   /** Chance each compensation attempt fails transiently. @default 0.3 */
@@ -105,7 +109,10 @@ export function sagaSimulation(
   };
   const services = steps.map((s) => s.service);
   if (mode === "orchestrated") {
-    sim.addNode("orchestrator", sagaOrchestratorProcess({ steps, variant: options.variant }));
+    sim.addNode(
+      "orchestrator",
+      sagaOrchestratorProcess({ steps, variant: options.variant, next: options.next }),
+    );
     for (const id of services) {
       sim.addNode(id, sagaServiceProcess({ ...service, idempotent: options.idempotent }));
     }
@@ -322,6 +329,7 @@ export function sagaSearchTarget(
           sagaIds: run.testCase.workload.map((_, i) => `s${i + 1}`),
         }),
       (run) => sagaAppliedOnce(run.events),
+      (run) => sagaCompensationOrder(run.events),
     ],
   };
 }
