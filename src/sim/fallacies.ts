@@ -45,7 +45,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Raft", page: "/raft" },
       { name: "Sagas and outbox", page: "/sagas" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "saga", "outbox"],
   },
   {
     id: "latency",

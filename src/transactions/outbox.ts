@@ -245,6 +245,18 @@ export interface OutboxServiceOptions {
   relay?: RelayVariant;
   /** The relay polls the outbox every this many ms. @default 20 */
   pollMs?: number;
+  /**
+   * Replacement relay rules (the outbox lab plugs learners' code in here): `poll` returns the
+   * rows to publish and the database to write before publishing, `ack` the database after an
+   * acknowledgement. @default the `relay` variant's
+   */
+  rules?: OutboxRelayRules;
+}
+
+/** The relay's two decisions, as pure functions of the service's database. */
+export interface OutboxRelayRules {
+  poll(db: OutboxOrderDatabase): { publish: OutboxRow[]; db: OutboxOrderDatabase };
+  ack(db: OutboxOrderDatabase, eventId: string): OutboxOrderDatabase;
 }
 
 /**
@@ -274,6 +286,10 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
     );
   }
   const pollMs = options.pollMs ?? 20;
+  const rules: OutboxRelayRules = options.rules ?? {
+    poll: (db) => outboxRelayPoll(db, variant),
+    ack: outboxMarkPublished,
+  };
   if (!(pollMs > 0)) {
     throw new RangeError(`outboxServiceProcess option pollMs must be > 0, got ${pollMs}`);
   }
@@ -304,7 +320,7 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
           }
           case "PublishAck": {
             const before = load();
-            const after = outboxMarkPublished(before, msg.eventId);
+            const after = rules.ack(before, msg.eventId);
             if (after !== before) {
               store(after);
               rt.state("outbox", { eventId: msg.eventId, event: "marked" });
@@ -321,10 +337,15 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
         }
       },
       onTimer() {
-        const { publish, db } = outboxRelayPoll(load(), variant);
-        if (variant === "mark-first" && publish.length > 0) {
-          store(db);
-          for (const row of publish) rt.state("outbox", { eventId: row.eventId, event: "marked" });
+        const before = load();
+        const { publish, db } = rules.poll(before);
+        if (db !== before) {
+          store(db); // Written before anything is published (a mark-first relay marks here).
+          for (const row of db.outbox) {
+            if (row.published && !before.outbox.find((r) => r.eventId === row.eventId)?.published) {
+              rt.state("outbox", { eventId: row.eventId, event: "marked" });
+            }
+          }
         }
         for (const row of publish) {
           rt.send(options.consumer, {
@@ -352,19 +373,29 @@ export function outboxServiceProcess(options: OutboxServiceOptions): ProcessFact
  * ```
  */
 export function outboxConsumerProcess(
-  options: { idempotent: boolean },
+  options: {
+    idempotent: boolean;
+    /** Replacement handler (the outbox lab). @default consumeOutboxEvent */
+    consume?: (
+      db: OutboxConsumerDatabase,
+      event: { eventId: string; orderId: string },
+    ) => { db: OutboxConsumerDatabase; applied: boolean };
+  },
 ): ProcessFactory<OutboxMessage> {
+  const consume = options.consume ??
+    ((db: OutboxConsumerDatabase, event: { eventId: string; orderId: string }) =>
+      consumeOutboxEvent(db, event, options.idempotent));
   return (rt: Runtime<OutboxMessage>) => {
     // A volatile copy of the durable database (as in outboxServiceProcess).
     let cached = loadOutboxConsumer(rt.storage);
     return {
       onMessage(from: NodeId, msg: OutboxMessage) {
         if (msg.type !== "Publish") return;
-        const { db, applied } = consumeOutboxEvent(cached, msg, options.idempotent);
+        const { db, applied } = consume(cached, { eventId: msg.eventId, orderId: msg.orderId });
         if (applied) {
           // Effect and seen id in one local transaction.
-          rt.storage.set(APPLIED_PREFIX + msg.orderId, db.applied[msg.orderId]);
-          rt.storage.set(SEEN_PREFIX + msg.eventId, true);
+          rt.storage.set(APPLIED_PREFIX + msg.orderId, db.applied[msg.orderId] ?? 0);
+          if (db.seen.includes(msg.eventId)) rt.storage.set(SEEN_PREFIX + msg.eventId, true);
           cached = db;
         }
         rt.state("consumed", { eventId: msg.eventId, applied });

@@ -16,6 +16,7 @@ import {
   orderClientProcess,
   outboxConsumerProcess,
   type OutboxMessage,
+  type OutboxRelayRules,
   outboxServiceProcess,
   type RelayVariant,
   sagaClientProcess,
@@ -134,6 +135,10 @@ export function sagaSimulation(
 /** Options of {@linkcode outboxSimulation}. */
 export interface OutboxSimulationOptions {
   seed: number;
+  /** Replacement relay rules (the outbox lab). @default the `relay` variant's */
+  rules?: OutboxRelayRules;
+  /** Replacement consumer handler (the outbox lab). @default the idempotent (or naive) one */
+  consume?: Parameters<typeof outboxConsumerProcess>[0]["consume"];
   orders: readonly { orderId: string; atMs: number }[];
   /** @default "publish-then-mark" */
   relay?: RelayVariant;
@@ -164,8 +169,14 @@ export function outboxSimulation(options: OutboxSimulationOptions): Simulation<O
     network: { lossProbability: options.lossProbability ?? 0 },
     trace: options.trace ?? "full",
   });
-  sim.addNode("orders", outboxServiceProcess({ consumer: "consumer", relay: options.relay }));
-  sim.addNode("consumer", outboxConsumerProcess({ idempotent: options.idempotent ?? true }));
+  sim.addNode(
+    "orders",
+    outboxServiceProcess({ consumer: "consumer", relay: options.relay, rules: options.rules }),
+  );
+  sim.addNode(
+    "consumer",
+    outboxConsumerProcess({ idempotent: options.idempotent ?? true, consume: options.consume }),
+  );
   sim.addNode("client", orderClientProcess({ service: "orders", orders: options.orders }));
   return sim;
 }
