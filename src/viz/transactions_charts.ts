@@ -257,8 +257,9 @@ export function outboxDuplicatesChart(
     ["applied twice (naive consumer)", "appliedTwiceNaive"],
     ["applied twice (idempotent consumer)", "appliedTwiceIdempotent"],
   ] as const;
-  const values = points.flatMap((p) =>
-    series.map(([label, key]) => ({ crashRate: p.crashRate, series: label, count: p[key] }))
+  // The dashed "delivered twice" line is drawn last, on top of the naive consumer's.
+  const values = [1, 2, 0].flatMap((i) =>
+    points.map((p) => ({ crashRate: p.crashRate, series: series[i][0], count: p[series[i][1]] }))
   );
   return {
     $schema: SCHEMA,
@@ -275,7 +276,21 @@ export function outboxDuplicatesChart(
         type: "nominal",
         title: null,
         scale: { domain: series.map(([l]) => l), range: ["#1f77b4", "#d62728", "#2ca02c"] },
-        legend: { orient: "bottom", direction: "vertical" },
+        legend: { orient: "bottom", direction: "vertical", labelLimit: 0 },
+      },
+      // Every duplicate delivered is applied twice by the naive consumer, so those two lines
+      // coincide: dash one and draw it on top so both stay visible.
+      strokeDash: {
+        field: "series",
+        type: "nominal",
+        scale: { domain: series.map(([l]) => l), range: [[6, 4], [1, 0], [1, 0]] },
+        legend: null,
+      },
+      strokeWidth: {
+        field: "series",
+        type: "nominal",
+        scale: { domain: series.map(([l]) => l), range: [2.5, 3.5, 2] },
+        legend: null,
       },
     },
   };
