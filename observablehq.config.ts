@@ -36,6 +36,7 @@ export const sidebar: SidebarItem[] = [
       { name: "CRDTs", path: "/crdt" },
     ],
   },
+  { name: "Sagas and outbox", path: "/sagas" },
   { name: "Checking", path: "/checking" },
   { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },

@@ -17,6 +17,9 @@ import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { hashBalanceExperiment } from "./hash_balance.ts";
 import { crdtConvergeExperiment } from "./crdt_converge.ts";
+import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
+import { outboxExperiment } from "./outbox.ts";
+import { twoPhaseCommitExperiment } from "./two_phase_commit.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -30,4 +33,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   raftElectionExperiment,
   hashBalanceExperiment,
   crdtConvergeExperiment,
+  sagaOutcomesExperiment,
+  outboxExperiment,
+  twoPhaseCommitExperiment,
 ];

@@ -43,10 +43,10 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
-      { name: "Outbox", page: "/transactions" },
+      { name: "Sagas and outbox", page: "/sagas" },
       { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-log", "crdt"],
+    labs: ["raft-log", "crdt", "saga", "outbox"],
   },
   {
     id: "latency",

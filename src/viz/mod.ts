@@ -13,3 +13,4 @@ export * from "./raft_charts.ts";
 export type * from "./types.ts";
 export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
+export * from "./transactions_charts.ts";
