@@ -13,3 +13,4 @@ export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
 export * from "./player/mod.ts";
 export * from "./resilience/mod.ts";
+export * from "./services/mod.ts";

@@ -15,6 +15,9 @@ import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
+import { circuitBreakerExperiment } from "./circuit_breaker.ts";
+import { retryStormExperiment } from "./retry_storm.ts";
+import { loadBalancingExperiment } from "./load_balancing.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -26,4 +29,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   causalityExperiment,
   lwwSkewExperiment,
   raftElectionExperiment,
+  circuitBreakerExperiment,
+  retryStormExperiment,
+  loadBalancingExperiment,
 ];

@@ -74,7 +74,7 @@ Deno.test("The seed's half-open-flood breaker is caught letting more than halfOp
   assert.equal(permitted(correct), 2);
   assert.equal(permitted(flood), 11);
   assert.equal(halfOpenProbesBounded(correct, 2), null);
-  assert.match(halfOpenProbesBounded(flood, 2) ?? "", /3 probes in flight/);
+  assert.match(halfOpenProbesBounded(flood, 2) ?? "", /admitted 3 probes/);
 });
 
 Deno.test("A property search finds the half-open flood and prints its replay", () => {

@@ -15,8 +15,9 @@
 import type { BreakerEvent } from "../../resilience/mod.ts";
 
 /**
- * Checks that no half-open period had more than `limit` probes in flight: permits handed out
- * since entering half-open, minus permits given back, never exceed `limit`.
+ * Checks that no half-open period admitted more than `limit` probes: permits handed out since
+ * entering half-open, minus permits given back, never exceed `limit` — so no more than `limit`
+ * probes are ever in flight either.
  *
  * @example
  * ```ts
@@ -28,21 +29,21 @@ import type { BreakerEvent } from "../../resilience/mod.ts";
  *   { kind: "permitted", atMs: 2, state: "half-open" },
  * ] as const;
  * assert.equal(halfOpenProbesBounded(events, 2), null);
- * assert.match(halfOpenProbesBounded(events, 1) ?? "", /2 probes in flight/);
+ * assert.match(halfOpenProbesBounded(events, 1) ?? "", /admitted 2 probes/);
  * ```
  */
 export function halfOpenProbesBounded(
   events: readonly BreakerEvent[],
   limit: number,
 ): string | null {
-  let inFlight = 0;
+  let admitted = 0;
   for (const e of events) {
-    if (e.kind === "transition") inFlight = 0;
+    if (e.kind === "transition") admitted = 0;
     else if (e.state !== "half-open") continue;
-    else if (e.kind === "permitted") inFlight++;
-    else if (e.kind === "released") inFlight--;
-    if (inFlight > limit) {
-      return `Half-open breaker had ${inFlight} probes in flight at ${e.atMs} ms, limit ${limit}`;
+    else if (e.kind === "permitted") admitted++;
+    else if (e.kind === "released") admitted--;
+    if (admitted > limit) {
+      return `Half-open breaker admitted ${admitted} probes by ${e.atMs} ms, limit ${limit}`;
     }
   }
   return null;
@@ -113,4 +114,33 @@ export function tokenBucketBound(
     }
   }
   return null;
+}
+
+/**
+ * The most half-open probes a breaker ever had in flight at once, from its event log: the
+ * figure {@linkcode halfOpenProbesBounded} bounds, for reports and charts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { maxHalfOpenInFlight } from "./resilience.ts";
+ * assert.equal(maxHalfOpenInFlight([
+ *   { kind: "transition", atMs: 0, from: "open", to: "half-open" },
+ *   { kind: "permitted", atMs: 1, state: "half-open" },
+ *   { kind: "outcome", atMs: 2, state: "half-open", failed: false, slow: false },
+ *   { kind: "permitted", atMs: 3, state: "half-open" },
+ * ]), 1);
+ * ```
+ */
+export function maxHalfOpenInFlight(events: readonly BreakerEvent[]): number {
+  let inFlight = 0;
+  let max = 0;
+  for (const e of events) {
+    if (e.kind === "transition") inFlight = 0;
+    else if (e.state !== "half-open") continue;
+    else if (e.kind === "permitted") inFlight++;
+    else if (e.kind === "released" || e.kind === "outcome") inFlight = Math.max(0, inFlight - 1);
+    max = Math.max(max, inFlight);
+  }
+  return max;
 }
