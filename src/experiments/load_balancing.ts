@@ -60,7 +60,7 @@ const LOAD_BALANCING_PARAMS = {
       "Offered load as a share of the pool's capacity (slow backends counted at their speed)",
   }),
   durationMs: integerParam({
-    default: 20_000,
+    default: 10_000,
     min: 1000,
     max: 300_000,
     description: "Simulated duration",

@@ -18,6 +18,7 @@ import { raftElectionExperiment } from "./raft_election.ts";
 import { circuitBreakerExperiment } from "./circuit_breaker.ts";
 import { retryStormExperiment } from "./retry_storm.ts";
 import { loadBalancingExperiment } from "./load_balancing.ts";
+import { cascadeExperiment } from "./cascade.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -32,4 +33,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   circuitBreakerExperiment,
   retryStormExperiment,
   loadBalancingExperiment,
+  cascadeExperiment,
 ];

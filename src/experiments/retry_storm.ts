@@ -59,7 +59,7 @@ const RETRY_STORM_PARAMS = {
     description: "User requests per second (open loop)",
   }),
   durationMs: integerParam({
-    default: 20_000,
+    default: 12_000,
     min: 2000,
     max: 120_000,
     description: "Simulated duration",
