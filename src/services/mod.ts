@@ -12,3 +12,5 @@ export * from "./caller.ts";
 export * from "./service.ts";
 export * from "./client.ts";
 export * from "./metrics.ts";
+export * from "./gateway.ts";
+export * from "./mesh.ts";
