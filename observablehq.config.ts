@@ -28,6 +28,8 @@ export const sidebar: SidebarItem[] = [
       { name: "Paxos", path: "/paxos" },
     ],
   },
+  { name: "Resilience", path: "/resilience" },
+  { name: "Gateway & service mesh", path: "/services" },
   { name: "Checking", path: "/checking" },
   { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },

@@ -23,9 +23,9 @@ import {
   type ServiceProcess,
 } from "../services/mod.ts";
 import {
-  categoryBarChart,
-  successOverTimeChart,
-  type SuccessPoint,
+  resilienceBarChart,
+  resilienceSuccessChart,
+  type ResilienceSuccessPoint,
 } from "../viz/resilience_charts.ts";
 import { roundTo } from "./stats.ts";
 import { defineExperiment } from "./define_experiment.ts";
@@ -259,7 +259,7 @@ export function runCascade(params: CascadeParams, seed: number): ExperimentResul
       ),
     };
   });
-  const catalogOverTime: SuccessPoint[] = runs.flatMap((run) => {
+  const catalogOverTime: ResilienceSuccessPoint[] = runs.flatMap((run) => {
     const n = Math.ceil(durationMs / bucketMs);
     return Array.from({ length: n }, (_, k) => ({
       series: run.protection,
@@ -271,6 +271,22 @@ export function runCascade(params: CascadeParams, seed: number): ExperimentResul
         ),
       ),
     }));
+  });
+  // Both routes of every protection, for pages that chart one protection's routes.
+  const routesOverTime: ResilienceSuccessPoint[] = runs.flatMap((run) => {
+    const n = Math.ceil(durationMs / bucketMs);
+    return ["orders", "catalog"].flatMap((route) =>
+      Array.from({ length: n }, (_, k) => ({
+        series: `${run.protection}: ${route}`,
+        tMs: k * bucketMs,
+        successRate: successRate(
+          run.results.filter((r) =>
+            r.route === route && r.result.startMs >= k * bucketMs &&
+            r.result.startMs < (k + 1) * bucketMs
+          ),
+        ),
+      }))
+    );
   });
   const bars = perProtection.flatMap((p) => [
     { category: p.protection, group: "orders", value: 100 * (p.ordersSuccessDuringFault ?? 0) },
@@ -290,6 +306,7 @@ export function runCascade(params: CascadeParams, seed: number): ExperimentResul
     data: {
       perProtection,
       catalogOverTime,
+      routesOverTime,
       bars,
       busy: runs.map((r) => ({ protection: r.protection, busy: r.busy })),
       shade,
@@ -297,14 +314,14 @@ export function runCascade(params: CascadeParams, seed: number): ExperimentResul
     charts: [
       {
         title: "Catalog requests that succeeded (they never touch the database)",
-        spec: successOverTimeChart(catalogOverTime, {
+        spec: resilienceSuccessChart(catalogOverTime, {
           title: "catalog: succeeded per protection",
           shade,
         }),
       },
       {
         title: "Success during the slowdown",
-        spec: categoryBarChart(bars, {
+        spec: resilienceBarChart(bars, {
           title: "Succeeded during the slowdown (%)",
           xTitle: "succeeded (%)",
         }),

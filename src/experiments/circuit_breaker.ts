@@ -13,8 +13,8 @@ import { BREAKER_VARIANTS, type BreakerEvent } from "../resilience/mod.ts";
 import {
   callBuckets,
   type CallResult,
+  latencyPercentile,
   loadClient,
-  percentile,
   ratePerBucket,
   type ServiceMessage,
   serviceNode,
@@ -77,7 +77,7 @@ const CIRCUIT_BREAKER_PARAMS = {
     default: 20,
     min: 0,
     max: 10_000,
-    description: "Dependency's mean service time",
+    description: "ServiceDependency's mean service time",
   }),
   timeoutMs: integerParam({
     default: 1000,
@@ -223,8 +223,8 @@ export function runCircuitBreaker(params: CircuitBreakerParams, seed: number): E
       maxHalfOpenInFlight: maxHalfOpenInFlight(events),
       probesBounded: halfOpenProbesBounded(events, params.halfOpenProbes),
       openRejects: openRejectsWithoutCalling(events),
-      p50Ms: roundTo(percentile(results.map((r) => r.endMs - r.startMs), 0.5) ?? 0, 2),
-      p99Ms: roundTo(percentile(results.map((r) => r.endMs - r.startMs), 0.99) ?? 0, 2),
+      p50Ms: roundTo(latencyPercentile(results.map((r) => r.endMs - r.startMs), 0.5) ?? 0, 2),
+      p99Ms: roundTo(latencyPercentile(results.map((r) => r.endMs - r.startMs), 0.99) ?? 0, 2),
     },
     data: {
       spans,

@@ -15,12 +15,12 @@ import {
   BALANCER_KINDS,
   type BalancerKind,
   type CallResult,
+  latencyPercentile,
   loadClient,
-  percentile,
   type ServiceMessage,
   serviceNode,
 } from "../services/mod.ts";
-import { categoryBarChart } from "../viz/resilience_charts.ts";
+import { resilienceBarChart } from "../viz/resilience_charts.ts";
 import { roundTo } from "./stats.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { enumParam, integerParam, numberParam } from "./param_specs.ts";
@@ -140,9 +140,9 @@ export function runLoadBalancing(params: LoadBalancingParams, seed: number): Exp
     return {
       policy: run.policy,
       requests: run.results.length,
-      p50Ms: roundTo(percentile(latencies, 0.5) ?? 0, 2),
-      p99Ms: roundTo(percentile(latencies, 0.99) ?? 0, 2),
-      p999Ms: roundTo(percentile(latencies, 0.999) ?? 0, 2),
+      p50Ms: roundTo(latencyPercentile(latencies, 0.5) ?? 0, 2),
+      p99Ms: roundTo(latencyPercentile(latencies, 0.99) ?? 0, 2),
+      p999Ms: roundTo(latencyPercentile(latencies, 0.999) ?? 0, 2),
       shareToSlow: roundTo(run.results.length === 0 ? 0 : toSlow / run.results.length, 4),
     };
   });
@@ -161,7 +161,7 @@ export function runLoadBalancing(params: LoadBalancingParams, seed: number): Exp
     data: { perPolicy, bars },
     charts: [{
       title: "Latency per balancing policy",
-      spec: categoryBarChart(bars, { title: "Latency per policy (ms)", xTitle: "latency (ms)" }),
+      spec: resilienceBarChart(bars, { title: "Latency per policy (ms)", xTitle: "latency (ms)" }),
     }],
     traceHash: combineHashes(runs.map((r) => r.hash)),
   };

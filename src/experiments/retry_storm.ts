@@ -3,7 +3,7 @@
  * every hop retrying its downstream call. The database slows down for a while; callers time
  * out and retry, and each layer multiplies the attempts of the one above — up to
  * `attempts^depth` calls at the bottom per user request (the SRE book, ch. 22 "Addressing
- * Cascading Failures", "Retries"; Brooker, "Exponential Backoff And Jitter", 2015). Compares,
+ * Cascading Failures", "Retries"; Brooker, "Exponential RetryBackoff And Jitter", 2015). Compares,
  * in one run, no retries, immediate retries, exponential backoff, backoff with full jitter,
  * and jitter with a retry budget, by load amplification at the bottom, peak load, success and
  * how long the system takes to recover after the slowdown ends.
@@ -16,13 +16,17 @@ import { combineHashes } from "../sim/trace.ts";
 import {
   type CallPolicy,
   type CallResult,
+  latencyPercentile,
   loadClient,
-  percentile,
   ratePerBucket,
   type ServiceMessage,
   serviceNode,
 } from "../services/mod.ts";
-import { categoryBarChart, loadOverTimeChart, type LoadPoint } from "../viz/resilience_charts.ts";
+import {
+  resilienceBarChart,
+  resilienceLoadChart,
+  type ResilienceLoadPoint,
+} from "../viz/resilience_charts.ts";
 import { roundTo } from "./stats.ts";
 import { defineExperiment } from "./define_experiment.ts";
 import { enumParam, integerParam, numberParam } from "./param_specs.ts";
@@ -95,7 +99,7 @@ const RETRY_STORM_PARAMS = {
     max: 60_000,
     description: "Per-attempt timeout at every hop",
   }),
-  baseMs: integerParam({ default: 50, min: 1, max: 10_000, description: "Backoff base" }),
+  baseMs: integerParam({ default: 50, min: 1, max: 10_000, description: "RetryBackoff base" }),
   budgetRatio: numberParam({
     default: 0.1,
     min: 0,
@@ -263,10 +267,10 @@ export function runRetryStorm(params: RetryStormParams, seed: number): Experimen
         4,
       ),
       recoveryMs: recovered === null ? null : roundTo(recovered - (slowStartMs + slowMs), 1),
-      p99Ms: roundTo(percentile(run.results.map((r) => r.endMs - r.startMs), 0.99) ?? 0, 2),
+      p99Ms: roundTo(latencyPercentile(run.results.map((r) => r.endMs - r.startMs), 0.99) ?? 0, 2),
     };
   });
-  const load: LoadPoint[] = runs.flatMap((run) =>
+  const load: ResilienceLoadPoint[] = runs.flatMap((run) =>
     ratePerBucket(run.bottomArrivals, { bucketMs, durationMs }).map((perSecond, k) => ({
       series: run.policy,
       tMs: k * bucketMs,
@@ -288,7 +292,7 @@ export function runRetryStorm(params: RetryStormParams, seed: number): Experimen
     charts: [
       {
         title: "Load reaching the database",
-        spec: loadOverTimeChart(load, {
+        spec: resilienceLoadChart(load, {
           title: "Calls per second reaching the database",
           yTitle: "calls/s at the database",
           shade: { startMs: slowStartMs, endMs: slowStartMs + slowMs },
@@ -296,7 +300,7 @@ export function runRetryStorm(params: RetryStormParams, seed: number): Experimen
       },
       {
         title: "Load amplification",
-        spec: categoryBarChart(
+        spec: resilienceBarChart(
           perPolicy.map((p) => ({ category: p.policy, value: p.amplification })),
           {
             title: "Calls at the database per user request",

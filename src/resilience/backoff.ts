@@ -1,6 +1,6 @@
 /**
  * Retry delays: capped exponential backoff without jitter, and with full, equal or
- * decorrelated jitter, as defined in Marc Brooker, "Exponential Backoff And Jitter" (AWS
+ * decorrelated jitter, as defined in Marc Brooker, "Exponential RetryBackoff And Jitter" (AWS
  * Architecture Blog, 2015):
  *
  * - exponential: `sleep = min(cap, base · 2^attempt)`
@@ -24,7 +24,7 @@ export const JITTER_KINDS = ["none", "full", "equal", "decorrelated"] as const;
 export type JitterKind = (typeof JITTER_KINDS)[number];
 
 /** Options of {@linkcode backoff}. */
-export interface BackoffOptions {
+export interface RetryBackoffOptions {
   /** The first delay's scale (`base`). @default 100 */
   baseMs?: number;
   /** No delay exceeds this (`cap`). @default 10_000 */
@@ -34,7 +34,7 @@ export interface BackoffOptions {
 }
 
 /** A stateful source of retry delays for one logical request. */
-export interface Backoff {
+export interface RetryBackoff {
   /** The delay before retry number `attempt` (0 for the first retry). */
   nextDelayMs(random: Random): number;
   /** Starts over, for the next request. */
@@ -63,15 +63,15 @@ export function exponentialDelayMs(attempt: number, baseMs: number, capMs: numbe
  * ```ts
  * import assert from "node:assert/strict";
  * import { Random } from "../sim/mod.ts";
- * import { backoff } from "./backoff.ts";
- * const b = backoff({ baseMs: 100, capMs: 1000, jitter: "equal" });
+ * import { retryBackoff } from "./backoff.ts";
+ * const b = retryBackoff({ baseMs: 100, capMs: 1000, jitter: "equal" });
  * const random = new Random(1);
  * const delays = [0, 1, 2, 3, 4].map(() => b.nextDelayMs(random));
  * // Equal jitter keeps at least half of the exponential delay.
  * [100, 200, 400, 800, 1000].forEach((e, i) => assert.ok(delays[i] >= e / 2 && delays[i] <= e));
  * ```
  */
-export function backoff(options: BackoffOptions = {}): Backoff {
+export function retryBackoff(options: RetryBackoffOptions = {}): RetryBackoff {
   const { baseMs = 100, capMs = 10_000, jitter = "full" } = options;
   if (!(baseMs > 0 && Number.isFinite(baseMs))) {
     throw new RangeError(`backoff option baseMs must be a finite number > 0, got ${baseMs}`);

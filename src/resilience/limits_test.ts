@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Random } from "../sim/mod.ts";
-import { backoff, exponentialDelayMs, JITTER_KINDS } from "./backoff.ts";
+import { exponentialDelayMs, JITTER_KINDS, retryBackoff } from "./backoff.ts";
 import { Bulkhead } from "./bulkhead.ts";
 import { IdempotencyStore } from "./idempotency.ts";
 import { RetryBudget } from "./retry_budget.ts";
@@ -46,7 +46,7 @@ Deno.test("Every jitter stays within [0, cap] and full and equal jitter within t
       fc.integer(),
       (jitter, baseMs, capFactor, seed) => {
         const capMs = baseMs * capFactor;
-        const b = backoff({ baseMs, capMs, jitter });
+        const b = retryBackoff({ baseMs, capMs, jitter });
         const random = new Random(seed);
         for (let attempt = 0; attempt < 12; attempt++) {
           const d = b.nextDelayMs(random);
@@ -66,7 +66,7 @@ Deno.test("Every jitter stays within [0, cap] and full and equal jitter within t
 Deno.test("Jitter spreads clients that failed together; plain backoff keeps them in step", () => {
   const spread = (jitter: (typeof JITTER_KINDS)[number]) => {
     const delays = Array.from({ length: 50 }, (_, i) => {
-      const b = backoff({ baseMs: 100, capMs: 10_000, jitter });
+      const b = retryBackoff({ baseMs: 100, capMs: 10_000, jitter });
       const random = new Random(i);
       return [0, 1, 2].reduce((sum) => sum + b.nextDelayMs(random), 0);
     });

@@ -14,18 +14,18 @@
 
 import type { NodeId, Runtime } from "../sim/mod.ts";
 import {
-  type Backoff,
-  backoff,
-  type BackoffOptions,
   Bulkhead,
   callTimeoutMs,
   CircuitBreaker,
   type CircuitBreakerOptions,
   deadlineExpired,
+  type RetryBackoff,
+  retryBackoff,
+  type RetryBackoffOptions,
   RetryBudget,
   type RetryBudgetOptions,
 } from "../resilience/mod.ts";
-import { type Balancer, balancer, type BalancerKind } from "./load_balancer.ts";
+import { type BalancerKind, type LoadBalancer, loadBalancer } from "./load_balancer.ts";
 import {
   type CallReason,
   RETRYABLE_REASONS,
@@ -40,7 +40,7 @@ export interface CallPolicy {
   /** Attempts per call, the first included. @default 1 */
   maxAttempts?: number;
   /** Delay between attempts; null retries at once. @default null */
-  backoff?: BackoffOptions | null;
+  backoff?: RetryBackoffOptions | null;
   /** Caps retries as a share of requests; null leaves them unbounded. @default null */
   retryBudget?: RetryBudgetOptions | null;
   /** A circuit breaker in front of the dependency; null for none. @default null */
@@ -80,7 +80,7 @@ interface PendingCall {
   readonly options: CallOptions;
   readonly startMs: number;
   readonly done: (result: CallResult) => void;
-  readonly backoff: Backoff | null;
+  readonly backoff: RetryBackoff | null;
   attempts: number;
   /** The attempt in flight: its id, backend, timer and start. */
   attempt: { id: string; backend: NodeId; timerId: number | null; startMs: number } | null;
@@ -131,9 +131,9 @@ export class Caller {
   readonly breaker: CircuitBreaker | null;
   #rt: Runtime<ServiceMessage>;
   #policy: Required<Omit<CallPolicy, "backoff" | "retryBudget" | "breaker" | "balancer">> & {
-    backoff: BackoffOptions | null;
+    backoff: RetryBackoffOptions | null;
   };
-  #balancer: Balancer;
+  #balancer: LoadBalancer;
   #budget: RetryBudget | null;
   #bulkhead: Bulkhead<number> | null;
   #nextId = 1;
@@ -157,14 +157,14 @@ export class Caller {
       propagateDeadline: policy.propagateDeadline ?? false,
       backoff: policy.backoff ?? null,
     };
-    this.#balancer = balancer(policy.balancer ?? "round-robin");
+    this.#balancer = loadBalancer(policy.balancer ?? "round-robin");
     this.#budget = policy.retryBudget ? new RetryBudget(policy.retryBudget) : null;
     this.breaker = policy.breaker ? new CircuitBreaker(policy.breaker) : null;
     this.#bulkhead = Number.isFinite(this.#policy.maxConcurrentCalls)
       ? new Bulkhead<number>({ maxConcurrent: this.#policy.maxConcurrentCalls })
       : null;
     // Validate the backoff options now rather than at the first retry.
-    if (this.#policy.backoff) backoff(this.#policy.backoff);
+    if (this.#policy.backoff) retryBackoff(this.#policy.backoff);
   }
 
   /** Requests in flight to `backend`. */
@@ -189,7 +189,7 @@ export class Caller {
       done,
       attempts: 0,
       attempt: null,
-      backoff: this.#policy.backoff ? backoff(this.#policy.backoff) : null,
+      backoff: this.#policy.backoff ? retryBackoff(this.#policy.backoff) : null,
     };
     if (this.#bulkhead && this.#bulkhead.tryEnter(id) !== "admitted") {
       done({ ok: false, reason: "bulkhead", attempts: 0, startMs: now, endMs: now, backend: null });

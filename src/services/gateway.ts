@@ -43,13 +43,13 @@ export interface GatewayOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { matchRoute } from "./gateway.ts";
+ * import { matchGatewayRoute } from "./gateway.ts";
  * const routes = [{ prefix: "/api", backends: ["a"] }, { prefix: "/api/orders", backends: ["o"] }];
- * assert.equal(matchRoute(routes, "/api/orders/7")?.prefix, "/api/orders");
- * assert.equal(matchRoute(routes, "/static"), null);
+ * assert.equal(matchGatewayRoute(routes, "/api/orders/7")?.prefix, "/api/orders");
+ * assert.equal(matchGatewayRoute(routes, "/static"), null);
  * ```
  */
-export function matchRoute<R extends { prefix: string }>(
+export function matchGatewayRoute<R extends { prefix: string }>(
   routes: readonly R[],
   path: string,
 ): R | null {
@@ -133,7 +133,7 @@ export function apiGateway(
         if (!bucket) buckets.set(key, bucket = new TokenBucket(options.rateLimit));
         if (!bucket.tryAcquire(rt.now())) return refuse(from, req, "rate-limited");
       }
-      const route = matchRoute(options.routes, req.route);
+      const route = matchGatewayRoute(options.routes, req.route);
       if (!route) return refuse(from, req, "not-found");
       options.onDecision?.(req, "forwarded");
       if ("backends" in route) {

@@ -27,7 +27,7 @@ export const BALANCER_KINDS = [
 export type BalancerKind = (typeof BALANCER_KINDS)[number];
 
 /** Chooses a backend for the next request. */
-export interface Balancer {
+export interface LoadBalancer {
   readonly kind: BalancerKind;
   /**
    * Picks one of `backends` (non-empty), given each one's outstanding requests.
@@ -46,19 +46,19 @@ export interface Balancer {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Random } from "../sim/mod.ts";
- * import { balancer } from "./load_balancer.ts";
+ * import { loadBalancer } from "./load_balancer.ts";
  * const random = new Random(1);
- * const rr = balancer("round-robin");
+ * const rr = loadBalancer("round-robin");
  * assert.deepEqual([0, 1, 2, 3].map(() => rr.pick(["a", "b", "c"], () => 0, random)), ["a", "b", "c", "a"]);
  * const busy = (b: string) => (b === "a" ? 5 : 0);
- * assert.equal(balancer("least-outstanding").pick(["a", "b"], busy, random), "b");
+ * assert.equal(loadBalancer("least-outstanding").pick(["a", "b"], busy, random), "b");
  * ```
  */
-export function balancer(kind: BalancerKind): Balancer {
+export function loadBalancer(kind: BalancerKind): LoadBalancer {
   let next = 0;
   const check = (backends: readonly string[]) => {
     if (backends.length === 0) {
-      throw new RangeError(`Balancer ${kind} cannot pick from no backends`);
+      throw new RangeError(`LoadBalancer ${kind} cannot pick from no backends`);
     }
   };
   switch (kind) {
@@ -108,7 +108,7 @@ export function balancer(kind: BalancerKind): Balancer {
     default: {
       const never: never = kind;
       throw new RangeError(
-        `Balancer kind must be one of ${BALANCER_KINDS.join(", ")}, got ${String(never)}`,
+        `LoadBalancer kind must be one of ${BALANCER_KINDS.join(", ")}, got ${String(never)}`,
       );
     }
   }

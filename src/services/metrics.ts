@@ -14,12 +14,12 @@ import type { CallResult } from "./caller.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { percentile } from "./metrics.ts";
- * assert.equal(percentile([4, 1, 3, 2], 0.5), 2);
- * assert.equal(percentile([], 0.5), null);
+ * import { latencyPercentile } from "./metrics.ts";
+ * assert.equal(latencyPercentile([4, 1, 3, 2], 0.5), 2);
+ * assert.equal(latencyPercentile([], 0.5), null);
  * ```
  */
-export function percentile(values: readonly number[], q: number): number | null {
+export function latencyPercentile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -68,7 +68,7 @@ export function callBuckets(
     finished: l.length,
     failed: failed[k],
     errorRate: l.length === 0 ? null : failed[k] / l.length,
-    p50Ms: percentile(l, 0.5),
+    p50Ms: latencyPercentile(l, 0.5),
   }));
 }
 

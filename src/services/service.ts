@@ -28,7 +28,7 @@ export interface ServiceHealth {
 }
 
 /** A dependency a route calls synchronously after its local work. */
-export interface Dependency {
+export interface ServiceDependency {
   /** The dependency's instances. */
   backends: readonly NodeId[];
   /** The route to call there. @default the same route */
@@ -48,7 +48,7 @@ export interface ServiceOptions {
   /** Service-time distribution. @default "exponential" */
   serviceTime?: "exponential" | "constant";
   /** Routes that call a dependency; other routes are answered locally. @default {} */
-  dependencies?: Readonly<Record<string, Dependency>>;
+  dependencies?: Readonly<Record<string, ServiceDependency>>;
   /** Health over true time. @default always healthy */
   health?: (nowMs: number) => ServiceHealth;
   /** Skip work whose propagated deadline has passed. @default false */

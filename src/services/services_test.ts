@@ -3,11 +3,11 @@ import fc from "fast-check";
 import { Random, Simulation } from "../sim/mod.ts";
 import {
   apiGateway,
-  balancer,
   BALANCER_KINDS,
   Caller,
   type CallPolicy,
   type CallResult,
+  loadBalancer,
   loadClient,
   meshSidecar,
   type ServiceMessage,
@@ -90,20 +90,20 @@ Deno.test("Least outstanding picks a least-loaded backend and power of two never
         const load = (b: string) => loads[Number(b.slice(1))];
         const random = new Random(seed);
         assert.equal(
-          load(balancer("least-outstanding").pick(names, load, random)),
+          load(loadBalancer("least-outstanding").pick(names, load, random)),
           Math.min(...loads),
         );
         // With two backends, p2c compares both, so it must take the less loaded one.
         const two = names.slice(0, 2);
         assert.equal(
-          load(balancer("power-of-two").pick(two, load, random)),
+          load(loadBalancer("power-of-two").pick(two, load, random)),
           Math.min(loads[0], loads[1]),
         );
       },
     ),
     { seed: SEED, numRuns: 200 },
   );
-  assert.throws(() => balancer("random").pick([], () => 0, new Random(1)), /no backends/);
+  assert.throws(() => loadBalancer("random").pick([], () => 0, new Random(1)), /no backends/);
   assert.equal(BALANCER_KINDS.length, 4);
 });
 

@@ -92,7 +92,13 @@ export function breakerTimelineChart(
         encoding: {
           x: { ...x, title: null },
           x2,
-          color: { field: "state", type: "nominal", scale: STATE_COLORS, title: "breaker" },
+          color: {
+            field: "state",
+            type: "nominal",
+            scale: STATE_COLORS,
+            title: "breaker",
+            legend: { orient: "top" },
+          },
           tooltip: [
             { field: "state", type: "nominal" },
             { field: "s", type: "quantitative", title: "from (s)", format: ".2f" },
@@ -139,7 +145,7 @@ export function breakerTimelineChart(
 }
 
 /** Load over time at one place, for one policy. */
-export interface LoadPoint {
+export interface ResilienceLoadPoint {
   series: string;
   tMs: number;
   perSecond: number;
@@ -152,13 +158,13 @@ export interface LoadPoint {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { loadOverTimeChart } from "./resilience_charts.ts";
- * const spec = loadOverTimeChart([{ series: "none", tMs: 0, perSecond: 10 }]);
+ * import { resilienceLoadChart } from "./resilience_charts.ts";
+ * const spec = resilienceLoadChart([{ series: "none", tMs: 0, perSecond: 10 }]);
  * assert.equal((spec.layer as unknown[]).length, 1);
  * ```
  */
-export function loadOverTimeChart(
-  points: readonly LoadPoint[],
+export function resilienceLoadChart(
+  points: readonly ResilienceLoadPoint[],
   options: {
     width?: number;
     title?: string;
@@ -199,7 +205,7 @@ export function loadOverTimeChart(
 }
 
 /** One bar: a value per category (e.g. amplification per retry policy). */
-export interface CategoryValue {
+export interface ResilienceBarValue {
   category: string;
   value: number;
   /** Optional grouping within the category (e.g. p50 vs p99). */
@@ -213,13 +219,13 @@ export interface CategoryValue {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { categoryBarChart } from "./resilience_charts.ts";
- * const spec = categoryBarChart([{ category: "none", value: 8 }], { xTitle: "amplification" });
+ * import { resilienceBarChart } from "./resilience_charts.ts";
+ * const spec = resilienceBarChart([{ category: "none", value: 8 }], { xTitle: "amplification" });
  * assert.equal((spec.mark as { type: string }).type, "bar");
  * ```
  */
-export function categoryBarChart(
-  values: readonly CategoryValue[],
+export function resilienceBarChart(
+  values: readonly ResilienceBarValue[],
   options: { width?: number; title?: string; xTitle?: string; logScale?: boolean } = {},
 ): VegaLiteSpec {
   const grouped = values.some((v) => v.group !== undefined);
@@ -251,7 +257,7 @@ export function categoryBarChart(
 }
 
 /** Success rate of one series (service/route) in one time bucket. */
-export interface SuccessPoint {
+export interface ResilienceSuccessPoint {
   series: string;
   tMs: number;
   successRate: number | null;
@@ -263,13 +269,13 @@ export interface SuccessPoint {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { successOverTimeChart } from "./resilience_charts.ts";
- * const spec = successOverTimeChart([{ series: "orders", tMs: 0, successRate: 1 }], { shade: { startMs: 0, endMs: 10 } });
+ * import { resilienceSuccessChart } from "./resilience_charts.ts";
+ * const spec = resilienceSuccessChart([{ series: "orders", tMs: 0, successRate: 1 }], { shade: { startMs: 0, endMs: 10 } });
  * assert.equal((spec.layer as unknown[]).length, 2);
  * ```
  */
-export function successOverTimeChart(
-  points: readonly SuccessPoint[],
+export function resilienceSuccessChart(
+  points: readonly ResilienceSuccessPoint[],
   options: { width?: number; title?: string; shade?: { startMs: number; endMs: number } } = {},
 ): VegaLiteSpec {
   const x = { field: "s", type: "quantitative", title: "time (s)" };
