@@ -25,7 +25,8 @@ const CSS = `
  */
 export function ServiceGraph(services, calls, busy, options = {}) {
   ensureStyle("ns-service-graph-style", CSS);
-  const width = Math.min(options.width ?? 640, 720);
+  // Framework's `width` starts at 0 before layout; never draw narrower than a phone.
+  const width = Math.max(300, Math.min(options.width ?? 640, 720));
   const boxW = Math.min(110, (width - 20) / services.length - 24);
   const gap = (width - boxW * services.length) / (services.length + 1);
   const height = 96;

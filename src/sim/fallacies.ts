@@ -45,7 +45,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "circuit-breaker"],
   },
   {
     id: "latency",
@@ -114,7 +114,10 @@ export const FALLACIES: readonly Fallacy[] = [
     assumption: "The network is homogeneous.",
     reality: "Machines differ in speed, clock rate and software version.",
     knobs: ["processingMs", "slow", "clock.driftPpm", "clock-drift", "clock-jump"],
-    patterns: [{ name: "Time and order", page: "/time" }],
+    patterns: [
+      { name: "Time and order", page: "/time" },
+      { name: "Load balancing", page: "/services" },
+    ],
     labs: ["hlc"],
   },
 ];
