@@ -307,7 +307,8 @@ export class CircuitBreaker {
   /** Half-open: permits handed out, and outcomes received, since entering the state. */
   #probesPermitted = 0;
   #probeCounts: WindowCounts = { calls: 0, failures: 0, slow: 0 };
-  #onEvent: (event: BreakerEvent) => void;
+  /** The event hook, or null: without one no event objects are made. */
+  #onEvent: ((event: BreakerEvent) => void) | null;
 
   constructor(options: CircuitBreakerOptions = {}) {
     this.settings = Object.freeze(settingsOf(options));
@@ -319,7 +320,7 @@ export class CircuitBreaker {
         }, got ${this.variant}`,
       );
     }
-    this.#onEvent = options.onEvent ?? (() => {});
+    this.#onEvent = options.onEvent ?? null;
     this.#window = this.#freshWindow();
   }
 
@@ -349,7 +350,11 @@ export class CircuitBreaker {
     }
     const permitted = this.#admits();
     if (permitted && this.#state === "half-open") this.#probesPermitted++;
-    this.#onEvent({ kind: permitted ? "permitted" : "rejected", atMs: nowMs, state: this.#state });
+    this.#onEvent?.({
+      kind: permitted ? "permitted" : "rejected",
+      atMs: nowMs,
+      state: this.#state,
+    });
     return permitted;
   }
 
@@ -378,7 +383,7 @@ export class CircuitBreaker {
   release(nowMs: number): void {
     if (this.#state === "half-open" && this.#probesPermitted > this.#probeCounts.calls) {
       this.#probesPermitted--;
-      this.#onEvent({ kind: "released", atMs: nowMs, state: this.#state });
+      this.#onEvent?.({ kind: "released", atMs: nowMs, state: this.#state });
     }
   }
 
@@ -391,7 +396,7 @@ export class CircuitBreaker {
   onResult(nowMs: number, result: { failed: boolean; durationMs: number }): void {
     const failed = result.failed || result.durationMs >= this.settings.callTimeoutMs;
     const slow = result.durationMs >= this.settings.slowCallDurationMs;
-    this.#onEvent({ kind: "outcome", atMs: nowMs, state: this.#state, failed, slow });
+    this.#onEvent?.({ kind: "outcome", atMs: nowMs, state: this.#state, failed, slow });
     switch (this.#state) {
       case "closed":
         this.#window.record(nowMs, failed, slow);
@@ -446,6 +451,6 @@ export class CircuitBreaker {
       this.#probeCounts = { calls: 0, failures: 0, slow: 0 };
     }
     if (to === "closed") this.#window = this.#freshWindow();
-    this.#onEvent({ kind: "transition", atMs: nowMs, from, to });
+    this.#onEvent?.({ kind: "transition", atMs: nowMs, from, to });
   }
 }
