@@ -15,3 +15,5 @@ export * from "./player/mod.ts";
 export * from "./partitioning/mod.ts";
 export * from "./crdt/mod.ts";
 export * from "./transactions/mod.ts";
+export * from "./resilience/mod.ts";
+export * from "./services/mod.ts";

@@ -20,6 +20,10 @@ import { crdtConvergeExperiment } from "./crdt_converge.ts";
 import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
 import { outboxExperiment } from "./outbox.ts";
 import { twoPhaseCommitExperiment } from "./two_phase_commit.ts";
+import { circuitBreakerExperiment } from "./circuit_breaker.ts";
+import { retryStormExperiment } from "./retry_storm.ts";
+import { loadBalancingExperiment } from "./load_balancing.ts";
+import { cascadeExperiment } from "./cascade.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -36,4 +40,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   sagaOutcomesExperiment,
   outboxExperiment,
   twoPhaseCommitExperiment,
+  circuitBreakerExperiment,
+  retryStormExperiment,
+  loadBalancingExperiment,
+  cascadeExperiment,
 ];

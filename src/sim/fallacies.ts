@@ -46,7 +46,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Sagas and outbox", page: "/sagas" },
       { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-log", "crdt", "saga", "outbox"],
+    labs: ["raft-log", "crdt", "saga", "outbox", "circuit-breaker"],
   },
   {
     id: "latency",
@@ -116,7 +116,10 @@ export const FALLACIES: readonly Fallacy[] = [
     assumption: "The network is homogeneous.",
     reality: "Machines differ in speed, clock rate and software version.",
     knobs: ["processingMs", "slow", "clock.driftPpm", "clock-drift", "clock-jump"],
-    patterns: [{ name: "Time and order", page: "/time" }],
+    patterns: [
+      { name: "Time and order", page: "/time" },
+      { name: "Load balancing", page: "/services" },
+    ],
     labs: ["hlc"],
   },
 ];
