@@ -67,3 +67,7 @@ export * from "./invariants/crdt.ts";
 export * from "./invariants/crdt_run.ts";
 export * from "./invariants/crdt_laws.ts";
 export * from "./search/crdt_target.ts";
+export * from "./invariants/transactions.ts";
+export * from "./search/saga_target.ts";
+export * from "./invariants/resilience.ts";
+export * from "./search/breaker_target.ts";

@@ -18,6 +18,13 @@ import { raftElectionExperiment } from "./raft_election.ts";
 import { pbftExperiment } from "./pbft.ts";
 import { hashBalanceExperiment } from "./hash_balance.ts";
 import { crdtConvergeExperiment } from "./crdt_converge.ts";
+import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
+import { outboxExperiment } from "./outbox.ts";
+import { twoPhaseCommitExperiment } from "./two_phase_commit.ts";
+import { circuitBreakerExperiment } from "./circuit_breaker.ts";
+import { retryStormExperiment } from "./retry_storm.ts";
+import { loadBalancingExperiment } from "./load_balancing.ts";
+import { cascadeExperiment } from "./cascade.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -32,4 +39,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
   pbftExperiment,
   hashBalanceExperiment,
   crdtConvergeExperiment,
+  sagaOutcomesExperiment,
+  outboxExperiment,
+  twoPhaseCommitExperiment,
+  circuitBreakerExperiment,
+  retryStormExperiment,
+  loadBalancingExperiment,
+  cascadeExperiment,
 ];

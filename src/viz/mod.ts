@@ -14,3 +14,5 @@ export * from "./pbft_charts.ts";
 export type * from "./types.ts";
 export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
+export * from "./transactions_charts.ts";
+export * from "./resilience_charts.ts";
