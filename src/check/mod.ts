@@ -58,3 +58,4 @@ export * from "./invariants/raft_run.ts";
 export * from "./search/raft_fixtures.ts";
 export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";
+export * from "./invariants/replication.ts";
