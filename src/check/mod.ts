@@ -59,3 +59,4 @@ export * from "./search/raft_fixtures.ts";
 export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";
 export * from "./invariants/replication.ts";
+export * from "./search/replication_target.ts";

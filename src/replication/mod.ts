@@ -9,3 +9,5 @@
 export * from "./versions.ts";
 export * from "./leader_follower_node.ts";
 export * from "./leader_follower.ts";
+export * from "./quorum_coordinator.ts";
+export * from "./quorum.ts";
