@@ -11,3 +11,4 @@ export * from "./leader_follower_node.ts";
 export * from "./leader_follower.ts";
 export * from "./quorum_coordinator.ts";
 export * from "./quorum.ts";
+export * from "./merkle.ts";
