@@ -324,12 +324,15 @@ export class ReplicaNode {
 
   #replyWrite(write: PendingWrite, outcome: "ok" | "unknown"): void {
     const entry = this.#log[write.index - 1];
+    // Only the unfenced variant can lose its own log under a pending write (another
+    // "leader" of the same epoch overwrote it); the write's fate is then unknown.
+    if (entry === undefined) outcome = "unknown";
     this.#send(write.client, {
       type: "ClientWriteReply",
       requestId: write.requestId,
       outcome,
       leader: this.#leader,
-      ...(outcome === "ok" ? { version: logVersion(entry.epoch, write.index) } : {}),
+      ...(outcome === "ok" && entry ? { version: logVersion(entry.epoch, write.index) } : {}),
     });
   }
 
