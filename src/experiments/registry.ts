@@ -16,6 +16,10 @@ import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { replicationFailoverExperiment } from "./replication_failover.ts";
+import { quorumExperiment } from "./quorum.ts";
+import { antiEntropyExperiment } from "./anti_entropy.ts";
+import { capExperiment } from "./cap.ts";
+import { pacelcExperiment } from "./pacelc.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -28,4 +32,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   lwwSkewExperiment,
   raftElectionExperiment,
   replicationFailoverExperiment,
+  quorumExperiment,
+  antiEntropyExperiment,
+  capExperiment,
+  pacelcExperiment,
 ];

@@ -37,6 +37,14 @@ export interface QuorumReplicaProcess extends Process<QuorumMessage> {
 export interface QuorumReplicaOptions {
   /** How often hints are offered to their owners. @default 50 */
   handoffMs?: number;
+  /**
+   * Anti-entropy: every this many ms, exchange whole maps with a random other replica (push-pull
+   * gossip; `merkle.ts` measures how a Merkle tree shrinks this traffic). 0 turns it off.
+   * @default 0
+   */
+  antiEntropyMs?: number;
+  /** The replicas to gossip with (needed when `antiEntropyMs` > 0). @default [] */
+  ring?: readonly NodeId[];
 }
 
 const dataKey = (key: string) => `kv/${key}`;
@@ -68,6 +76,10 @@ export function quorumReplica(
   if (!(handoffMs > 0)) {
     throw new RangeError(`quorumReplica option handoffMs must be > 0, got ${handoffMs}`);
   }
+  const antiEntropyMs = options.antiEntropyMs ?? 0;
+  if (!(antiEntropyMs >= 0)) {
+    throw new RangeError(`quorumReplica option antiEntropyMs must be >= 0, got ${antiEntropyMs}`);
+  }
   return (rt: Runtime<QuorumMessage>) => {
     const get = (key: string): StoredValue =>
       rt.storage.get<StoredValue>(dataKey(key)) ?? { value: null, version: NO_VERSION };
@@ -76,6 +88,15 @@ export function quorumReplica(
         rt.storage.set(dataKey(key), { value, version });
       }
     };
+    const entries = () =>
+      rt.storage.keys().filter((k) => k.startsWith("kv/")).map((k) => {
+        const stored = rt.storage.get<StoredValue>(k)!;
+        return [k.slice(3), stored.value, stored.version] as [
+          string,
+          number | null,
+          ReplicaVersion,
+        ];
+      });
     let hints = rt.storage.get<Hint[]>(HINTS_KEY) ?? [];
     // Handoff requests are numbered downwards so they never collide with a coordinator's.
     let handoffId = 0;
@@ -90,6 +111,7 @@ export function quorumReplica(
         rt.storage.keys().filter((k) => k.startsWith("kv/")).map((k) => k.slice(3)).sort(),
       onStart() {
         rt.setTimer(handoffMs, "handoff");
+        if (antiEntropyMs > 0) rt.setTimer(antiEntropyMs, "anti-entropy");
       },
       onMessage(from, msg) {
         switch (msg.type) {
@@ -123,13 +145,29 @@ export function quorumReplica(
           }
           case "QuorumGetReply":
             return;
+          case "QuorumSync":
+            for (const [key, value, version] of msg.entries) apply(key, value, version);
+            if (!msg.reply) rt.send(from, { type: "QuorumSync", reply: true, entries: entries() });
+            return;
           default: {
             const never: never = msg;
             throw new TypeError(`quorumReplica cannot handle ${JSON.stringify(never)}`);
           }
         }
       },
-      onTimer() {
+      onTimer(tag) {
+        if (tag === "anti-entropy") {
+          const others = (options.ring ?? []).filter((id) => id !== rt.id);
+          if (others.length > 0) {
+            rt.send(rt.random.pick(others), {
+              type: "QuorumSync",
+              reply: false,
+              entries: entries(),
+            });
+          }
+          rt.setTimer(antiEntropyMs, "anti-entropy");
+          return;
+        }
         // Dynamo §4.6: a node holding hinted writes keeps offering them to their owner, and
         // deletes a hint once the owner has it.
         offered.clear();
@@ -258,7 +296,7 @@ export function quorumClient(
         outcome: result.outcome,
         version: result.version,
         invokeMs,
-        completeMs: rt.now(),
+        completeMs: rt.monotonic(),
         fromFallbacks: result.fromFallbacks,
       });
       next++;
@@ -278,7 +316,7 @@ export function quorumClient(
           return flush();
         }
         const op = options.ops[next];
-        invokeMs = rt.now();
+        invokeMs = rt.monotonic();
         rt.recordOp({
           process: options.process,
           type: "invoke",

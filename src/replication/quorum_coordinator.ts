@@ -42,6 +42,12 @@ export type QuorumMessage =
     key: string;
     value: number | null;
     version: ReplicaVersion;
+  }
+  /** Anti-entropy between replicas: the sender's whole map; the receiver answers with its own. */
+  | {
+    type: "QuorumSync";
+    reply: boolean;
+    entries: [key: string, value: number | null, version: ReplicaVersion][];
   };
 
 /** How a read picks its answer: the newest version of R replies, or (broken) the first reply. */
