@@ -352,7 +352,7 @@ export function leaderFollowerClient(
 
     const scheduleNext = () => {
       if (next >= options.ops.length) return;
-      rt.setTimer(Math.max(0, options.ops[next].atMs - rt.now()), "issue");
+      rt.setTimer(Math.max(0, options.ops[next].atMs - rt.monotonic()), "issue");
     };
     const complete = (
       outcome: "ok" | "fail" | "unknown",

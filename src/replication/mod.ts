@@ -12,3 +12,4 @@ export * from "./leader_follower.ts";
 export * from "./quorum_coordinator.ts";
 export * from "./quorum.ts";
 export * from "./merkle.ts";
+export * from "./multi_leader.ts";

@@ -261,7 +261,7 @@ export function quorumClient(
     let timer = -1;
     const scheduleNext = () => {
       if (next < options.ops.length) {
-        rt.setTimer(Math.max(0, options.ops[next].atMs - rt.now()), "issue");
+        rt.setTimer(Math.max(0, options.ops[next].atMs - rt.monotonic()), "issue");
       }
     };
     const flush = () => {
