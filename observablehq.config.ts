@@ -28,6 +28,8 @@ export const sidebar: SidebarItem[] = [
       { name: "Paxos", path: "/paxos" },
     ],
   },
+  { name: "Replication", path: "/replication" },
+  { name: "CAP and PACELC", path: "/cap" },
   { name: "Checking", path: "/checking" },
   { name: "Playground", path: "/playground" },
   { name: "Labs", path: "/labs" },

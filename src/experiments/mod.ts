@@ -10,3 +10,4 @@ export * from "./param_specs.ts";
 export * from "./define_experiment.ts";
 export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";
+export { type QuorumRunOptions, type QuorumRunResult, runQuorumOnce } from "./quorum.ts";

@@ -44,8 +44,9 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "Replication and failover", page: "/replication" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "quorum"],
   },
   {
     id: "latency",
@@ -86,6 +87,7 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
+      { name: "CAP and PACELC", page: "/cap" },
     ],
     labs: ["raft-election"],
   },
