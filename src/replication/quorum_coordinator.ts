@@ -73,10 +73,22 @@ export interface QuorumOptions {
   writeVersions?: WriteVersions;
   /** @default "newest" */
   readChoice?: ReadChoice;
+  /**
+   * Replaces how a read picks its answer from R replies (the quorum lab plugs a learner's code in
+   * here). @default the newest version, by {@linkcode compareVersions}
+   */
+  choose?: (replies: readonly QuorumReply[]) => QuorumReply;
+}
+
+/** One replica's answer to a read, as a read-choice rule sees it. */
+export interface QuorumReply {
+  node: NodeId;
+  value: number | null;
+  version: ReplicaVersion;
 }
 
 /** Options with their defaults filled in. */
-export type ResolvedQuorumOptions = Required<QuorumOptions>;
+export type ResolvedQuorumOptions = Required<Omit<QuorumOptions, "choose">>;
 
 /**
  * Fills in and validates quorum options; a RangeError names the option and its range.
@@ -196,6 +208,7 @@ export class QuorumCoordinator {
   readonly id: NodeId;
   readonly options: ResolvedQuorumOptions;
   #ring: readonly NodeId[];
+  #choose: ((replies: readonly QuorumReply[]) => QuorumReply) | null;
   #nextRequestId = 1;
   #op: Operation | null = null;
   #ready: QuorumReady = { messages: [], result: null };
@@ -205,6 +218,7 @@ export class QuorumCoordinator {
     this.id = id;
     this.#ring = [...ring];
     this.options = resolveQuorumOptions(options, ring.length);
+    this.#choose = options.choose ?? null;
   }
 
   /** Whether an operation is in progress. */
@@ -348,7 +362,9 @@ export class QuorumCoordinator {
       return this.#complete(op);
     }
     if (replies.length < this.options.r) return;
-    const newest = replies.reduce((a, b) => compareVersions(b.version, a.version) > 0 ? b : a);
+    const newest = this.#choose === null
+      ? replies.reduce((a, b) => compareVersions(b.version, a.version) > 0 ? b : a)
+      : this.#choose([...op.replies].map(([node, r]) => ({ node, ...r })));
     if (op.f === "write") {
       // ABD write, phase 1: one above the highest version a quorum has seen.
       op.chosen = {
