@@ -62,7 +62,9 @@ export function runCap(params: ParamsOf<typeof PARAMS>, seed: number): Experimen
     };
     return {
       store,
+      minorityOpsDuringPartition: during(0).length,
       minorityAvailability: availability(0),
+      majorityOpsDuringPartition: during(1).length,
       majorityAvailability: availability(1),
       staleReads: run.staleReads,
       verdict: run.verdict,
