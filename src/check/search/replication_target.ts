@@ -112,7 +112,7 @@ function scripts<T>(
  * import assert from "node:assert/strict";
  * import { quorumSearchTarget } from "./replication_target.ts";
  * import { search } from "./search.ts";
- * assert.equal(search(quorumSearchTarget({ variant: "first-reply" }), { seed: 1, numRuns: 100 }).ok, false);
+ * assert.equal(search(quorumSearchTarget({ variant: "sloppy-as-strict" }), { seed: 1, numRuns: 100 }).ok, false);
  * ```
  */
 export function quorumSearchTarget(
