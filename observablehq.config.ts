@@ -28,9 +28,18 @@ export const sidebar: SidebarItem[] = [
       { name: "Paxos", path: "/paxos" },
     ],
   },
-  { name: "Replication", path: "/replication" },
-  { name: "CAP and PACELC", path: "/cap" },
+  {
+    name: "Data",
+    open: true,
+    pages: [
+      { name: "Partitioning", path: "/partitioning" },
+      { name: "CRDTs", path: "/crdt" },
+      { name: "Replication", path: "/replication" },
+      { name: "CAP and PACELC", path: "/cap" },
+    ],
+  },
   { name: "Checking", path: "/checking" },
+  { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },
   { name: "Labs", path: "/labs" },
 ];
@@ -67,6 +76,9 @@ export default {
   },
   head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
   pages: existing(sidebar),
+  // Links end in .html (./raft.html, not ./raft), so dist/ works from any static file server,
+  // not only from one that maps clean URLs to files.
+  preserveExtension: true,
   toc: true,
   pager: true,
   search: true,

@@ -10,4 +10,9 @@ export * from "./param_specs.ts";
 export * from "./define_experiment.ts";
 export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";
+export {
+  electionTrial,
+  type ElectionTrialOptions,
+  type ElectionTrialResult,
+} from "./raft_election.ts";
 export { type QuorumRunOptions, type QuorumRunResult, runQuorumOnce } from "./quorum.ts";

@@ -15,6 +15,8 @@ import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
+import { hashBalanceExperiment } from "./hash_balance.ts";
+import { crdtConvergeExperiment } from "./crdt_converge.ts";
 import { replicationFailoverExperiment } from "./replication_failover.ts";
 import { quorumExperiment } from "./quorum.ts";
 import { antiEntropyExperiment } from "./anti_entropy.ts";
@@ -31,6 +33,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   causalityExperiment,
   lwwSkewExperiment,
   raftElectionExperiment,
+  hashBalanceExperiment,
+  crdtConvergeExperiment,
   replicationFailoverExperiment,
   quorumExperiment,
   antiEntropyExperiment,

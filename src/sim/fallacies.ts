@@ -44,9 +44,10 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "CRDTs", page: "/crdt" },
       { name: "Replication and failover", page: "/replication" },
     ],
-    labs: ["raft-log", "quorum"],
+    labs: ["raft-log", "crdt", "quorum"],
   },
   {
     id: "latency",
@@ -87,9 +88,10 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
+      { name: "CRDTs", page: "/crdt" },
       { name: "CAP and PACELC", page: "/cap" },
     ],
-    labs: ["raft-election"],
+    labs: ["raft-election", "consistent-hashing", "crdt"],
   },
   {
     id: "administrator",

@@ -78,8 +78,11 @@ export function historyTimeline(
     type: "quantitative",
     title: "history line (real-time order)",
     scale: {
+      // The window the operations cover: a violation deep in a long history is drawn where it
+      // happened, not squeezed against line 1.
       domain: [
-        Math.min(...data.operations.map((op) => op.start), 1) - 0.5,
+        (data.operations.length > 0 ? Math.min(...data.operations.map((op) => op.start)) : 1) -
+        0.5,
         data.prefixLength + 1.5,
       ],
     },
@@ -92,7 +95,7 @@ export function historyTimeline(
     sort: processes.map((p) => `process ${p}`),
   };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: data.title,
     width,
     height: Math.max(1, processes.length) * laneHeight,

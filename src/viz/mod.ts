@@ -11,4 +11,6 @@ export * from "./search_charts.ts";
 export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
 export type * from "./types.ts";
+export * from "./partitioning_charts.ts";
+export * from "./crdt_charts.ts";
 export * from "./replication_charts.ts";
