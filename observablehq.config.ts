@@ -38,6 +38,15 @@ export const sidebar: SidebarItem[] = [
       { name: "CAP and PACELC", path: "/cap" },
     ],
   },
+  {
+    name: "Services",
+    open: true,
+    pages: [
+      { name: "Resilience", path: "/resilience" },
+      { name: "Gateway & service mesh", path: "/services" },
+      { name: "Sagas and outbox", path: "/sagas" },
+    ],
+  },
   { name: "Checking", path: "/checking" },
   { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },

@@ -17,6 +17,13 @@ import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { hashBalanceExperiment } from "./hash_balance.ts";
 import { crdtConvergeExperiment } from "./crdt_converge.ts";
+import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
+import { outboxExperiment } from "./outbox.ts";
+import { twoPhaseCommitExperiment } from "./two_phase_commit.ts";
+import { circuitBreakerExperiment } from "./circuit_breaker.ts";
+import { retryStormExperiment } from "./retry_storm.ts";
+import { loadBalancingExperiment } from "./load_balancing.ts";
+import { cascadeExperiment } from "./cascade.ts";
 import { replicationFailoverExperiment } from "./replication_failover.ts";
 import { quorumExperiment } from "./quorum.ts";
 import { antiEntropyExperiment } from "./anti_entropy.ts";
@@ -35,6 +42,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
   raftElectionExperiment,
   hashBalanceExperiment,
   crdtConvergeExperiment,
+  sagaOutcomesExperiment,
+  outboxExperiment,
+  twoPhaseCommitExperiment,
+  circuitBreakerExperiment,
+  retryStormExperiment,
+  loadBalancingExperiment,
+  cascadeExperiment,
   replicationFailoverExperiment,
   quorumExperiment,
   antiEntropyExperiment,

@@ -13,4 +13,6 @@ export * from "./raft_charts.ts";
 export type * from "./types.ts";
 export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
+export * from "./transactions_charts.ts";
+export * from "./resilience_charts.ts";
 export * from "./replication_charts.ts";
