@@ -35,6 +35,8 @@ export const sidebar: SidebarItem[] = [
     pages: [
       { name: "Partitioning", path: "/partitioning" },
       { name: "CRDTs", path: "/crdt" },
+      { name: "Replication", path: "/replication" },
+      { name: "CAP and PACELC", path: "/cap" },
     ],
   },
   {

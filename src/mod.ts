@@ -17,3 +17,4 @@ export * from "./crdt/mod.ts";
 export * from "./transactions/mod.ts";
 export * from "./resilience/mod.ts";
 export * from "./services/mod.ts";
+export * from "./replication/mod.ts";

@@ -71,3 +71,5 @@ export * from "./invariants/transactions.ts";
 export * from "./search/saga_target.ts";
 export * from "./invariants/resilience.ts";
 export * from "./search/breaker_target.ts";
+export * from "./invariants/replication.ts";
+export * from "./search/replication_target.ts";

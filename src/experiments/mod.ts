@@ -17,3 +17,4 @@ export {
   type ElectionTrialOptions,
   type ElectionTrialResult,
 } from "./raft_election.ts";
+export { type QuorumRunOptions, type QuorumRunResult, runQuorumOnce } from "./quorum.ts";

@@ -25,6 +25,11 @@ import { circuitBreakerExperiment } from "./circuit_breaker.ts";
 import { retryStormExperiment } from "./retry_storm.ts";
 import { loadBalancingExperiment } from "./load_balancing.ts";
 import { cascadeExperiment } from "./cascade.ts";
+import { replicationFailoverExperiment } from "./replication_failover.ts";
+import { quorumExperiment } from "./quorum.ts";
+import { antiEntropyExperiment } from "./anti_entropy.ts";
+import { capExperiment } from "./cap.ts";
+import { pacelcExperiment } from "./pacelc.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -46,4 +51,9 @@ export const EXPERIMENTS: readonly Experiment[] = [
   retryStormExperiment,
   loadBalancingExperiment,
   cascadeExperiment,
+  replicationFailoverExperiment,
+  quorumExperiment,
+  antiEntropyExperiment,
+  capExperiment,
+  pacelcExperiment,
 ];

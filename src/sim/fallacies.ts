@@ -45,8 +45,9 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Raft", page: "/raft" },
       { name: "Sagas and outbox", page: "/sagas" },
       { name: "CRDTs", page: "/crdt" },
+      { name: "Replication and failover", page: "/replication" },
     ],
-    labs: ["raft-log", "crdt", "saga", "outbox", "circuit-breaker"],
+    labs: ["raft-log", "crdt", "saga", "outbox", "circuit-breaker", "quorum"],
   },
   {
     id: "latency",
@@ -91,6 +92,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
       { name: "CRDTs", page: "/crdt" },
+      { name: "CAP and PACELC", page: "/cap" },
     ],
     labs: ["raft-election", "consistent-hashing", "crdt"],
   },

@@ -16,3 +16,4 @@ export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
 export * from "./transactions_charts.ts";
 export * from "./resilience_charts.ts";
+export * from "./replication_charts.ts";
