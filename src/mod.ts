@@ -12,3 +12,4 @@ export * from "./clocks/mod.ts";
 export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
 export * from "./player/mod.ts";
+export * from "./messaging/mod.ts";

@@ -58,3 +58,5 @@ export * from "./invariants/raft_run.ts";
 export * from "./search/raft_fixtures.ts";
 export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";
+export * from "./invariants/messaging.ts";
+export * from "./invariants/messaging_run.ts";
