@@ -15,6 +15,8 @@ import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
+import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
+import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -26,4 +28,6 @@ export const EXPERIMENTS: readonly Experiment[] = [
   causalityExperiment,
   lwwSkewExperiment,
   raftElectionExperiment,
+  deliverySemanticsExperiment,
+  consumerRebalanceExperiment,
 ];

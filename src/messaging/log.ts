@@ -149,6 +149,8 @@ export class PartitionedLog implements Broker {
   /** Records retention deleted before the group had committed past them. */
   expiredUnread = 0;
   #parts: PartitionState[];
+  /** Idempotent mode: sequence numbers a failover discarded, per "producer/partition". */
+  #gaps = new Map<string, number[]>();
   #groups = new Map<string, GroupState>();
 
   constructor(options: PartitionedLogOptions = {}) {
@@ -255,6 +257,12 @@ export class PartitionedLog implements Broker {
     const newLeader = others[0];
     const kept = part.logs[newLeader].length;
     this.discarded += Math.max(0, part.logs[part.leader].length - kept);
+    if (this.idempotent) {
+      for (const lost of part.logs[part.leader].slice(kept)) {
+        const gap = `${lost.producerId}/${partition}`;
+        this.#gaps.set(gap, [...(this.#gaps.get(gap) ?? []), lost.seq].sort((a, b) => a - b));
+      }
+    }
     part.leader = newLeader;
     const truth = part.logs[newLeader];
     part.logs = part.logs.map(() => [...truth]);
@@ -282,6 +290,23 @@ export class PartitionedLog implements Broker {
           return [];
         }
         return ack;
+      }
+    }
+    if (this.idempotent) {
+      // KIP-98 keeps order too: after a failover lost sequence numbers, the leader refuses the
+      // producer's later ones (OutOfOrderSequence) until the lost ones are sent again, in order.
+      const gap = `${msg.producerId}/${partition}`;
+      const missing = this.#gaps.get(gap) ?? [];
+      if (missing.length > 0 && msg.seq > missing[0]) {
+        // Refused now, so it too must wait its turn: later sequence numbers queue behind it.
+        if (!missing.includes(msg.seq)) {
+          this.#gaps.set(gap, [...missing, msg.seq].sort((a, b) => a - b));
+        }
+        return [];
+      }
+      if (msg.seq === missing[0]) {
+        if (missing.length === 1) this.#gaps.delete(gap);
+        else this.#gaps.set(gap, missing.slice(1));
       }
     }
     leaderLog.push({ record: msg.record, producerId: msg.producerId, seq: msg.seq });

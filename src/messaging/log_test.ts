@@ -79,3 +79,15 @@ Deno.test("PartitionedLog validates its options, naming the option", () => {
     /option acks must be 0, 1 or "all"/,
   );
 });
+
+Deno.test("PartitionedLog's idempotent producer keeps order after a failover discards records", () => {
+  const log = new PartitionedLog({ partitions: 1, replicas: 3, acks: "all", idempotent: true });
+  const send = (id: number) => log.step("p", publish(id), 0);
+  send(1);
+  log.tick(1);
+  send(2);
+  send(3);
+  log.failLeader(0); // 2 and 3 were never replicated: gone, and never acknowledged
+  for (const id of [4, 2, 4, 3, 4]) send(id); // 4 is refused until 2 and 3 are back
+  assert.deepEqual(log.leaderRecords(0), [1, 2, 3, 4]);
+});

@@ -11,3 +11,4 @@ export * from "./search_charts.ts";
 export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
 export type * from "./types.ts";
+export * from "./messaging_charts.ts";

@@ -83,6 +83,8 @@ export interface DeliveryRunOptions {
   partitions?: number;
   /** The log's acks when at-least-once or better (at-most-once uses 0). @default "all" */
   acks?: 1 | "all";
+  /** The log's consumer session timeout. @default 300 */
+  sessionTimeoutMs?: number;
 }
 
 /** What a run measured. */
@@ -95,6 +97,8 @@ export interface DeliveryRunResult {
   rebalances: RebalanceEvent[];
   /** Records a log failover discarded, messages a queue or stream dead-lettered. */
   brokerLosses: number;
+  /** Virtual time the run ended at. */
+  endMs: number;
   traceHash: string;
 }
 
@@ -125,6 +129,7 @@ function plan(options: DeliveryRunOptions): Plan | null {
           acks: strict ? (options.acks ?? "all") : 0,
           idempotent: setting === "effectively-once",
           partitioner: variant === "assume-order-across-partitions" ? "round-robin" : "key",
+          sessionTimeoutMs: options.sessionTimeoutMs ?? 300,
         }),
         retry: strict,
         policy,
@@ -194,6 +199,7 @@ export function runDelivery(options: DeliveryRunOptions): DeliveryRunResult {
       faults: [],
       rebalances: [],
       brokerLosses: 0,
+      endMs: 0,
       traceHash: "",
     };
   }
@@ -250,7 +256,8 @@ export function runDelivery(options: DeliveryRunOptions): DeliveryRunResult {
       for (let p = 0; p < broker.partitions; p++) broker.failLeader(p);
     });
   }
-  sim.run({ untilMs: productionMs + 4000 });
+  const endMs = productionMs + 4000;
+  sim.run({ untilMs: endMs });
   const brokerLosses = broker instanceof PartitionedLog
     ? broker.discarded + broker.expiredUnread
     : broker instanceof WorkQueue
@@ -264,6 +271,7 @@ export function runDelivery(options: DeliveryRunOptions): DeliveryRunResult {
     faults: schedule,
     rebalances: broker instanceof PartitionedLog ? [...broker.rebalances] : [],
     brokerLosses,
+    endMs,
     traceHash: sim.trace.hash(),
   };
 }

@@ -71,6 +71,18 @@ for (const system of ["queue", "pubsub", "stream"] as const) {
   });
 }
 
+Deno.test("the log at effectively-once also keeps per-key order through a leader failover", () => {
+  for (const seed of SEEDS) {
+    const run = runDelivery({ system: "log", setting: "effectively-once", seed, faults: "all" });
+    assert.ok(run.brokerLosses > 0, "the failover discarded unreplicated records");
+    assert.deepEqual(
+      deliveryViolations(run.counts, "effectively-once", { perKeyOrder: true }),
+      [],
+      `seed ${seed}`,
+    );
+  }
+});
+
 Deno.test("NATS core offers only at-most-once", () => {
   assert.equal(
     runDelivery({ system: "pubsub", setting: "at-least-once", seed: 1 }).supported,
