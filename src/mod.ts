@@ -13,3 +13,4 @@ export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
 export * from "./player/mod.ts";
 export * from "./messaging/mod.ts";
+export * from "./observe/mod.ts";
