@@ -17,6 +17,7 @@ import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
 import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
+import { traceExperiment } from "./trace.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -30,4 +31,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   raftElectionExperiment,
   deliverySemanticsExperiment,
   consumerRebalanceExperiment,
+  traceExperiment,
 ];

@@ -12,3 +12,4 @@ export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
 export type * from "./types.ts";
 export * from "./messaging_charts.ts";
+export * from "./observe_charts.ts";
