@@ -18,6 +18,7 @@ import { raftElectionExperiment } from "./raft_election.ts";
 import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
 import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
 import { traceExperiment } from "./trace.ts";
+import { gameDayExperiment } from "./game_day.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -32,4 +33,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   deliverySemanticsExperiment,
   consumerRebalanceExperiment,
   traceExperiment,
+  gameDayExperiment,
 ];

@@ -13,3 +13,4 @@ export * from "./raft_charts.ts";
 export type * from "./types.ts";
 export * from "./messaging_charts.ts";
 export * from "./observe_charts.ts";
+export * from "./chaos_charts.ts";
