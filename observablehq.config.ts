@@ -29,6 +29,7 @@ export const sidebar: SidebarItem[] = [
     ],
   },
   { name: "Checking", path: "/checking" },
+  { name: "A real cluster", path: "/real" },
   { name: "Playground", path: "/playground" },
   { name: "Labs", path: "/labs" },
 ];

@@ -3,7 +3,7 @@
  * `N passed, N failed`.
  *
  * Steps, each counted in the total:
- * 0. through `npm test` or on CI, as root: install Debian chromium when it is missing;
+ * 0. through `npm test` or on CI, as root: install Debian chromium and etcd-server when missing;
  * 1. `deno fmt --check` (one check) and `deno lint` (one check);
  * 2. the site build, `deno task build` (one check), which the browser tests need;
  * 3. `deno test -A --doc --parallel` over src/, tests/, labs/ and tools/: unit, property,
@@ -97,24 +97,37 @@ function exists(path: string): boolean {
   }
 }
 
-/** Installs Debian chromium when it is missing and {@linkcode mayInstallChromium} allows. */
-async function provisionChromium(): Promise<Outcome | undefined> {
-  if (exists(chromiumPath)) return undefined;
+/** Debian packages the tests use, with the file each installs: the browser and etcd. */
+const DEBIAN_PACKAGES: readonly { name: string; path: string; purpose: string }[] = [
+  { name: "chromium", path: chromiumPath, purpose: "browser tests" },
+  { name: "etcd-server", path: "/usr/bin/etcd", purpose: "real-cluster tests" },
+];
+
+/**
+ * Installs the Debian packages the tests need (chromium, etcd-server) when they are missing and
+ * {@linkcode mayInstallChromium} allows; otherwise their tests are reported as ignored.
+ */
+async function provisionPackages(): Promise<Outcome | undefined> {
+  const missing = DEBIAN_PACKAGES.filter((p) => !exists(p.path));
+  if (missing.length === 0) return undefined;
   const allowed = mayInstallChromium(
     Deno.env.toObject(),
     Deno.uid() === 0,
     exists("/usr/bin/apt-get"),
   );
   if (!allowed) {
-    console.error(
-      `\n== chromium: ${chromiumPath} is missing; browser tests will be ignored ` +
-        `("npm test" as root installs it, or: apt-get install -y chromium)`,
-    );
+    for (const p of missing) {
+      console.error(
+        `\n== ${p.name}: ${p.path} is missing; ${p.purpose} will be ignored ` +
+          `("npm test" as root installs it, or: apt-get install -y ${p.name})`,
+      );
+    }
     return undefined;
   }
-  console.error(`\n== chromium: installing Debian chromium (apt-get)`);
+  const names = missing.map((p) => p.name);
+  console.error(`\n== installing Debian ${names.join(", ")} (apt-get)`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+  for (const args of [["update"], ["install", "-y", "--no-install-recommends", ...names]]) {
     const { code } = await new Deno.Command("apt-get", {
       args,
       env,
@@ -122,8 +135,8 @@ async function provisionChromium(): Promise<Outcome | undefined> {
       stderr: "inherit",
     }).output();
     if (code !== 0) {
-      console.error(`chromium: apt-get ${args[0]} exited ${code}`);
-      return { name: "chromium install", passed: 0, failed: 1, ignored: 0 };
+      console.error(`${names.join(", ")}: apt-get ${args[0]} exited ${code}`);
+      return { name: "Debian packages install", passed: 0, failed: 1, ignored: 0 };
     }
   }
   return undefined;
@@ -214,8 +227,8 @@ async function denoTest(extraArgs: string[]): Promise<Outcome> {
 if (import.meta.main) {
   const started = performance.now();
   const outcomes: Outcome[] = [];
-  const chromium = await provisionChromium();
-  if (chromium) outcomes.push(chromium);
+  const packages = await provisionPackages();
+  if (packages) outcomes.push(packages);
   outcomes.push(await check("fmt", ["fmt", "--check"]));
   outcomes.push(await check("lint", ["lint"]));
   outcomes.push(await siteBuild());

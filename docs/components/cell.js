@@ -10,184 +10,20 @@
 // page. Edits persist in localStorage; Share puts the code in the URL hash, and code that
 // arrives that way is shown but only runs when the reader presses Run.
 
-import { FileAttachment } from "observablehq:stdlib";
-import { Inspector } from "observablehq:runtime";
-import { parser } from "@lezer/javascript";
+// The runner first: importing it starts the sandbox worker.
+import { getRunner, metrics } from "./cell_runner.js";
+import * as ns from "../lib/netsplit.js";
+import { button, ensureStyle } from "./dom.js";
+import { errorBox, notice, renderValue } from "./cell_render.js";
+import { hashCode, syntaxErrorLine, toFunctionBody } from "./cell_code.js";
 
-const WORKER_URL = FileAttachment("./cell_worker.js").href;
-const BUNDLE_URL = FileAttachment("../lib/netsplit.js").href;
-const MARK = "__netsplit";
+export { renderValue, toFunctionBody };
+
 const STORAGE_PREFIX = "netsplit.cell:";
 const HASH_PREFIX = "cell-";
 
-/** Metrics the e2e tests read: worker start time and when the first cell became runnable. */
-const metrics = (globalThis.__netsplitCells ??= { workerStarts: [], firstReadyMs: null });
-
-// One worker per page, shared by every cell; runs are queued so cells do not interleave.
-class Runner {
-  #worker = null;
-  #ready = null;
-  #queue = [];
-  #current = null;
-  #nextId = 1;
-  #listeners = new Set();
-
-  constructor() {
-    this.#spawn();
-  }
-
-  get ready() {
-    return this.#ready;
-  }
-
-  onReadyChange(listener) {
-    this.#listeners.add(listener);
-  }
-
-  #spawn() {
-    const started = performance.now();
-    metrics.spawnedAtMs ??= started;
-    const worker = new Worker(WORKER_URL, { type: "module" });
-    this.#worker = worker;
-    this.#ready = new Promise((resolve, reject) => {
-      worker.onmessage = (event) => {
-        const message = event.data;
-        if (message.type === "ready") {
-          metrics.workerStarts.push({
-            totalMs: performance.now() - started,
-            importMs: message.loadMs,
-            scriptStartMs: message.scriptStartMs,
-            initAtMs: message.initAtMs,
-            readyAtMs: message.readyAtMs,
-          });
-          resolve();
-        } else if (message.type === "init-failed") {
-          reject(
-            new Error(`The cell worker could not load the netsplit library: ${message.message}`),
-          );
-        } else this.#settle(message);
-      };
-      worker.onerror = (event) =>
-        reject(new Error(`The cell worker failed to start: ${event.message ?? "unknown error"}`));
-    });
-    worker.postMessage({ type: "init", bundleUrl: new URL(BUNDLE_URL, location.href).href });
-    for (const listener of this.#listeners) listener(this.#ready);
-  }
-
-  /** Queues a function body; `promise` resolves to {type: "result"|"error"|"timeout"|"stopped", ...}. */
-  run(body, budgetMs) {
-    const id = this.#nextId++;
-    const promise = new Promise((resolve) => {
-      this.#queue.push({ id, body, budgetMs, resolve });
-    });
-    this.#pump();
-    return { id, promise };
-  }
-
-  /** Stops the running job (if `id` matches) by replacing the worker. */
-  stop(id, type = "stopped") {
-    if (this.#current?.id !== id) {
-      const i = this.#queue.findIndex((job) => job.id === id);
-      if (i >= 0) this.#queue.splice(i, 1)[0].resolve({ type });
-      return;
-    }
-    const job = this.#current;
-    this.#current = null;
-    clearTimeout(job.timer);
-    this.#worker.terminate();
-    this.#spawn();
-    job.resolve({ type, ms: performance.now() - job.started });
-    this.#pump();
-  }
-
-  async #pump() {
-    if (this.#current || this.#queue.length === 0) return;
-    const job = this.#queue.shift();
-    this.#current = job;
-    try {
-      await this.#ready;
-    } catch (error) {
-      this.#current = null;
-      job.resolve({
-        type: "error",
-        outputs: [],
-        error: { name: "Error", message: error.message, line: null },
-      });
-      return this.#pump();
-    }
-    if (this.#current !== job) return;
-    job.started = performance.now();
-    job.timer = setTimeout(() => this.stop(job.id, "timeout"), job.budgetMs);
-    this.#worker.postMessage({ type: "run", id: job.id, body: job.body });
-  }
-
-  #settle(message) {
-    const job = this.#current;
-    if (!job || job.id !== message.id) return;
-    clearTimeout(job.timer);
-    this.#current = null;
-    job.resolve(message);
-    this.#pump();
-  }
-}
-
-let runner = null;
-function getRunner() {
-  return (runner ??= new Runner());
-}
-// Start the sandbox as soon as a page imports this module, while the page is still
-// rendering: the worker's start-up then overlaps with the page's own work.
-if (typeof Worker !== "undefined" && typeof document !== "undefined") getRunner();
+// The sandbox starts when cell_runner.js is imported; the editor loads meanwhile.
 const editorModule = import("./cell_editor.js");
-
-// Makes the last top-level expression the cell's value, without moving any line, so error
-// line numbers still match the editor.
-export function toFunctionBody(code) {
-  const tree = parser.parse(code);
-  let last = tree.topNode.lastChild;
-  while (
-    last && (last.type.isError || last.name === "LineComment" || last.name === "BlockComment")
-  ) {
-    last = last.prevSibling;
-  }
-  if (!last || last.name !== "ExpressionStatement") return code;
-  let end = last.to;
-  const text = code.slice(last.from, last.to);
-  const trimmed = text.replace(/[\s;]+$/, "");
-  end = last.from + trimmed.length;
-  return code.slice(0, last.from) + "return (" + code.slice(last.from, end) + ");" +
-    code.slice(end);
-}
-
-// The first syntax error's line, from the same parser the editor uses.
-function syntaxErrorLine(code) {
-  const tree = parser.parse(code);
-  let line = null;
-  tree.iterate({
-    enter(node) {
-      if (line === null && node.type.isError) line = code.slice(0, node.from).split("\n").length;
-      return line === null;
-    },
-  });
-  return line;
-}
-
-function hashCode(text) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(36);
-}
-
-function toBase64Url(text) {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text) {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
 
 function hashParams() {
   return new URLSearchParams(location.hash.slice(1));
@@ -208,181 +44,9 @@ function storageSet(key, value) {
   } catch { /* private mode or quota: edits just do not persist */ }
 }
 
-// ---------------------------------------------------------------------------------------
-// Output rendering
-
-function isVegaLiteSpec(value) {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  if (typeof value.$schema === "string") return value.$schema.includes("vega-lite");
-  const composite = ["layer", "hconcat", "vconcat", "concat", "facet", "repeat"].some((k) =>
-    k in value
-  );
-  return ("mark" in value || composite) && ("data" in value || "encoding" in value || composite);
-}
-
-function isPlainRecord(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value) &&
-    Object.getPrototypeOf(value) === Object.prototype && !(MARK in value);
-}
-
-function isChartList(value) {
-  return Array.isArray(value?.charts) && value.charts.every((c) => isVegaLiteSpec(c?.spec));
-}
-
-// Turns the worker's markers back into inspectable values.
-function revive(value) {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(revive);
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [revive(k), revive(v)]));
-  if (value instanceof Set) return new Set([...value].map(revive));
-  if (value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value)) return value;
-  switch (value[MARK]) {
-    case "function": {
-      const fn = function () {};
-      fn.toString = () => value.text;
-      Object.defineProperty(fn, "name", { value: value.text });
-      return fn;
-    }
-    case "symbol":
-    case "cycle":
-    case "elided":
-      return { [Symbol.toStringTag]: value.text ?? value[MARK] };
-    case "error": {
-      const error = new Error(value.message);
-      error.name = value.name;
-      return error;
-    }
-    case "instance": {
-      const Named = { [value.className]: class {} }[value.className];
-      return Object.assign(
-        new Named(),
-        Object.fromEntries(Object.entries(value.entries).map(([k, v]) => [k, revive(v)])),
-      );
-    }
-    case "html":
-      return value;
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
-}
-
-// Markup from a cell is untrusted (it may come from a shared link): scripts, event handlers,
-// frames and javascript: URLs are removed before it reaches the page.
-function sanitizedFragment(markup) {
-  const doc = new DOMParser().parseFromString(`<body>${markup}</body>`, "text/html");
-  for (
-    const bad of doc.body.querySelectorAll("script,iframe,object,embed,link,meta,style,base,form")
-  ) bad.remove();
-  for (const element of doc.body.querySelectorAll("*")) {
-    for (const attribute of [...element.attributes]) {
-      const name = attribute.name.toLowerCase();
-      const value = attribute.value.trim().toLowerCase();
-      if (
-        name.startsWith("on") ||
-        ((name === "href" || name === "src" || name.endsWith(":href")) &&
-          value.startsWith("javascript:"))
-      ) {
-        element.removeAttribute(attribute.name);
-      }
-    }
-  }
-  const fragment = document.createElement("div");
-  fragment.className = "ns-cell-html";
-  fragment.append(...doc.body.childNodes);
-  return fragment;
-}
-
-function table(rows) {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const shown = rows.slice(0, 200);
-  const element = document.createElement("div");
-  element.className = "ns-cell-table";
-  const t = document.createElement("table");
-  const head = t.createTHead().insertRow();
-  for (const c of columns) {
-    head.appendChild(Object.assign(document.createElement("th"), { textContent: c }));
-  }
-  const body = t.createTBody();
-  for (const row of shown) {
-    const tr = body.insertRow();
-    for (const c of columns) {
-      const v = row[c];
-      tr.insertCell().textContent = v === undefined
-        ? ""
-        : typeof v === "object"
-        ? JSON.stringify(v)
-        : String(v);
-    }
-  }
-  element.appendChild(t);
-  if (rows.length > shown.length) {
-    element.appendChild(
-      Object.assign(document.createElement("p"), {
-        textContent: `… ${rows.length - shown.length} more rows`,
-      }),
-    );
-  }
-  return element;
-}
-
-function inspector(value) {
-  const element = document.createElement("div");
-  new Inspector(element).fulfilled(value);
-  return element;
-}
-
-function chart(spec, width) {
-  const element = document.createElement("div");
-  element.className = "ns-cell-chart";
-  // Loaded on first use: Vega is most of a page's JavaScript and many cells never chart.
-  import("./vega_chart.js")
-    .then(({ VegaChart }) => VegaChart(spec, { width }))
-    .then((node) => element.appendChild(node))
-    .catch((error) =>
-      element.appendChild(errorBox({ name: "Chart error", message: error.message, line: null }))
-    );
-  return element;
-}
-
-export function renderValue(value, { width = 640 } = {}) {
-  if (value?.[MARK] === "html") return sanitizedFragment(value.html);
-  if (isVegaLiteSpec(value)) return chart(value, width);
-  if (isChartList(value)) {
-    const element = document.createElement("div");
-    for (const c of value.charts) {
-      element.appendChild(
-        Object.assign(document.createElement("h4"), { textContent: c.title ?? "" }),
-      );
-      element.appendChild(chart(c.spec, width));
-    }
-    element.appendChild(inspector(revive(value)));
-    return element;
-  }
-  if (Array.isArray(value) && value.length > 0 && value.every(isPlainRecord)) return table(value);
-  return inspector(revive(value));
-}
-
-function errorBox(error) {
-  const element = document.createElement("div");
-  element.className = "ns-cell-error";
-  element.setAttribute("role", "alert");
-  const where = error.line ? `Line ${error.line}: ` : "";
-  element.textContent = `${where}${error.name}: ${error.message}`;
-  return element;
-}
-
-function notice(text, kind = "info") {
-  return Object.assign(document.createElement("div"), {
-    className: `ns-cell-notice ns-cell-${kind}`,
-    textContent: text,
-  });
-}
-
-// ---------------------------------------------------------------------------------------
-// The component
-
 const STYLE = `
 .ns-cell { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; margin: 1rem 0; max-width: 960px; }
-.ns-cell-head { display: flex; gap: .5rem; align-items: center; padding: .35rem .5rem; border-bottom: 1px solid var(--theme-foreground-faintest, #ddd); font: 13px var(--sans-serif, sans-serif); }
+.ns-cell-head { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; padding: .35rem .5rem; border-bottom: 1px solid var(--theme-foreground-faintest, #ddd); font: 13px var(--sans-serif, sans-serif); }
 .ns-cell-title { font-weight: 600; flex: 1; }
 .ns-cell-head button { font: inherit; padding: .15rem .6rem; cursor: pointer; }
 .ns-cell-head button:disabled { cursor: default; opacity: .55; }
@@ -401,23 +65,6 @@ const STYLE = `
 .ns-cell-table table { font: 12px var(--monospace, monospace); border-collapse: collapse; }
 .ns-cell-table th, .ns-cell-table td { padding: 2px 8px; border-bottom: 1px solid var(--theme-foreground-faintest, #eee); text-align: left; }
 `;
-
-function ensureStyle() {
-  if (document.getElementById("ns-cell-style")) return;
-  document.head.appendChild(
-    Object.assign(document.createElement("style"), { id: "ns-cell-style", textContent: STYLE }),
-  );
-}
-
-function button(text, title, onClick) {
-  const element = Object.assign(document.createElement("button"), {
-    type: "button",
-    textContent: text,
-    title,
-  });
-  element.addEventListener("click", onClick);
-  return element;
-}
 
 /**
  * An editable, runnable code cell.
@@ -438,14 +85,14 @@ export function Cell(code, options = {}) {
     throw new TypeError(`Cell code must be a string, got ${typeof code}`);
   }
   if (!(budgetMs > 0)) throw new RangeError(`Cell option budgetMs must be > 0, got ${budgetMs}`);
-  ensureStyle();
+  ensureStyle("ns-cell-style", STYLE);
   const id = options.id ?? hashCode(code);
   const storageKey = `${STORAGE_PREFIX}${location.pathname}:${id}`;
   const shared = hashParams().get(HASH_PREFIX + id);
   let sharedCode = null;
   if (shared) {
     try {
-      sharedCode = fromBase64Url(shared);
+      sharedCode = ns.fromBase64Url(shared);
     } catch { /* a mangled link falls back to the original code */ }
   }
   const saved = storageGet(storageKey);
@@ -464,11 +111,13 @@ export function Cell(code, options = {}) {
     className: "ns-cell-status",
     textContent: "Loading…",
   });
-  const runButton = button("Run", "Run (Shift-Enter)", () => (currentJob ? stop() : run()));
+  const runButton = button("Run", () => (currentJob ? stop() : run()), {
+    title: "Run (Shift-Enter)",
+  });
   runButton.classList.add("ns-cell-run");
   runButton.disabled = true;
-  const resetButton = button("Reset", "Restore the original code", () => reset());
-  const shareButton = button("Share", "Put this code in the page link", () => share());
+  const resetButton = button("Reset", () => reset(), { title: "Restore the original code" });
+  const shareButton = button("Share", () => share(), { title: "Put this code in the page link" });
   head.append(titleElement, status, runButton, resetButton, shareButton);
   const banner = document.createElement("div");
   const editorElement = document.createElement("div");
@@ -613,7 +262,7 @@ export function Cell(code, options = {}) {
 
   function share() {
     const params = hashParams();
-    params.set(HASH_PREFIX + id, toBase64Url(getCode()));
+    params.set(HASH_PREFIX + id, ns.toBase64Url(getCode()));
     history.replaceState(null, "", `${location.pathname}${location.search}#${params}`);
     const link = location.href;
     navigator.clipboard?.writeText(link).catch(() => {});

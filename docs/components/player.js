@@ -8,6 +8,7 @@
 // (`#player=...`) restores seed, parameters, fault schedule, forks and cursor.
 
 import * as ns from "../lib/netsplit.js";
+import { button, el, ensureStyle, svg } from "./dom.js";
 
 const STYLE = `
 .ns-player { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; padding: .5rem .75rem; margin: 1rem 0; font: 13px var(--sans-serif, sans-serif); max-width: 1100px; }
@@ -34,27 +35,6 @@ const STYLE = `
 .ns-player-down { color: var(--theme-red, #c00); font-weight: 600; }
 .ns-player svg text { font: 11px var(--sans-serif, sans-serif); fill: currentColor; }
 `;
-
-function ensureStyle() {
-  if (document.getElementById("ns-player-style")) return;
-  document.head.appendChild(
-    Object.assign(document.createElement("style"), { id: "ns-player-style", textContent: STYLE }),
-  );
-}
-
-function el(tag, props = {}, children = []) {
-  const element = Object.assign(document.createElement(tag), props);
-  element.append(...children);
-  return element;
-}
-
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attributes = {}, text) {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attributes)) element.setAttribute(k, String(v));
-  if (text !== undefined) element.textContent = text;
-  return element;
-}
 
 const COLORS = [
   "#4269d0",
@@ -102,43 +82,37 @@ export function diagram(events, cursor, { nodes, endMs, width = 900, laneHeight 
     root.append(svg("text", { x: 4, y: lane.get(id) + 4 }, id));
   }
   const shown = events.slice(0, cursor);
-  const sends = new Map();
-  const settled = new Set();
   const now = shown.length ? shown[shown.length - 1].t : 0;
   const downSince = new Map();
   const messages = svg("g", { "stroke-width": 0.8 });
   const marks = svg("g");
-  for (const e of shown) {
-    switch (e.kind) {
-      case "send":
-        sends.set(e.id, e);
-        break;
-      case "deliver": {
-        const s = sends.get(e.id);
-        settled.add(e.id);
-        if (s && lane.has(e.from) && lane.has(e.to)) {
-          const line = svg("line", {
-            x1: x(s.t),
-            y1: lane.get(e.from),
-            x2: x(e.t),
-            y2: lane.get(e.to),
-            stroke: color(e.from),
-            "stroke-opacity": 0.75,
-          });
-          line.append(svg("title", {}, ns.renderEvent(e)));
-          messages.append(line);
-        }
+  // Which send each delivery or drop belongs to is the library's pairing (viz/message_diagram).
+  const pairs = ns.pairMessages(shown);
+  for (const pair of pairs) {
+    if (!lane.has(pair.from) || !lane.has(pair.to)) continue;
+    const y1 = lane.get(pair.from), y2 = lane.get(pair.to);
+    switch (pair.status) {
+      case "delivered":
+      case "duplicate": {
+        if (pair.send === undefined) break;
+        const line = svg("line", {
+          x1: x(pair.sentMs),
+          y1,
+          x2: x(pair.end.t),
+          y2,
+          stroke: color(pair.from),
+          "stroke-opacity": 0.75,
+        });
+        line.append(svg("title", {}, ns.renderEvent(pair.end)));
+        messages.append(line);
         break;
       }
-      case "drop": {
-        const s = sends.get(e.id) ?? e;
-        settled.add(e.id);
-        if (!lane.has(e.from) || !lane.has(e.to)) break;
-        const mx = (x(s.t) + x(e.t)) / 2 + 4, my = (lane.get(e.from) + lane.get(e.to)) / 2;
+      case "dropped": {
+        const mx = (x(pair.sentMs) + x(pair.end.t)) / 2 + 4, my = (y1 + y2) / 2;
         messages.append(
           svg("line", {
-            x1: x(s.t),
-            y1: lane.get(e.from),
+            x1: x(pair.sentMs),
+            y1,
             x2: mx,
             y2: my,
             stroke: "#c00",
@@ -146,10 +120,17 @@ export function diagram(events, cursor, { nodes, endMs, width = 900, laneHeight 
           }),
         );
         const cross = svg("text", { x: mx - 3, y: my + 4, fill: "#c00" }, "×");
-        cross.append(svg("title", {}, ns.renderEvent(e)));
+        cross.append(svg("title", {}, ns.renderEvent(pair.end)));
         marks.append(cross);
         break;
       }
+      case "in-flight":
+        // Drawn after the loop, over the settled messages.
+        break;
+    }
+  }
+  for (const e of shown) {
+    switch (e.kind) {
       case "crash":
         downSince.set(e.node, e.t);
         break;
@@ -214,16 +195,16 @@ export function diagram(events, cursor, { nodes, endMs, width = 900, laneHeight 
       }),
     );
   }
-  for (const [id, s] of sends) {
-    if (settled.has(id) || !lane.has(s.to)) continue;
-    const y1 = lane.get(s.from), y2 = lane.get(s.to);
+  for (const pair of pairs) {
+    if (pair.status !== "in-flight" || !lane.has(pair.to)) continue;
+    const y1 = lane.get(pair.from), y2 = lane.get(pair.to);
     messages.append(
       svg("line", {
-        x1: x(s.t),
+        x1: x(pair.sentMs),
         y1,
         x2: x(now) + 4,
         y2: y1 + (y2 - y1) * 0.3,
-        stroke: color(s.from),
+        stroke: color(pair.from),
         "stroke-dasharray": "3 2",
       }),
     );
@@ -259,38 +240,6 @@ function writeHash(key, text) {
   history.replaceState(null, "", `${location.pathname}${location.search}#${params}`);
 }
 
-const FORK_KINDS = [
-  { kind: "crash", label: "crash node", node: true },
-  { kind: "restart", label: "restart node", node: true },
-  { kind: "isolate", label: "isolate node (partition)", node: true },
-  { kind: "heal", label: "heal the network" },
-  { kind: "clock-jump", label: "clock jump (ms)", node: true, value: 500 },
-  { kind: "slow", label: "slow node (ms per event)", node: true, value: 20 },
-  { kind: "loss", label: "set loss probability", value: 0.3 },
-  { kind: "latency", label: "set max latency (ms)", value: 60 },
-];
-
-function forkFault(kind, node, value, nodes) {
-  switch (kind) {
-    case "crash":
-    case "restart":
-      return { kind, node };
-    case "isolate":
-      return { kind: "partition", groups: [[node], nodes.filter((n) => n !== node)] };
-    case "heal":
-      return { kind: "heal" };
-    case "clock-jump":
-      return { kind, node, deltaMs: value };
-    case "slow":
-      return { kind, node, processingMs: value };
-    case "loss":
-      return { kind: "network", set: { lossProbability: value } };
-    case "latency":
-      return { kind: "network", set: { latency: { kind: "uniform", minMs: 1, maxMs: value } } };
-  }
-  throw new RangeError(`Unknown fork kind "${kind}"`);
-}
-
 /**
  * A player for one recording.
  *
@@ -302,7 +251,7 @@ function forkFault(kind, node, value, nodes) {
  * @returns {HTMLElement}
  */
 export function Player(recording, options = {}) {
-  ensureStyle();
+  ensureStyle("ns-player-style", STYLE);
   const { width = 900, hashKey = "player" } = options;
   const root = el("div", { className: "ns-player" });
   let restored = null;
@@ -348,18 +297,22 @@ export function Player(recording, options = {}) {
   });
   const meta = el("span", { className: "ns-player-meta" });
   const head = el("div", { className: "ns-player-head" }, [title, meta]);
-  const btn = (text, label, onClick) => {
-    const b = el("button", { type: "button", textContent: text, title: label });
-    b.setAttribute("aria-label", label);
-    b.addEventListener("click", onClick);
-    return b;
-  };
-  const toStart = btn("|◀ Start", "Rewind to the start", () => (pause(), go(0)));
-  const back = btn("◀ Back", "Step back one event", () => (pause(), go(model.cursor - 1)));
-  const play = btn("▶ Play", "Play", () => (playing ? pause() : start()));
+  // Terse button text with a full sentence as title and accessible name.
+  const described = (label) => ({ title: label, ariaLabel: label });
+  const toStart = button("|◀ Start", () => (pause(), go(0)), described("Rewind to the start"));
+  const back = button(
+    "◀ Back",
+    () => (pause(), go(model.cursor - 1)),
+    described("Step back one event"),
+  );
+  const play = button("▶ Play", () => (playing ? pause() : start()), described("Play"));
   play.classList.add("ns-player-play");
-  const forward = btn("Step ▶", "Step forward one event", () => (pause(), go(model.cursor + 1)));
-  const toEnd = btn("End ▶|", "Jump to the end", () => (pause(), go(model.length)));
+  const forward = button(
+    "Step ▶",
+    () => (pause(), go(model.cursor + 1)),
+    described("Step forward one event"),
+  );
+  const toEnd = button("End ▶|", () => (pause(), go(model.length)), described("Jump to the end"));
   const speedSelect = el(
     "select",
     { title: "Playback speed" },
@@ -395,7 +348,7 @@ export function Player(recording, options = {}) {
   const kindSelect = el(
     "select",
     { className: "ns-player-fork-kind" },
-    FORK_KINDS.map((k) => el("option", { value: k.kind, textContent: k.label })),
+    ns.FAULT_VERBS.map((k) => el("option", { value: k.verb, textContent: k.label })),
   );
   const nodeSelect = el(
     "select",
@@ -407,15 +360,13 @@ export function Player(recording, options = {}) {
     className: "ns-player-fork-value",
     step: "any",
   });
-  const forkButton = btn(
-    "Fork here",
-    "Apply this change at the current moment and continue as a new branch",
-    () => fork(),
-  );
-  forkButton.classList.add("ns-player-fork-button");
+  const forkButton = button("Fork here", () => fork(), {
+    ...described("Apply this change at the current moment and continue as a new branch"),
+    className: "ns-player-fork-button",
+  });
   const forkError = el("span", { className: "ns-player-error" });
   const syncForkInputs = () => {
-    const spec = FORK_KINDS.find((k) => k.kind === kindSelect.value);
+    const spec = ns.FAULT_VERBS.find((k) => k.verb === kindSelect.value);
     nodeSelect.hidden = !spec.node;
     valueInput.hidden = spec.value === undefined;
     if (spec.value !== undefined) valueInput.value = String(spec.value);
@@ -431,16 +382,12 @@ export function Player(recording, options = {}) {
     forkError,
   ]);
   const branchRow = el("div", { className: "ns-player-branches" });
-  const linkButton = btn(
-    "Copy permalink",
-    "Copy a link that restores this run, its forks and this moment",
-    () => {
-      const url = permalink();
-      navigator.clipboard?.writeText(url).catch(() => {});
-      linkButton.textContent = "Link copied";
-      setTimeout(() => (linkButton.textContent = "Copy permalink"), 1500);
-    },
-  );
+  const linkButton = button("Copy permalink", () => {
+    const url = permalink();
+    navigator.clipboard?.writeText(url).catch(() => {});
+    linkButton.textContent = "Link copied";
+    setTimeout(() => (linkButton.textContent = "Copy permalink"), 1500);
+  }, described("Copy a link that restores this run, its forks and this moment"));
   root.append(head, controls, scrub, picture, grid, forkRow, branchRow, linkButton);
 
   function permalink() {
@@ -524,14 +471,14 @@ export function Player(recording, options = {}) {
     branchRow.replaceChildren(
       el("span", { textContent: "Branches:" }),
       ...branches.map((b) => {
-        const button = btn(b.label, `Switch to ${b.label}`, () => {
+        const branchButton = button(b.label, () => {
           pause();
           touched = true;
           model = b.model;
           render();
-        });
-        button.setAttribute("aria-pressed", String(b.model === model));
-        return button;
+        }, described(`Switch to ${b.label}`));
+        branchButton.setAttribute("aria-pressed", String(b.model === model));
+        return branchButton;
       }),
     );
     play.textContent = playing ? "❚❚ Pause" : "▶ Play";
@@ -601,16 +548,25 @@ export function Player(recording, options = {}) {
     forkError.textContent = "";
     touched = true;
     try {
-      const value = Number(valueInput.value);
-      const fault = forkFault(kindSelect.value, nodeSelect.value, value, nodes);
+      const verb = kindSelect.value;
+      const spec = ns.FAULT_VERBS.find((k) => k.verb === verb);
+      const options = {
+        node: spec.node ? nodeSelect.value : undefined,
+        value: spec.value === undefined ? undefined : Number(valueInput.value),
+        peers: nodes,
+      };
+      const faults = ns.faultVerb(verb, options);
       const at = model.cursor > 0 ? model.tape.events[model.cursor - 1].t : 0;
       const parentLabel = branches.find((b) => b.model === model)?.label ?? "main";
-      model = model.fork([fault]);
+      model = model.fork(faults);
+      const what = faults.length === 1
+        ? ns.describeFault({ ...faults[0], atMs: 0 })
+        : ns.describeFaultVerb(verb, options);
       branches.push({
         model,
-        label: `fork ${branches.length}: ${ns.describeFault({ ...fault, atMs: 0 })} @ ${
-          at.toFixed(1)
-        } ms (from ${parentLabel.split(":")[0]})`,
+        label: `fork ${branches.length}: ${what} @ ${at.toFixed(1)} ms (from ${
+          parentLabel.split(":")[0]
+        })`,
       });
       render();
     } catch (error) {
@@ -625,6 +581,8 @@ export function Player(recording, options = {}) {
   });
   render();
   root.model = () => model;
+  // The link the URL hash holds once the reader's last change has been written (tests wait on it).
+  root.permalink = permalink;
   // A player link to this same page only changes the hash: rebuild the player from it.
   if (hashKey) {
     const onHashChange = () => {

@@ -6,17 +6,12 @@
  * @module
  */
 import { VegaChart } from "./vega_chart.js";
+import { button as domButton } from "./dom.js";
 
 const ROLE_COLORS = { leader: "#31a354", candidate: "#fd8d3c", follower: "#6b8fd6", down: "#999" };
 
-function button(label, onClick, title) {
-  const b = document.createElement("button");
-  b.textContent = label;
-  b.title = title ?? label;
-  b.style.margin = "0 6px 6px 0";
-  b.addEventListener("click", onClick);
-  return b;
-}
+const button = (label, onClick, options = {}) =>
+  domButton(label, onClick, { style: "margin: 0 6px 6px 0", ...options });
 
 /**
  * Builds the widget.
@@ -50,23 +45,16 @@ export function RaftLive(ns, options = {}) {
   const node = (id) => sim.processOf(id)?.node ?? null;
   const leader = () => ids.find((id) => node(id)?.role === "leader");
   const now = () => sim.now;
-  const apply = (fault) => {
-    sim.schedule([{ ...fault, atMs: sim.now }]);
+  // Faults are the library's verbs (the player's forks use the same ones), applied now.
+  const apply = (verb, node) => {
+    const faults = ns.faultVerb(verb, { node, peers: ids });
+    sim.schedule(faults.map((fault) => ({ ...fault, atMs: sim.now })));
     sim.run({ untilMs: sim.now });
     render();
   };
   const advance = (ms) => {
     sim.run({ untilMs: sim.now + ms });
     render();
-  };
-  const isolate = (node) => {
-    for (const other of ids.filter((id) => id !== node)) {
-      sim.schedule([
-        { atMs: sim.now, kind: "cut", from: node, to: other },
-        { atMs: sim.now, kind: "cut", from: other, to: node },
-      ]);
-    }
-    advance(0);
   };
   const request = (op) => {
     clients++;
@@ -100,7 +88,7 @@ export function RaftLive(ns, options = {}) {
       timer = null;
       play.textContent = "▶ play";
     }
-  }, "advance 40 ms of virtual time every 100 ms");
+  }, { title: "advance 40 ms of virtual time every 100 ms" });
   options.invalidation?.then(() => timer !== null && clearInterval(timer));
 
   controls.append(
@@ -110,22 +98,26 @@ export function RaftLive(ns, options = {}) {
     document.createElement("br"),
     button("crash leader", () => {
       const l = leader();
-      if (l) apply({ kind: "crash", node: l });
+      if (l) apply("crash", l);
     }),
     button("isolate leader", () => {
       const l = leader();
-      if (l) isolate(l);
-    }, "cut every link between the leader and the other servers (clients can still reach it)"),
-    button("heal", () => apply({ kind: "heal" }), "remove every partition and cut"),
+      if (l) apply("isolate", l);
+    }, {
+      title: "cut every link between the leader and the other servers (clients can still reach it)",
+    }),
+    button("heal", () => apply("heal"), { title: "remove every partition and cut" }),
     select,
-    button("crash", () => apply({ kind: "crash", node: select.value })),
-    button("restart", () => apply({ kind: "restart", node: select.value })),
-    button("isolate", () => isolate(select.value), "cut the selected server off from the others"),
+    button("crash", () => apply("crash", select.value)),
+    button("restart", () => apply("restart", select.value)),
+    button("isolate", () => apply("isolate", select.value), {
+      title: "cut the selected server off from the others",
+    }),
     button("transfer to", () => {
       const l = leader();
       if (l && l !== select.value) sim.processOf(l).transferLeadership(select.value);
       advance(0);
-    }, "the leader hands leadership to the selected server (TimeoutNow)"),
+    }, { title: "the leader hands leadership to the selected server (TimeoutNow)" }),
     document.createElement("br"),
     button("client: write x", () => request({ f: "write", key: "x", value: clients + 1 })),
     button("client: append x", () => request({ f: "append", key: "x", value: `${clients + 1};` })),
@@ -174,7 +166,13 @@ export function RaftLive(ns, options = {}) {
     clock.innerHTML = `virtual time <b>${now().toFixed(1)} ms</b> · leader <b>${
       leader() ?? "none"
     }</b>`;
-    status.replaceChildren(clock, table, history);
+    // Seven columns are wider than a phone: the table scrolls inside its box, not the page.
+    const tableBox = document.createElement("div");
+    tableBox.style.overflowX = "auto";
+    // A scrolling box keeps its child's margins from collapsing with its neighbours'.
+    table.style.margin = "0";
+    tableBox.append(table);
+    status.replaceChildren(clock, tableBox, history);
 
     const windowMs = 3000;
     const from = Math.max(0, now() - windowMs);
@@ -198,5 +196,8 @@ export function RaftLive(ns, options = {}) {
   }
 
   reset();
+  // The first render happens before the page attaches the widget, so its charts took the
+  // default width; once attached, draw again at the width the page gives it.
+  requestAnimationFrame(() => root.isConnected && root.clientWidth > 0 && render());
   return root;
 }

@@ -28,3 +28,25 @@ export function SummaryTable(summary, { caption } = {}) {
   }
   return table;
 }
+
+// A two-column table of every number in a summary, flattening one level of nesting into
+// "synced · max abs offset ms" and rounding to three decimals.
+export function NumbersTable(summary) {
+  const table = document.createElement("table");
+  const add = (key, value) => {
+    if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) add(`${key} · ${k}`, v);
+      return;
+    }
+    const row = table.insertRow();
+    row.insertCell().textContent = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+    const cell = row.insertCell();
+    cell.textContent = typeof value === "number"
+      ? String(Math.round(value * 1000) / 1000)
+      : String(value);
+    cell.style.textAlign = "right";
+    cell.style.fontVariantNumeric = "tabular-nums";
+  };
+  for (const [key, value] of Object.entries(summary)) add(key, value);
+  return table;
+}

@@ -188,3 +188,18 @@ function describe(value) {
   if (Array.isArray(value)) return "an array";
   return typeof value;
 }
+
+/**
+ * A chart whose plot gets an explicit width, `width` minus room for axes and a legend, rather
+ * than autosize "fit": for specs whose legend or long axis titles would otherwise squeeze the
+ * plot (the clock pages' charts).
+ *
+ * @param {object} spec A Vega-Lite spec.
+ * @param {object} options
+ * @param {number} options.width Available width in pixels.
+ * @returns {HTMLElement}
+ */
+export function PlotWidthChart(spec, { width }) {
+  const plotWidth = Math.max(160, Math.floor(width) - 150);
+  return VegaChart({ ...spec, width: plotWidth }, { width });
+}

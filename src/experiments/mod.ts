@@ -10,3 +10,8 @@ export * from "./param_specs.ts";
 export * from "./define_experiment.ts";
 export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";
+export {
+  electionTrial,
+  type ElectionTrialOptions,
+  type ElectionTrialResult,
+} from "./raft_election.ts";

@@ -73,6 +73,11 @@ export interface ElectionTrialOptions {
   fsyncMaxMs?: number;
   /** Give up (and report the cap) after this much virtual time. @default 60000 */
   capMs?: number;
+  /**
+   * The leader's heartbeat interval; the crash falls at a uniform point of it. Real systems set
+   * it apart from the timeout (etcd: 100 ms beside a 1000 ms timeout). @default timeoutMinMs / 2
+   */
+  heartbeatMs?: number;
 }
 
 /** What one trial measured. */
@@ -103,7 +108,7 @@ function logLength(k: number, survivors: number): number {
  */
 export function electionTrial(seed: number, options: ElectionTrialOptions): ElectionTrialResult {
   const random = new Random(seed);
-  const heartbeatMs = options.timeoutMinMs / 2;
+  const heartbeatMs = options.heartbeatMs ?? options.timeoutMinMs / 2;
   const crashMs = random.uniform(0, heartbeatMs);
   const capMs = options.capMs ?? 60_000;
   const drift = options.driftPpm ?? 100;

@@ -8,3 +8,4 @@
 export * from "./recording.ts";
 export * from "./scenarios.ts";
 export * from "./player_model.ts";
+export * from "./fault_verbs.ts";

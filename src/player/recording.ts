@@ -137,14 +137,37 @@ export function counterexampleToRecording(counterexample: Counterexample): Recor
   return validateRecording({ scenario: experiment, seed, params, faults, untilMs });
 }
 
-function toBase64Url(text: string): string {
+/**
+ * Encodes text (UTF-8) as unpadded base64url, safe in a URL hash: the one encoding behind
+ * player permalinks and shared cells.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromBase64Url, toBase64Url } from "./recording.ts";
+ * assert.equal(toBase64Url("ok?"), "b2s_");
+ * assert.equal(fromBase64Url(toBase64Url("λ → ✓")), "λ → ✓");
+ * ```
+ */
+export function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function fromBase64Url(text: string): string {
+/**
+ * Decodes {@linkcode toBase64Url}'s output (padding optional); throws on malformed input.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fromBase64Url } from "./recording.ts";
+ * assert.equal(fromBase64Url("b2s_"), "ok?");
+ * assert.throws(() => fromBase64Url("%%%"));
+ * ```
+ */
+export function fromBase64Url(text: string): string {
   const padded = text.replaceAll("-", "+").replaceAll("_", "/") +
     "=".repeat((4 - (text.length % 4)) % 4);
   const binary = atob(padded);

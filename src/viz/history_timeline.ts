@@ -78,8 +78,11 @@ export function historyTimeline(
     type: "quantitative",
     title: "history line (real-time order)",
     scale: {
+      // The window the operations cover: a violation deep in a long history is drawn where it
+      // happened, not squeezed against line 1.
       domain: [
-        Math.min(...data.operations.map((op) => op.start), 1) - 0.5,
+        (data.operations.length > 0 ? Math.min(...data.operations.map((op) => op.start)) : 1) -
+        0.5,
         data.prefixLength + 1.5,
       ],
     },

@@ -51,6 +51,97 @@ export interface DiagramMark {
   text: string;
 }
 
+type SendEvent = Extract<TraceEvent, { kind: "send" }>;
+type DeliverEvent = Extract<TraceEvent, { kind: "deliver" }>;
+type DropEvent = Extract<TraceEvent, { kind: "drop" }>;
+
+/** A message's fate: its send (when seen) matched with one delivery or drop, or in flight. */
+export interface MessagePair {
+  /** The kernel's message id (shared by the send and every delivery or drop of it). */
+  id: number;
+  from: NodeId;
+  to: NodeId;
+  msg: SendEvent["msg"];
+  /** When it was sent; for a drop whose send was not seen, the time of the drop. */
+  sentMs: number;
+  /**
+   * `delivered` for the first delivery, `duplicate` for any later one (the network duplicated
+   * it), `dropped`, or `in-flight` for a send with no delivery or drop yet.
+   */
+  status: "delivered" | "duplicate" | "dropped" | "in-flight";
+  /** The send event; undefined when the events start after it (a window or a truncation). */
+  send: SendEvent | undefined;
+  /** The delivery or drop; undefined while in flight. */
+  end: DeliverEvent | DropEvent | undefined;
+}
+
+/**
+ * Matches each delivery and drop with its send by message id: the one pairing behind every
+ * message diagram (this module's Vega-Lite chart and the player's SVG lanes). Pairs come in
+ * the order of their delivery or drop, then the sends still in flight, in send order. A
+ * delivery whose send is not among the events is kept with `send` undefined, so the caller
+ * decides whether to draw it.
+ *
+ * @param events Trace events in trace order.
+ * @returns One pair per delivery or drop, then one per message still in flight.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pairMessages } from "./message_diagram.ts";
+ * const msg = { type: "Ping" };
+ * const pairs = pairMessages([
+ *   { t: 0, kind: "send", id: 1, from: "n1", to: "n2", msg },
+ *   { t: 1, kind: "send", id: 2, from: "n2", to: "n1", msg },
+ *   { t: 3, kind: "deliver", id: 1, from: "n1", to: "n2", msg },
+ * ]);
+ * assert.deepEqual(pairs.map((p) => [p.id, p.status]), [[1, "delivered"], [2, "in-flight"]]);
+ * ```
+ */
+export function pairMessages(events: readonly TraceEvent[]): MessagePair[] {
+  const sends = new Map<number, SendEvent>();
+  const settled = new Set<number>();
+  const delivered = new Set<number>();
+  const pairs: MessagePair[] = [];
+  for (const e of events) {
+    if (e.kind === "send") {
+      sends.set(e.id, e);
+    } else if (e.kind === "deliver" || e.kind === "drop") {
+      const send = sends.get(e.id);
+      settled.add(e.id);
+      let status: MessagePair["status"] = "dropped";
+      if (e.kind === "deliver") {
+        status = delivered.has(e.id) ? "duplicate" : "delivered";
+        delivered.add(e.id);
+      }
+      pairs.push({
+        id: e.id,
+        from: e.from,
+        to: e.to,
+        msg: e.msg,
+        sentMs: send?.t ?? e.t,
+        status,
+        send,
+        end: e,
+      });
+    }
+  }
+  for (const [id, send] of sends) {
+    if (settled.has(id)) continue;
+    pairs.push({
+      id,
+      from: send.from,
+      to: send.to,
+      msg: send.msg,
+      sentMs: send.t,
+      status: "in-flight",
+      send,
+      end: undefined,
+    });
+  }
+  return pairs;
+}
+
 /**
  * Turns trace events into arrows and lane marks (the data behind the chart).
  */
@@ -71,58 +162,28 @@ export function messageDiagramData(
     }
     return i;
   };
-  const sends = new Map<number, { t: number; from: NodeId; to: NodeId }>();
-  const delivered = new Set<number>();
-  const arrows: DiagramArrow[] = [];
+  // Sends past the limit are left out, so their deliveries and drops are too.
+  const kept: TraceEvent[] = [];
+  let sendCount = 0;
   const marks: DiagramMark[] = [];
   let truncated = false;
   for (const e of events) {
     if (e.t < fromMs || e.t > toMs) continue;
     switch (e.kind) {
       case "send":
-        if (sends.size >= maxMessages) {
+        if (sendCount >= maxMessages) {
           truncated = true;
           continue;
         }
-        sends.set(e.id, { t: e.t, from: e.from, to: e.to });
+        sendCount++;
+        kept.push(e);
         lane(e.from);
         lane(e.to);
         break;
       case "deliver":
-      case "drop": {
-        const send = sends.get(e.id);
-        if (send === undefined) continue;
-        const x = lane(send.from), x2 = lane(send.to);
-        if (x < 0 || x2 < 0) continue;
-        if (e.kind === "deliver") {
-          const status = delivered.has(e.id) ? "duplicate" : "delivered";
-          delivered.add(e.id);
-          arrows.push({
-            id: e.id,
-            type: e.msg.type,
-            text: formatMessage(e.msg),
-            status,
-            x,
-            y: send.t,
-            x2,
-            y2: e.t,
-          });
-        } else {
-          // A dropped message ends a third of the way across, at the time it was dropped.
-          const yEnd = e.t > send.t ? e.t : send.t;
-          arrows.push({
-            id: e.id,
-            type: e.msg.type,
-            text: `${formatMessage(e.msg)} (dropped: ${e.reason})`,
-            status: "dropped",
-            x,
-            y: send.t,
-            x2: x + (x2 - x) * 0.35,
-            y2: yEnd === send.t ? send.t + 0.0001 : send.t + (yEnd - send.t) * 0.35,
-          });
-        }
+      case "drop":
+        kept.push(e);
         break;
-      }
       case "crash":
       case "restart": {
         const x = lane(e.node);
@@ -144,6 +205,39 @@ export function messageDiagramData(
         break;
       default:
         break;
+    }
+  }
+  // Lanes only grow, so computing arrows after the loop gives the same x as during it.
+  const arrows: DiagramArrow[] = [];
+  for (const pair of pairMessages(kept)) {
+    if (pair.send === undefined || pair.end === undefined) continue;
+    const x = lane(pair.from), x2 = lane(pair.to);
+    if (x < 0 || x2 < 0) continue;
+    const sentMs = pair.sentMs, endMs = pair.end.t;
+    if (pair.end.kind === "deliver") {
+      arrows.push({
+        id: pair.id,
+        type: pair.msg.type,
+        text: formatMessage(pair.msg),
+        status: pair.status as "delivered" | "duplicate",
+        x,
+        y: sentMs,
+        x2,
+        y2: endMs,
+      });
+    } else {
+      // A dropped message ends a third of the way across, at the time it was dropped.
+      const yEnd = endMs > sentMs ? endMs : sentMs;
+      arrows.push({
+        id: pair.id,
+        type: pair.msg.type,
+        text: `${formatMessage(pair.msg)} (dropped: ${pair.end.reason})`,
+        status: "dropped",
+        x,
+        y: sentMs,
+        x2: x + (x2 - x) * 0.35,
+        y2: yEnd === sentMs ? sentMs + 0.0001 : sentMs + (yEnd - sentMs) * 0.35,
+      });
     }
   }
   return { nodes, arrows, marks, truncated };

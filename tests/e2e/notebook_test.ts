@@ -241,8 +241,14 @@ siteTest("The player steps, rewinds, forks and restores a permalink", async (sit
   assert.equal(await length(), mainLength);
   await branches.nth(1).click();
 
-  // The permalink restores the fork and the moment.
-  await page.waitForTimeout(400);
+  // The permalink restores the fork and the moment. The hash is rewritten 250 ms after the
+  // last change, later on a busy machine: wait for it rather than for a fixed time.
+  await page.waitForFunction(() => {
+    const element = document.querySelector(".ns-player") as
+      | (HTMLElement & { permalink(): string })
+      | null;
+    return element !== null && location.href === element.permalink();
+  });
   const link = page.url();
   assert.match(link, /#player=/);
   const restored = await site.context.newPage();
