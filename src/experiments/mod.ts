@@ -15,3 +15,6 @@ export {
   type ElectionTrialOptions,
   type ElectionTrialResult,
 } from "./raft_election.ts";
+export { runShop, SHOP_SERVICES } from "./trace_shop.ts";
+export type { ShopOptions, ShopRequest, ShopResult, ShopService } from "./trace_shop.ts";
+export { GAME_DAY_FAULTS, gameDayFault } from "./game_day.ts";

@@ -44,6 +44,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "Messaging delivery guarantees", page: "/messaging" },
     ],
     labs: ["raft-log"],
   },
@@ -56,6 +57,7 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Time and order", page: "/time" },
       { name: "Timeouts", page: "/resilience" },
+      { name: "Tracing", page: "/observability" },
     ],
     labs: ["vector-clocks", "hlc"],
   },
