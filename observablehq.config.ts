@@ -70,6 +70,9 @@ export default {
   },
   head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
   pages: existing(sidebar),
+  // Links end in .html (./raft.html, not ./raft), so dist/ works from any static file server,
+  // not only from one that maps clean URLs to files.
+  preserveExtension: true,
   toc: true,
   pager: true,
   search: true,

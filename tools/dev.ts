@@ -58,7 +58,10 @@ export async function dev(options: DevOptions = {}): Promise<number> {
   const [bundler, ...bundleArgs] = bundleCommand({ watch: true });
   const children = [
     new Deno.Command(bundler, { args: bundleArgs, cwd: repoRoot }).spawn(),
-    spawn(observableCommand(["preview", "--host", host, "--port", String(port), "--no-open"])),
+    spawn(
+      observableCommand(["preview", "--host", host, "--port", String(port), "--no-open"]),
+      true,
+    ),
   ];
   let stopping = false;
   const stop = () => {
@@ -87,14 +90,55 @@ export async function dev(options: DevOptions = {}): Promise<number> {
   return wasStopping ? 0 : first.code === 0 ? 1 : first.code;
 }
 
-function spawn(command: string[]): Deno.ChildProcess {
+/**
+ * Whether a line of Framework's preview log is routine chatter: one `GET` per module and asset
+ * a page loads, and the live-reload socket opening and closing. Everything else (the URL,
+ * warnings, errors, "page changed") is shown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isChatter("GET /_import/components/cell.js"), true);
+ * assert.equal(isChatter("socket open /raft"), true);
+ * assert.equal(isChatter("↳ http://127.0.0.1:3000/"), false);
+ * assert.equal(isChatter("Error: unable to load docs/raft.md"), false);
+ * ```
+ */
+export function isChatter(line: string): boolean {
+  // deno-lint-ignore no-control-regex
+  const plain = line.replace(/\x1b\[[0-9;]*m/g, "").trim();
+  return /^(GET|HEAD) \//.test(plain) || /^socket (open|close)\b/.test(plain);
+}
+
+/** Copies a child's output to ours line by line, leaving out {@linkcode isChatter}. */
+async function filterLines(stream: ReadableStream<Uint8Array>, out: typeof Deno.stdout) {
+  const encoder = new TextEncoder();
+  let pending = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    const kept = lines.filter((line) => !isChatter(line));
+    if (kept.length > 0) await out.write(encoder.encode(kept.join("\n") + "\n"));
+  }
+  if (pending !== "" && !isChatter(pending)) await out.write(encoder.encode(pending + "\n"));
+}
+
+function spawn(command: string[], quiet = false): Deno.ChildProcess {
   const [cmd, ...args] = command;
-  return new Deno.Command(cmd, {
+  const child = new Deno.Command(cmd, {
     args,
     cwd: repoRoot,
     env: frameworkEnv,
     stdin: "null",
+    stdout: quiet ? "piped" : "inherit",
+    stderr: quiet ? "piped" : "inherit",
   }).spawn();
+  if (quiet) {
+    filterLines(child.stdout, Deno.stdout);
+    filterLines(child.stderr, Deno.stderr);
+  }
+  return child;
 }
 
 if (import.meta.main) {

@@ -246,6 +246,10 @@ export function Cell(code, options = {}) {
   }
 
   function reset() {
+    // Back to the page's own code and its output: the old output belonged to other code.
+    stop();
+    output.replaceChildren();
+    status.textContent = "Ready";
     setCode(code);
     storageSet(storageKey, null);
     const params = hashParams();
@@ -258,6 +262,7 @@ export function Cell(code, options = {}) {
       );
     }
     banner.replaceChildren();
+    if (autorun) run();
   }
 
   function share() {

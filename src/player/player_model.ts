@@ -286,7 +286,10 @@ export class PlayerModel {
       throw new RangeError("Cannot fork without at least one fault or knob change");
     }
     const afterEvent = this.forkPoint();
-    const forks = [...(this.recording.forks ?? []), {
+    // Forking a fork before its own fork point starts from a prefix that never saw the later
+    // forks: keep only the forks that happened before this point.
+    const earlier = (this.recording.forks ?? []).filter((f) => f.afterEvent < afterEvent);
+    const forks = [...earlier, {
       afterEvent,
       faults: structuredClone([...faults]),
     }];

@@ -88,6 +88,24 @@ Deno.test("a knob change is a fork too, and forks nest", () => {
   assert.ok(both.commonPrefix(lossy) >= 200);
 });
 
+Deno.test("forking a fork before its own fork point starts from the common prefix", () => {
+  const player = new PlayerModel(base);
+  player.seek(200);
+  const late = player.fork([{ kind: "crash", node: "n1" }]);
+  late.seek(60);
+  // Before this fix the recording listed the fork at 200 before the new one at 60 and refused
+  // itself ("afterEvent must be an integer >= 200").
+  const early = late.fork([{ kind: "crash", node: "n2" }]);
+  assert.deepEqual(early.recording.forks?.map((f) => f.afterEvent), [late.forkPoint(60)]);
+  assert.ok(
+    !early.tape.events.some((e) =>
+      e.kind === "fault" && e.fault.kind === "crash" &&
+      e.fault.node === "n1"
+    ),
+  );
+  assert.equal(early.commonPrefix(player), early.recording.forks?.[0].afterEvent);
+});
+
 Deno.test("a permalink restores the same branch and cursor", () => {
   const player = new PlayerModel(base);
   player.seek(77);

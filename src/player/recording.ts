@@ -210,14 +210,16 @@ export const PLAYER_HASH_KEY = "player";
  * A link that opens a counterexample (or any recording) in the player page.
  *
  * @param run A counterexample (`{experiment, ...}`) or a recording (`{scenario, ...}`).
- * @param options `base`: the player page URL. @default "/playground"
- * @returns e.g. `/playground#player=eyJzY2VuYXJpbyI6...`
+ * @param options `base`: the player page URL; the default is relative to a page of the site, with
+ *   the `.html` extension, so the link works from any static file server.
+ *   @default "./playground.html"
+ * @returns e.g. `./playground.html#player=eyJzY2VuYXJpbyI6...`
  *
  * @example
  * ```ts
  * import { playerLink } from "./recording.ts";
  * const url = playerLink({ experiment: "heartbeat", seed: 7, params: {}, faults: [{ atMs: 300, kind: "crash", node: "n2" }] });
- * if (!url.startsWith("/playground#player=")) throw new Error(url);
+ * if (!url.startsWith("./playground.html#player=")) throw new Error(url);
  * ```
  */
 export function playerLink(
@@ -225,7 +227,7 @@ export function playerLink(
   options: { base?: string; cursor?: number } = {},
 ): string {
   const recording = "experiment" in run ? counterexampleToRecording(run) : validateRecording(run);
-  const base = options.base ?? "/playground";
+  const base = options.base ?? "./playground.html";
   return `${base}#${PLAYER_HASH_KEY}=${encodeRecording(recording, options.cursor)}`;
 }
 

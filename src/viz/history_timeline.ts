@@ -95,7 +95,7 @@ export function historyTimeline(
     sort: processes.map((p) => `process ${p}`),
   };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: data.title,
     width,
     height: Math.max(1, processes.length) * laneHeight,

@@ -366,10 +366,13 @@ export function messageDiagram(
             range: ["cross", "triangle-up", "diamond", "square"],
           },
         },
+        // The same legend as the shape channel, so Vega-Lite merges the two into one legend of
+        // coloured shapes (a `null` legend here conflicts with the shape's and warns).
         fill: {
           field: "kind",
           type: "nominal",
-          legend: null,
+          title: "event",
+          legend: { orient: "bottom" },
           scale: {
             domain: ["crash", "restart", "state", "fault"],
             range: ["#e45756", "#54a24b", "#b279a2", "#777"],

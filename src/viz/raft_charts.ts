@@ -57,7 +57,7 @@ export function electionCdfChart(
 ): VegaLiteSpec {
   const ranges = [...new Set(points.map((p) => p.range))];
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title ?? "Time without a leader (cumulative)",
     ...(options.width === undefined ? {} : { width: options.width }),
     height: 280,
@@ -121,7 +121,7 @@ export function electionTimelineChart(
 ): VegaLiteSpec {
   const nodes = [...new Set(bars.map((b) => b.node))].sort();
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: options.title ?? "Election timeline",
     ...(options.width === undefined ? {} : { width: options.width }),
     height: Math.max(80, nodes.length * 26),

@@ -10,7 +10,7 @@
  * import { expectChartsRendered, expectNoConsoleErrors, moveSlider, openPage, pageSignature,
  *   siteTest, waitForChange } from "./browser.ts";
  * siteTest("Raft page re-runs the election when the timeout slider moves", async (site) => {
- *   const opened = await openPage(site.context, `${site.url}/raft`);
+ *   const opened = await openPage(site.context, `${site.url}/raft.html`);
  *   const before = await pageSignature(opened.page);
  *   await moveSlider(opened.page, "Election timeout", 300);
  *   await waitForChange(opened.page, before);

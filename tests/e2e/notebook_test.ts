@@ -67,7 +67,7 @@ function base64Url(text: string): string {
 siteTest(
   "A cell runs on load, then runs edited code with Run and with Shift-Enter",
   async (site) => {
-    const opened = await openPage(site.context, `${site.url}/playground`);
+    const opened = await openPage(site.context, `${site.url}/playground.html`);
     const { page } = opened;
     const first = await waitForRun(page, 0, 1);
     assert.equal(await first.getAttribute("data-state"), "result");
@@ -100,7 +100,7 @@ siteTest(
 );
 
 siteTest("A runaway cell is stopped after its budget and the page keeps working", async (site) => {
-  const opened = await openPage(site.context, `${site.url}/playground`);
+  const opened = await openPage(site.context, `${site.url}/playground.html`);
   const { page } = opened;
   await waitForReady(page);
   const loop = page.locator(CELL).filter({ hasText: "An endless loop" });
@@ -125,7 +125,7 @@ siteTest("A runaway cell is stopped after its budget and the page keeps working"
 });
 
 siteTest("A failing cell shows the error inline with its line number", async (site) => {
-  const opened = await openPage(site.context, `${site.url}/playground`);
+  const opened = await openPage(site.context, `${site.url}/playground.html`);
   const { page } = opened;
   await waitForReady(page);
   const cell = page.locator(CELL).filter({ hasText: "An error" });
@@ -146,7 +146,7 @@ siteTest("A failing cell shows the error inline with its line number", async (si
 });
 
 siteTest("Edits persist locally, Reset restores, and shared code waits for Run", async (site) => {
-  const opened = await openPage(site.context, `${site.url}/playground`);
+  const opened = await openPage(site.context, `${site.url}/playground.html`);
   const { page } = opened;
   await waitForRun(page, 0, 1);
   const id = await page.locator(CELL).first().getAttribute("data-cell-id");
@@ -155,8 +155,14 @@ siteTest("Edits persist locally, Reset restores, and shared code waits for Run",
   await page.reload({ waitUntil: "networkidle" });
   await waitForRun(page, 0, 1);
   assert.match(await page.locator(`${CELL} .cm-content`).first().innerText(), /kept locally/);
+  assert.match(await page.locator(`${CELL} .ns-cell-output`).first().innerText(), /kept locally/);
   await page.locator(`${CELL} button`, { hasText: "Reset" }).first().click();
   assert.match(await page.locator(`${CELL} .cm-content`).first().innerText(), /runExperiment/);
+  // Reset clears the edited code's output (and runs the original again, as on load).
+  assert.doesNotMatch(
+    await page.locator(`${CELL} .ns-cell-output`).first().innerText(),
+    /kept locally/,
+  );
 
   // Share puts the code in the hash.
   await typeCode(page, 0, "'shared ' + 2");
@@ -168,7 +174,7 @@ siteTest("Edits persist locally, Reset restores, and shared code waits for Run",
   const problems: string[] = [];
   shared.on("pageerror", (error) => problems.push(error.message));
   await shared.goto(
-    `${site.url}/playground#cell-${id}=${base64Url("globalThis.ran = true; 40 + 2")}`,
+    `${site.url}/playground.html#cell-${id}=${base64Url("globalThis.ran = true; 40 + 2")}`,
   );
   await waitForReady(shared);
   await shared.waitForTimeout(1_500);
@@ -184,7 +190,7 @@ siteTest("Edits persist locally, Reset restores, and shared code waits for Run",
 });
 
 siteTest("The player steps, rewinds, forks and restores a permalink", async (site) => {
-  const opened = await openPage(site.context, `${site.url}/playground`);
+  const opened = await openPage(site.context, `${site.url}/playground.html`);
   const { page } = opened;
   const player = page.locator(".ns-player");
   const cursor = async () => Number(await player.getAttribute("data-cursor"));
@@ -276,9 +282,7 @@ siteTest("Notebook costs: JS shipped per page, time to interactive, worker start
   // JS shipped: bytes of every script the page loaded once it settled (network idle, charts
   // drawn, autorun cells done), and, for pages with cells, the part loaded before the first
   // cell could run. Uncompressed sizes (the test server does not compress).
-  const paths = (await builtPages()).map((file) =>
-    `/${file.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`
-  );
+  const paths = (await builtPages()).map((file) => `/${file.replace(/(^|\/)index\.html$/, "$1")}`);
   for (const path of paths) {
     const opened = await openPage(site.context, `${site.url}${path}`);
     await opened.page.waitForTimeout(1_000);
@@ -306,7 +310,7 @@ siteTest("Notebook costs: JS shipped per page, time to interactive, worker start
   const samples: { ttiMs: number; workerMs: number; importMs: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const page = await site.context.newPage();
-    await page.goto(`${site.url}/playground`);
+    await page.goto(`${site.url}/playground.html`);
     await waitForReady(page);
     samples.push(
       await page.evaluate(() => {

@@ -29,9 +29,9 @@ if (chromiumMissing !== undefined) {
   console.warn(`SKIPPED browser tests (tests/e2e/site_test.ts): ${chromiumMissing}`);
 }
 
-/** Clean URL of a built page, as Framework links it (`index.html` -> `/`). */
+/** URL of a built page as the site links it (`index.html` -> `/`, `raft.html` -> `/raft.html`). */
 function pagePath(file: string): string {
-  return `/${file.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, "")}`;
+  return `/${file.replace(/(^|\/)index\.html$/, "$1")}`;
 }
 
 Deno.test({

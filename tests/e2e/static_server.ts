@@ -1,6 +1,6 @@
 /**
  * A tiny static file server for browser tests: serves a built site (`dist/`) on 127.0.0.1 at
- * a free port, with Framework's clean URLs (`/raft` serves `raft.html`).
+ * a free port, as a plain file server does: no clean URLs (`/raft` is not `raft.html`).
  *
  * @module
  */
@@ -56,8 +56,9 @@ export function contentType(path: string): string {
 }
 
 /**
- * Maps a URL path to candidate files under `root`, in the order Framework's hosting expects:
- * the exact file, `<path>.html` (clean URLs), then `<path>/index.html`.
+ * Maps a URL path to the file a plain static server would send: the exact file, or
+ * `<path>/index.html` for a folder. No clean URLs (`/raft` is not `raft.html`): the built site
+ * must work from any static server, such as `python3 -m http.server`.
  *
  * @param root Site folder (no trailing slash).
  * @param pathname Decoded URL path, starting with `/`.
@@ -66,7 +67,8 @@ export function contentType(path: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * assert.deepEqual(candidateFiles("/s", "/raft"), ["/s/raft", "/s/raft.html", "/s/raft/index.html"]);
+ * assert.deepEqual(candidateFiles("/s", "/raft.html"), ["/s/raft.html"]);
+ * assert.deepEqual(candidateFiles("/s", "/raft"), ["/s/raft", "/s/raft/index.html"]);
  * assert.deepEqual(candidateFiles("/s", "/../etc/passwd"), []);
  * ```
  */
@@ -74,7 +76,7 @@ export function candidateFiles(root: string, pathname: string): string[] {
   if (pathname.split("/").includes("..")) return [];
   const base = `${root}${pathname}`;
   if (pathname.endsWith("/")) return [`${base}index.html`];
-  return [base, `${base}.html`, `${base}/index.html`];
+  return [base, `${base}/index.html`];
 }
 
 /**
