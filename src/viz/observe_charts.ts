@@ -23,6 +23,7 @@ export interface WaterfallSpan {
 /**
  * A trace waterfall: spans in depth-first order (each under its parent), bars from start to
  * end relative to the root's start, coloured by service, failed spans outlined in red.
+ * `labelLimit` caps the row labels' width in px (@default 320; narrow screens want less).
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export interface WaterfallSpan {
  */
 export function traceWaterfallChart(
   spans: readonly WaterfallSpan[],
-  options: { title?: string; width?: number } = {},
+  options: { title?: string; width?: number; labelLimit?: number } = {},
 ): VegaLiteSpec {
   const children = new Map<string, WaterfallSpan[]>();
   for (const s of spans) children.set(s.parentSpanId, [...(children.get(s.parentSpanId) ?? []), s]);
@@ -76,7 +77,7 @@ export function traceWaterfallChart(
         type: "nominal",
         sort: null,
         title: null,
-        axis: { labelLimit: 320, labelFont: "monospace" },
+        axis: { labelLimit: options.labelLimit ?? 320, labelFont: "monospace" },
       },
       x: { field: "fromMs", type: "quantitative", title: "ms since the request started" },
       x2: { field: "toMs" },
