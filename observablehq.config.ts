@@ -28,6 +28,14 @@ export const sidebar: SidebarItem[] = [
       { name: "Paxos", path: "/paxos" },
     ],
   },
+  {
+    name: "Data",
+    open: true,
+    pages: [
+      { name: "Partitioning", path: "/partitioning" },
+      { name: "CRDTs", path: "/crdt" },
+    ],
+  },
   { name: "Checking", path: "/checking" },
   { name: "Messaging", path: "/messaging" },
   { name: "Observability", path: "/observability" },

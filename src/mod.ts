@@ -12,5 +12,7 @@ export * from "./clocks/mod.ts";
 export * from "./consensus/mod.ts";
 export * from "./check/mod.ts";
 export * from "./player/mod.ts";
+export * from "./partitioning/mod.ts";
+export * from "./crdt/mod.ts";
 export * from "./messaging/mod.ts";
 export * from "./observe/mod.ts";

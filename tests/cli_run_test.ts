@@ -43,11 +43,57 @@ Deno.test("run gives a one-line error and exit code 2 for bad input", async () =
       [["fallacies", "--format=pdf"], /--format must be one of table, json, svg, vl/],
       [["fallacies", "--seed=x"], /--seed must be an integer/],
       [["fallacies", "--requests=1.5"], /requests must be an integer in \[1, 2000\]/],
+      // Names of Object.prototype members are no parameters (issue 16).
+      [["fallacies", "--toString=5"], /^error: fallacies: unknown parameter toString \(known: /],
+      [["fallacies", "--constructor=x"], /^error: fallacies: unknown parameter constructor /],
+      [["fallacies", "--__proto__=5"], /^error: fallacies: unknown parameter __proto__ /],
+      [["fallacies", "--hasOwnProperty=1"], /^error: fallacies: unknown parameter hasOwnProperty /],
+      // Seeds: the documented range, nothing folded into it, nothing empty.
+      [["fallacies", "--seed="], /^error: --seed must be an integer in \[0, 4294967295\], got ""$/],
+      [
+        ["fallacies", "--seed=4294967297"],
+        /^error: --seed must be an integer in \[0, 4294967295\], got "4294967297"$/,
+      ],
+      [
+        ["fallacies", "--seed=-1"],
+        /^error: --seed must be an integer in \[0, 4294967295\], got "-1"$/,
+      ],
+      [
+        ["fallacies", "--seed=1e3"],
+        /^error: --seed must be an integer in \[0, 4294967295\], got "1e3"$/,
+      ],
+      [
+        ["fallacies", "--lossProbability=Infinity"],
+        /lossProbability must be a number in \[0, 1\], got Infinity$/,
+      ],
+      [
+        ["fallacies", "--lossProbability=NaN"],
+        /lossProbability must be a number in \[0, 1\], got "NaN"$/,
+      ],
+      [["fallacies", "--format=svg", "--out"], /^error: --out needs a value: --out=\.\.\.$/],
+      [["fallacies", "--format"], /^error: --format needs a value/],
+      [["fallacies", "--out="], /^error: --out needs a folder, got ""$/],
+      [["--list", "--bogus=1"], /^error: --list takes no other arguments, got "--bogus=1"$/],
+      [["--list", "fallacies"], /^error: --list takes no other arguments, got "fallacies"$/],
+      [["fallacies", "--requests=5", "--requests=6"], /^error: --requests is given twice$/],
+      // An upside-down range is refused by every experiment, none clamps it.
+      [
+        ["fallacies", "--latencyMinMs=100", "--latencyMaxMs=10"],
+        /^error: fallacies: parameter latencyMaxMs \(10\) must be ≥ latencyMinMs \(100\)$/,
+      ],
+      [
+        ["causality", "--latencyMinMs=100", "--latencyMaxMs=10"],
+        /^error: causality: parameter latencyMaxMs \(10\) must be ≥ latencyMinMs \(100\)$/,
+      ],
+      [
+        ["raft-election", "--timeoutMinMs=300", "--timeoutMaxMs=150"],
+        /^error: raft-election: parameter timeoutMaxMs \(150\) must be ≥ timeoutMinMs \(300\)$/,
+      ],
     ] as const
   ) {
     const r = await cli(...args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
-    assert.match(r.stderr, pattern);
+    assert.match(r.stderr.trim(), pattern);
     assert.equal(r.stderr.trim().split("\n").length, 1, "one line, no stack trace");
     assert.doesNotMatch(r.stderr, /\s+at /);
   }
@@ -72,5 +118,31 @@ Deno.test("run --format=svg writes the charts as SVG files", async () => {
   const svg = await Deno.readTextFile(`${dir}/${files[0]}`);
   assert.match(svg, /^<svg/);
   assert.match(svg, /<path|<line/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("run accepts both ends of the seed range", async () => {
+  for (const seed of ["0", "4294967295"]) {
+    const r = await cli("fallacies", "--fallacy=reliable", `--seed=${seed}`, "--format=json");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).seed, Number(seed));
+  }
+});
+
+Deno.test("run --format=svg writes into the folder given, never into one named true", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${new URL("../tools/run.ts", import.meta.url).pathname}`,
+      "fallacies",
+      "--format=svg",
+      "--out",
+    ],
+    cwd: dir,
+  }).output();
+  assert.equal(r.code, 2);
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
   await Deno.remove(dir, { recursive: true });
 });

@@ -161,3 +161,36 @@ Deno.test("discoverLabs ignores _lib and folders without api.ts and starter.ts",
   const names = discoverLabs(`${root}/labs`).map((l) => l.name);
   assert.ok(!names.includes("_lib"));
 });
+
+Deno.test("deno task lab calls a filter that matches no check a failure (exit 1), and refuses an empty one", async () => {
+  const dir = await makeRepo();
+  try {
+    const none = await lab(dir, "adder", "--solution", "--filter=zzz");
+    assert.equal(none.code, 1, none.stdout + none.stderr);
+    assert.match(none.stdout, /No check ran: --filter=zzz matches none of the lab's checks\./);
+    assert.doesNotMatch(none.stdout, /All checks pass/);
+    const empty = await lab(dir, "adder", "--solution", "--filter=");
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /--filter needs some text/);
+    const some = await lab(dir, "adder", "--solution", "--filter=zero");
+    assert.equal(some.code, 0, some.stdout + some.stderr);
+    assert.match(some.stdout, /All checks pass\. 1 of 1 checks pass\./);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task lab runs the learner's checks, not the lab's mutation battery", async () => {
+  const dir = await makeRepo();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/labs/adder/mutants_test.ts`,
+      `Deno.test("battery", () => { throw new Error("the battery ran"); });\n`,
+    );
+    const run = await lab(dir, "adder", "--solution");
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /2 of 2 checks pass/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

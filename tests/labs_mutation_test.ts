@@ -1,14 +1,23 @@
 /**
  * The labs' CI check: every lab's reference solution passes its tests and every starter
  * fails them (with tests that actually ran, not a compile error). A lab whose starter passes
- * teaches nothing; a lab whose solution fails cannot be finished.
+ * teaches nothing; a lab whose solution fails cannot be finished. Each lab's mutation battery
+ * (`mutants_test.ts`, run by the ordinary suite) checks that wrong solutions fail too; this
+ * file checks that every lab has one.
  */
 import assert from "node:assert/strict";
-import { discoverLabs, parseJunit } from "../tools/lab.ts";
+import { discoverLabs, MUTANTS_FILE, parseJunit } from "../tools/lab.ts";
 import type { CheckResult } from "../tools/lab.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const labs = discoverLabs(`${root}/labs`);
+
+/** The lab's test files but its mutation battery (that one runs in the ordinary suite). */
+function learnerTests(name: string): string[] {
+  return [...Deno.readDirSync(`${root}/labs/${name}`)]
+    .filter((e) => e.isFile && e.name.endsWith("_test.ts") && e.name !== MUTANTS_FILE)
+    .map((e) => `labs/${name}/${e.name}`);
+}
 
 async function runLab(
   name: string,
@@ -16,7 +25,7 @@ async function runLab(
 ): Promise<{ success: boolean; checks: CheckResult[]; output: string }> {
   const junitPath = await Deno.makeTempFile({ suffix: ".xml" });
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", `--junit-path=${junitPath}`, `labs/${name}/`],
+    args: ["test", "-A", `--junit-path=${junitPath}`, ...learnerTests(name)],
     cwd: root,
     env: { NETSPLIT_LAB_TARGET: target, NO_COLOR: "1" },
     stdout: "piped",
@@ -41,7 +50,26 @@ Deno.test("every lab folder has a README, api.ts, starter.ts, solution.ts and a 
     for (const required of ["README.md", "api.ts", "starter.ts", "solution.ts"]) {
       assert.ok(files.includes(required), `labs/${lab.name} is missing ${required}`);
     }
-    assert.ok(files.some((f) => f.endsWith("_test.ts")), `labs/${lab.name} has no *_test.ts`);
+    assert.ok(
+      files.some((f) => f.endsWith("_test.ts") && f !== MUTANTS_FILE),
+      `labs/${lab.name} has no *_test.ts`,
+    );
+  }
+});
+
+Deno.test("every lab with a solution has a mutation battery (mutants_test.ts) built on labs/_lib/checks.ts", () => {
+  for (const lab of labs.filter((l) => l.hasSolution)) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(`${lab.dir}/${MUTANTS_FILE}`);
+    } catch {
+      assert.fail(`labs/${lab.name} has no ${MUTANTS_FILE}: wrong solutions are never tried`);
+    }
+    assert.match(
+      text,
+      /registerMutationBattery\(/,
+      `labs/${lab.name}/${MUTANTS_FILE} does not call registerMutationBattery`,
+    );
   }
 });
 

@@ -8,7 +8,7 @@
  * forked alongside it when they exist.
  */
 import assert from "node:assert/strict";
-import { discoverLabs } from "../tools/lab.ts";
+import { discoverLabs, MUTANTS_FILE } from "../tools/lab.ts";
 import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -111,6 +111,11 @@ Deno.test("a workshop fork's README commands work: all tests pass but the lab te
         () => Deno.statSync(`${fork}/labs/${lab}/solution.ts`),
         `solution of ${lab} leaked`,
       );
+      // The mutation battery imports the solution and holds near-answers: it stays behind.
+      assert.throws(
+        () => Deno.statSync(`${fork}/labs/${lab}/${MUTANTS_FILE}`),
+        `mutation battery of ${lab} leaked`,
+      );
     }
     assert.ok(Deno.statSync(`${fork}/docs/adding.md`).isFile);
     assert.throws(() => Deno.statSync(`${fork}/docs/unrelated.md`));
@@ -180,6 +185,14 @@ Deno.test("deno task workshop refuses bad input with exit code 2", async () => {
     assert.equal((await run(`"${target}/w"`)).code, 2);
     assert.equal((await run(`--labs adder`)).code, 2);
     assert.equal((await run(`"${target}/w" --labs adder --bogus`)).code, 2);
+    // A folder that cannot be created: one line of reason and the usage, no stack trace.
+    const proc = await run(`/proc/ws --labs adder`);
+    assert.equal(proc.code, 2, proc.stderr);
+    assert.match(
+      proc.stderr,
+      /^Cannot create the workshop in \/proc\/ws: No such file or directory/,
+    );
+    assert.doesNotMatch(proc.stderr, /Uncaught|\n\s+at /);
   } finally {
     Deno.removeSync(source, { recursive: true });
     Deno.removeSync(target, { recursive: true });

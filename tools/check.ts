@@ -1,9 +1,20 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
- * [--max-states=N]`: checks a JSON-lines history for linearizability.
+ * [--max-states=N] [--explain-max-states=N] [--no-explain]`: checks a JSON-lines history for
+ * linearizability.
  *
- * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing file, malformed line,
- * bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
+ * Several files, or a folder (its `*.jsonl` files, in name order), are checked in one
+ * process: one line per file, then a summary (`--format=json`: one object with `files` and
+ * `summary`). The exit code is then the worst one: 2 if any file could not be read or
+ * parsed, else 1 if any is not linearizable, else 3 if any is unknown, else 0.
+ *
+ * The verdict comes first; explaining a violation (the minimal prefix, a witness order before
+ * the culprit) reruns searches and can take far longer than the verdict, so it has its own
+ * budget (`--explain-max-states`), says when that budget cut it short, and can be skipped
+ * (`--no-explain`).
+ *
+ * Exit codes: 0 linearizable, 1 not linearizable, 2 bad input (missing or empty file,
+ * malformed line, a value nested too deep, bad flag), 3 unknown (the search budget `--max-states` was exceeded; raise it), 4 internal
  * error (a bug in the checker: please report the history). Errors are
  * one line (`history.jsonl:17: bad JSON (...)`), never a stack trace.
  *
@@ -12,28 +23,52 @@
 
 import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
 
-const USAGE = "Usage: deno task check <history.jsonl> [--model=register|kv] [--format=text|json] " +
-  "[--max-states=N]";
+const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
+  "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain]";
+
+/** The explanation's default budget: states per search while shortening the prefix. */
+const DEFAULT_EXPLAIN_MAX_STATES = 20_000;
+
+/**
+ * The deepest nesting of arrays and objects a history value may have. Operation values are
+ * registers' contents; anything deeper is refused up front rather than overflowing the stack
+ * of the recursive comparisons in the checker.
+ */
+const MAX_NESTING = 100;
 
 interface Arguments {
   path: string;
+  /** Every history file or folder named (the many-file mode when more than one, or a folder). */
+  paths: string[];
   model: "register" | "kv";
   format: "text" | "json";
   maxStates?: number;
+  explain: boolean;
+  explainMaxStates: number;
 }
 
 class UsageError extends Error {}
 
 function parseArguments(args: readonly string[]): Arguments | "help" {
-  let path: string | undefined;
+  const paths: string[] = [];
   let model: Arguments["model"] = "register";
   let format: Arguments["format"] = "text";
   let maxStates: number | undefined;
+  let explain = true;
+  let explainMaxStates = DEFAULT_EXPLAIN_MAX_STATES;
+  const budget = (flag: string, value: string | undefined) => {
+    const parsed = Number(value);
+    if (
+      value === undefined || !/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1
+    ) {
+      throw new UsageError(`${flag} must be an integer >= 1, got "${value ?? ""}"`);
+    }
+    return parsed;
+  };
   for (const arg of args) {
     if (arg === "--help" || arg === "-h") return "help";
     if (!arg.startsWith("--")) {
-      if (path !== undefined) throw new UsageError(`Unexpected second history file "${arg}"`);
-      path = arg;
+      paths.push(arg);
       continue;
     }
     const [name, value] = arg.includes("=")
@@ -52,20 +87,22 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
         }
         format = value;
         break;
-      case "--max-states": {
-        const parsed = Number(value);
-        if (value === undefined || !Number.isSafeInteger(parsed) || parsed < 1) {
-          throw new UsageError(`--max-states must be an integer >= 1, got "${value ?? ""}"`);
-        }
-        maxStates = parsed;
+      case "--max-states":
+        maxStates = budget(name, value);
         break;
-      }
+      case "--explain-max-states":
+        explainMaxStates = budget(name, value);
+        break;
+      case "--no-explain":
+        if (value !== undefined) throw new UsageError(`--no-explain takes no value`);
+        explain = false;
+        break;
       default:
         throw new UsageError(`Unknown flag ${name}`);
     }
   }
-  if (path === undefined) throw new UsageError("Missing the history file");
-  return { path, model, format, maxStates };
+  if (paths.length === 0) throw new UsageError("Missing the history file");
+  return { path: paths[0], paths, model, format, maxStates, explain, explainMaxStates };
 }
 
 function exitCode(result: CheckResult): number {
@@ -79,17 +116,69 @@ function exitCode(result: CheckResult): number {
   }
 }
 
-function report(path: string, result: CheckResult): string {
+/**
+ * The first line whose JSON nests deeper than {@linkcode MAX_NESTING}, with its depth; a
+ * scan of the text (brackets outside strings), so it cannot overflow anything itself.
+ */
+function tooDeep(text: string): { line: number; depth: number } | undefined {
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      else if (ch === "\n") line++;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_NESTING) return { line, depth };
+    } else if (ch === "]" || ch === "}") depth = Math.max(0, depth - 1);
+    else if (ch === "\n") {
+      line++;
+      depth = 0;
+    }
+  }
+  return undefined;
+}
+
+/** The checker's advice names its API option; the CLI's option is --max-states. */
+function cliWords(reason: string | undefined, maxStates: number | undefined): string {
+  return (reason ?? "").replace(
+    /raise maxStates/,
+    `raise --max-states${maxStates === undefined ? "" : ` (now ${maxStates})`}`,
+  );
+}
+
+function report(
+  path: string,
+  result: CheckResult,
+  options: { explain: boolean; explainMaxStates: number; maxStates?: number },
+): string {
   const summary = `${result.operations} operations on ${result.keys.length} ` +
     `key${result.keys.length === 1 ? "" : "s"}, model ${result.model}, ` +
-    `${result.statesExplored} states explored`;
+    `${result.statesExplored} states explored${keyBreakdown(result)}`;
   switch (result.verdict) {
     case "linearizable":
       return `${path}: linearizable (${summary})`;
     case "unknown":
-      return `${path}: unknown — ${result.reason} (${summary})`;
-    case "not-linearizable":
-      return `${path}: NOT linearizable (${summary})\n${result.violation?.text ?? ""}`;
+      return `${path}: unknown — ${cliWords(result.reason, options.maxStates)} (${summary})`;
+    case "not-linearizable": {
+      const head = `${path}: NOT linearizable (${summary})`;
+      if (!options.explain || result.violation === undefined) {
+        return `${head}\n(No explanation: --no-explain.)`;
+      }
+      const v = result.violation;
+      const cut = !v.minimal || v.frontier === null
+        ? `\nThe explanation was cut short: its budget of ${options.explainMaxStates} states per ` +
+          `search ran out (${
+            v.minimal ? "no witness order of the earlier lines" : "the prefix may not be minimal"
+          }). Raise --explain-max-states, or pass --no-explain for the verdict alone.`
+        : "";
+      return `${head}\n${v.text}${cut}`;
+    }
   }
 }
 
@@ -107,7 +196,78 @@ function main(args: readonly string[]): number {
     console.log("Exit codes: 0 linearizable, 1 not, 2 bad input, 3 search budget exceeded.");
     return 0;
   }
-  const { path, model, format, maxStates } = parsed;
+  const { path, model, format, maxStates, explain, explainMaxStates } = parsed;
+  if (parsed.paths.length > 1 || isDirectory(path)) return checkMany(parsed);
+  const read = readHistoryText(path);
+  if (typeof read !== "string") {
+    console.error(read.error);
+    return 2;
+  }
+  const text = read;
+  let result: CheckResult;
+  try {
+    result = checkHistory(parseHistory(text), { model, maxStates, explain, explainMaxStates });
+  } catch (error) {
+    if (error instanceof HistoryError) {
+      console.error(`${path}:${error.line}: ${error.detail}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (result.reason !== undefined) result.reason = cliWords(result.reason, maxStates);
+  console.log(
+    format === "json"
+      ? JSON.stringify(result, null, 2)
+      : report(path, result, { explain, explainMaxStates, maxStates }),
+  );
+  return exitCode(result);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false; // reported by the single-file path as it always was
+  }
+}
+
+/** One file's outcome in the many-file mode. */
+interface FileOutcome {
+  path: string;
+  verdict: CheckResult["verdict"] | "bad-input";
+  /** For bad input: why, as `path:line: detail`. */
+  error?: string;
+  operations?: number;
+  keys?: number;
+  statesExplored?: number;
+  /** Keys per verdict (`unchecked`: the run stopped at a refuted key first). */
+  keyVerdicts?: Record<string, (string | number | null)[]>;
+  ms: number;
+}
+
+/** The files to check: the paths given, with each folder replaced by its `*.jsonl` files. */
+function expandPaths(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (!isDirectory(path)) {
+      files.push(path);
+      continue;
+    }
+    const names = [...Deno.readDirSync(path)]
+      .filter((entry) => entry.isFile && entry.name.endsWith(".jsonl"))
+      .map((entry) => entry.name)
+      .sort();
+    for (const name of names) files.push(`${path.replace(/\/+$/, "")}/${name}`);
+  }
+  return files;
+}
+
+/**
+ * Reads a history file and refuses what the checker should never see: a missing or unreadable
+ * file, an empty one, values nested deeper than {@linkcode MAX_NESTING}. A UTF-8 byte-order
+ * mark is dropped. Returns the text, or `{error}` with the one line to print.
+ */
+function readHistoryText(path: string): string | { error: string } {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -117,21 +277,125 @@ function main(args: readonly string[]): number {
       : error instanceof Error
       ? error.message
       : String(error);
-    console.error(`${path}: cannot read the history: ${reason}`);
+    return { error: `${path}: cannot read the history: ${reason}` };
+  }
+  // A byte-order mark is how some editors start a UTF-8 file; it is not part of the JSON.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  if (text.trim() === "") return { error: `${path}: the history is empty: no operations to check` };
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    return {
+      error: `${path}:${deep.line}: a value nested more than ${MAX_NESTING} levels deep; ` +
+        `history values are register contents, refused beyond that depth`,
+    };
+  }
+  return text;
+}
+
+function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">): FileOutcome {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  const text = readHistoryText(path);
+  if (typeof text !== "string") return { path, verdict: "bad-input", error: text.error, ms: 0 };
+  try {
+    const result = checkHistory(parseHistory(text), {
+      model: options.model,
+      maxStates: options.maxStates,
+      explain: false,
+    });
+    const keyVerdicts: Record<string, (string | number | null)[]> = {};
+    for (const key of result.keys) (keyVerdicts[key.verdict] ??= []).push(key.key);
+    return {
+      path,
+      verdict: result.verdict,
+      operations: result.operations,
+      keys: result.keys.length,
+      statesExplored: result.statesExplored,
+      keyVerdicts,
+      ms: elapsed(),
+    };
+  } catch (error) {
+    if (!(error instanceof HistoryError)) throw error;
+    return {
+      path,
+      verdict: "bad-input",
+      error: `${path}:${error.line}: ${error.detail}`,
+      ms: elapsed(),
+    };
+  }
+}
+
+/**
+ * Which keys were refuted, shown linearizable, left unknown or unchecked (the run stops at
+ * the first refuted key), for a history with more than one key.
+ */
+function keyBreakdown(result: CheckResult): string {
+  if (result.keys.length < 2) return "";
+  const parts: string[] = [];
+  const names: Record<string, string> = {
+    "not-linearizable": "refuted",
+    "linearizable": "linearizable",
+    "unknown": "unknown",
+    "unchecked": "unchecked",
+  };
+  for (const [verdict, name] of Object.entries(names)) {
+    const keys = result.keys.filter((k) => k.verdict === verdict).map((k) => JSON.stringify(k.key));
+    if (keys.length === 0) continue;
+    parts.push(verdict === "linearizable" ? `${keys.length} ${name}` : `${name} ${keys.join(",")}`);
+  }
+  return `; keys: ${parts.join(", ")}`;
+}
+
+function fileLine(outcome: FileOutcome): string {
+  if (outcome.verdict === "bad-input") return `${outcome.error} (bad input)`;
+  const keys = outcome.keyVerdicts ?? {};
+  const named = (verdict: string) => (keys[verdict] ?? []).map((k) => JSON.stringify(k)).join(",");
+  const detail = [
+    `${outcome.operations} operations`,
+    `${outcome.keys} key${outcome.keys === 1 ? "" : "s"}`,
+  ];
+  for (const verdict of ["not-linearizable", "unknown", "unchecked"]) {
+    if (keys[verdict] !== undefined) {
+      detail.push(`${verdict === "not-linearizable" ? "refuted" : verdict} ${named(verdict)}`);
+    }
+  }
+  detail.push(`${outcome.statesExplored} states`, `${outcome.ms} ms`);
+  const label = outcome.verdict === "not-linearizable" ? "NOT linearizable" : outcome.verdict;
+  return `${outcome.path}: ${label} (${detail.join(", ")})`;
+}
+
+/** The many-file mode: one line per file, a summary, the worst exit code. */
+function checkMany(parsed: Arguments): number {
+  const files = expandPaths(parsed.paths);
+  if (files.length === 0) {
+    console.error(`${parsed.paths.join(", ")}: no *.jsonl history files. ${USAGE}`);
     return 2;
   }
-  let result: CheckResult;
-  try {
-    result = checkHistory(parseHistory(text), { model, maxStates });
-  } catch (error) {
-    if (error instanceof HistoryError) {
-      console.error(`${path}:${error.line}: ${error.detail}`);
-      return 2;
-    }
-    throw error;
+  const outcomes: FileOutcome[] = [];
+  for (const file of files) {
+    const outcome = checkOneFile(file, parsed);
+    outcomes.push(outcome);
+    if (parsed.format === "text") console.log(fileLine(outcome));
   }
-  console.log(format === "json" ? JSON.stringify(result, null, 2) : report(path, result));
-  return exitCode(result);
+  const count = (verdict: FileOutcome["verdict"]) =>
+    outcomes.filter((o) => o.verdict === verdict).length;
+  const summary = {
+    files: outcomes.length,
+    linearizable: count("linearizable"),
+    notLinearizable: count("not-linearizable"),
+    unknown: count("unknown"),
+    badInput: count("bad-input"),
+    ms: outcomes.reduce((sum, o) => sum + o.ms, 0),
+  };
+  if (parsed.format === "json") console.log(JSON.stringify({ files: outcomes, summary }, null, 2));
+  else {
+    console.log(
+      `${summary.files} files: ${summary.linearizable} linearizable, ${summary.notLinearizable} ` +
+        `not linearizable, ${summary.unknown} unknown, ${summary.badInput} bad input ` +
+        `(${summary.ms} ms)`,
+    );
+  }
+  return summary.badInput > 0 ? 2 : summary.notLinearizable > 0 ? 1 : summary.unknown > 0 ? 3 : 0;
 }
 
 if (import.meta.main) {

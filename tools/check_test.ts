@@ -70,3 +70,31 @@ Deno.test("check exits 3 when the search budget is exceeded", async () => {
   assert.equal(code, 3);
   assert.match(stdout, /unknown — Search budget exceeded/);
 });
+
+Deno.test("check over several files prints one line per file, a summary and the worst exit code", async () => {
+  const two = await check(fixture("register_linearizable.jsonl"), fixture("stale_read.jsonl"));
+  assert.equal(two.code, 1);
+  const lines = two.stdout.trim().split("\n");
+  assert.equal(lines.length, 3);
+  assert.match(lines[0], /register_linearizable\.jsonl: linearizable \(6 operations, 1 key, /);
+  assert.match(lines[1], /stale_read\.jsonl: NOT linearizable \(.*refuted "x"/);
+  assert.match(lines[2], /^2 files: 1 linearizable, 1 not linearizable, 0 unknown, 0 bad input/);
+  const good = await check(
+    fixture("register_linearizable.jsonl"),
+    fixture("unknown_outcome_must_take_effect.jsonl"),
+  );
+  assert.equal(good.code, 0);
+});
+
+Deno.test("check over a folder checks its .jsonl files in name order in one process", async () => {
+  const { code, stdout, stderr } = await check(FIXTURES.pathname, "--format=json");
+  assert.equal(code, 2, "the folder holds a malformed history");
+  assert.equal(stderr, "");
+  const { files, summary } = JSON.parse(stdout);
+  const names = files.map((f: { path: string }) => f.path.split("/").pop());
+  assert.deepEqual(names, [...names].sort());
+  assert.equal(summary.files, files.length);
+  assert.equal(summary.badInput, 1);
+  const malformed = files.find((f: { path: string }) => f.path.endsWith("malformed.jsonl"));
+  assert.match(malformed.error, /malformed\.jsonl:3: bad JSON/);
+});

@@ -152,6 +152,9 @@ export function findCounterexamples(message: string): Counterexample[] {
 
 const color = (code: number) => (text: string) =>
   Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR") ? `\x1b[${code}m${text}\x1b[0m` : text;
+/** The mutation battery's file in a lab folder: it tests the checks, not the learner. */
+export const MUTANTS_FILE = "mutants_test.ts";
+
 const red = color(31), green = color(32), dim = color(2), bold = color(1);
 
 /** Renders the explanation of one failing check. */
@@ -223,6 +226,13 @@ async function main(args: string[]): Promise<number> {
     usage(labs, `Lab ${lab.name} has no solution.ts here (a workshop fork ships starters only)`);
   }
   const filter = flags.find((f) => f.startsWith("--filter="))?.slice("--filter=".length);
+  if (filter === "") usage(labs, "--filter needs some text: --filter=<text>");
+  // The learner's checks only: mutants_test.ts tests the checks themselves (against the
+  // reference) and has nothing to say about the learner's file.
+  const testFiles = [...Deno.readDirSync(lab.dir)]
+    .filter((e) => e.isFile && e.name.endsWith("_test.ts") && e.name !== MUTANTS_FILE)
+    .map((e) => `labs/${lab.name}/${e.name}`)
+    .sort();
   const siteUrl = Deno.env.get("NETSPLIT_SITE_URL") ?? "http://127.0.0.1:3000";
 
   console.log(bold(`Lab ${lab.name}: ${lab.title}`));
@@ -234,7 +244,7 @@ async function main(args: string[]): Promise<number> {
       "-A",
       `--junit-path=${junitPath}`,
       ...(filter ? ["--filter", filter] : []),
-      `labs/${lab.name}/`,
+      ...testFiles,
     ],
     cwd: root,
     env: { NETSPLIT_LAB_TARGET: target, NO_COLOR: "1" },
@@ -267,6 +277,10 @@ async function main(args: string[]): Promise<number> {
   } catch { /* no report: the lab did not even compile */ }
   await Deno.remove(junitPath).catch(() => {});
 
+  if (checks.length === 0 && status.success && filter !== undefined) {
+    console.log(red(bold(`\nNo check ran: --filter=${filter} matches none of the lab's checks.`)));
+    return 1;
+  }
   if (checks.length === 0) {
     console.log(red("\nThe tests did not run. Deno said:\n"));
     console.log([...rawOutput, stderr].join("\n").replace(/Stack backtrace:[\s\S]*$/, "").trim());
@@ -274,6 +288,16 @@ async function main(args: string[]): Promise<number> {
   }
   const failed = checks.filter((c) => !c.passed && !c.skipped);
   const passed = checks.filter((c) => c.passed).length;
+  const ran = checks.filter((c) => !c.skipped).length;
+  if (ran === 0) {
+    // Zero checks prove nothing: a filter that matches no check is a mistake, not a pass.
+    console.log(red(bold(
+      `\nNo check ran${
+        filter === undefined ? "" : `: --filter=${filter} matches none of the lab's checks`
+      }.`,
+    )));
+    return 1;
+  }
   console.log("");
   // The first few failures in full; a long list of red helps nobody, and fixing the first
   // often fixes the rest.
@@ -287,9 +311,7 @@ async function main(args: string[]): Promise<number> {
     for (const check of failed.slice(shown)) console.log(`    ${check.name}`);
     console.log(dim(`  (deno task lab ${lab.name} --filter=<text> shows any of them in full)\n`));
   }
-  const summary = `${passed} of ${
-    checks.length - checks.filter((c) => c.skipped).length
-  } checks pass.`;
+  const summary = `${passed} of ${ran} checks pass.`;
   if (failed.length === 0) {
     console.log(green(bold(`All checks pass. ${summary}`)));
     return 0;

@@ -10,8 +10,7 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as vl from "vega-lite";
 import {
   describeAllowed,
   type Experiment,
@@ -20,7 +19,10 @@ import {
   listExperiments,
   ParamError,
   parseParamText,
+  parseSeed,
   runExperiment,
+  SEED_RANGE,
+  SimulationLimitError,
 } from "../src/mod.ts";
 
 const FORMATS = ["table", "json", "svg", "vl"] as const;
@@ -28,7 +30,8 @@ type Format = typeof FORMATS[number];
 
 const USAGE =
   `usage: deno task run <experiment> [--param=value ...] [--seed=N] [--format=table|json|svg|vl] [--out=DIR]
-       deno task run --list`;
+       deno task run --list
+  --seed is an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}] (default 1)`;
 
 class UsageError extends Error {}
 
@@ -42,13 +45,21 @@ interface Cli {
   params: Record<string, string>;
 }
 
+/** The CLI's own options; everything else after `--` is an experiment parameter. */
+const OPTIONS = new Set(["seed", "format", "out"]);
+
 function parseArgs(args: string[]): Cli {
-  const cli: Cli = { list: false, help: false, seed: 1, format: "table", out: ".", params: {} };
+  // A map with no prototype: a parameter called `__proto__` or `toString` is just a name here,
+  // and the experiment refuses it as unknown.
+  const params: Record<string, string> = Object.create(null);
+  const cli: Cli = { list: false, help: false, seed: 1, format: "table", out: ".", params };
+  const extra: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--list") cli.list = true;
     else if (arg === "--help" || arg === "-h") cli.help = true;
     else if (arg.startsWith("--")) {
+      extra.push(arg);
       const eq = arg.indexOf("=");
       let name: string, value: string;
       if (eq >= 0) {
@@ -60,24 +71,35 @@ function parseArgs(args: string[]): Cli {
         if (next !== undefined && !next.startsWith("--")) {
           value = next;
           i++;
+        } else if (OPTIONS.has(name)) {
+          // Only a parameter can be a bare flag (a boolean switched on): `--out` alone would
+          // otherwise write into a folder called "true".
+          throw new UsageError(`--${name} needs a value: --${name}=...`);
         } else value = "true";
       }
+      if (Object.hasOwn(cli.params, name)) {
+        throw new UsageError(`--${name} is given twice`);
+      }
       if (name === "seed") {
-        const seed = Number(value);
-        if (!Number.isSafeInteger(seed)) {
-          throw new UsageError(`--seed must be an integer, got "${value}"`);
-        }
-        cli.seed = seed;
+        cli.seed = parseSeed(value);
       } else if (name === "format") {
         if (!(FORMATS as readonly string[]).includes(value)) {
           throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${value}"`);
         }
         cli.format = value as Format;
-      } else if (name === "out") cli.out = value;
-      else if (name === "") throw new UsageError(`empty option "${arg}"`);
+      } else if (name === "out") {
+        if (value.trim() === "") throw new UsageError(`--out needs a folder, got ""`);
+        cli.out = value;
+      } else if (name === "") throw new UsageError(`empty option "${arg}"`);
       else cli.params[name] = value;
-    } else if (cli.experiment === undefined) cli.experiment = arg;
-    else throw new UsageError(`unexpected argument "${arg}"\n${USAGE}`);
+    } else if (cli.experiment === undefined) {
+      cli.experiment = arg;
+      extra.push(arg);
+    } else throw new UsageError(`unexpected argument "${arg}"\n${USAGE}`);
+  }
+  if (cli.list && !cli.help && extra.length > 0) {
+    // --list takes nothing else: an ignored flag would look accepted.
+    throw new UsageError(`--list takes no other arguments, got "${extra[0]}"`);
   }
   return cli;
 }
@@ -147,7 +169,9 @@ async function toSvg(spec: Record<string, unknown>): Promise<string> {
   // Specs leave their width open so pages can fit them to a column; a file needs one.
   const composite = ["hconcat", "vconcat", "concat", "facet", "repeat"].some((k) => k in spec);
   const sized = composite || spec.width !== undefined ? spec : { ...spec, width: 560 };
-  const compiled = vl.compile(sized as unknown as vl.TopLevelSpec).spec;
+  // Imported here, not at the top: loading Vega costs ~0.3 s, and only SVG output needs it.
+  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
+  const compiled = vegaLite.compile(sized as unknown as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
@@ -228,6 +252,18 @@ if (import.meta.main) {
     }
     if (error instanceof RangeError) {
       console.error(`error: ${error.message}`);
+      Deno.exit(2);
+    }
+    if (error instanceof SimulationLimitError) {
+      // The values are each in range, but together the run does not end within the
+      // simulator's bounds, which the CLI does not expose: bad input, named as such.
+      console.error(
+        `error: ${
+          Deno.args.find((a) => !a.startsWith("-")) ?? "the experiment"
+        }: these parameter values do not finish within the simulator's limit (${
+          error.message.replace(/;.*$/, "")
+        }); choose other values (e.g. the defaults shown by --list)`,
+      );
       Deno.exit(2);
     }
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

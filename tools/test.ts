@@ -188,6 +188,8 @@ async function denoTest(extraArgs: string[]): Promise<Outcome> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: repoRoot,
+    // Here the labs' tests check the reference solutions; a learner's own run tests the starter.
+    env: { NETSPLIT_LAB_TARGET: "solution" },
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -4,7 +4,7 @@
  *
  * The fork holds its own deno.json (tasks dev, test, lab, bundle, build, ...), package.json
  * and package-lock.json, a README (agenda, setup in two commands), the chosen labs with their
- * starters and without their solutions, the core library (src/), the tools, the non-browser
+ * starters and without their solutions or mutation batteries, the core library (src/), the tools, the non-browser
  * tests, and the site with only the related pages: home, labs, playground (where the lab
  * tool's player links open) and every page that links one of the chosen labs.
  *
@@ -16,7 +16,7 @@
  * @module
  */
 
-import { discoverLabs } from "./lab.ts";
+import { discoverLabs, MUTANTS_FILE } from "./lab.ts";
 import type { LabInfo } from "./lab.ts";
 import { linksLab } from "./lab_readme.ts";
 
@@ -235,14 +235,30 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
       );
     }
   }
-  Deno.mkdirSync(dir, { recursive: true });
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    // A folder that exists can still refuse files (/proc, a read-only mount): find out now.
+    Deno.writeTextFileSync(`${dir}/.netsplit-workshop-probe`, "");
+    Deno.removeSync(`${dir}/.netsplit-workshop-probe`);
+  } catch (error) {
+    throw new UsageError(
+      `Cannot create the workshop in ${args.dir}: ${
+        error instanceof Error ? error.message.replace(/ \(os error \d+\)/, "") : error
+      }`,
+    );
+  }
 
   // The library and the lab helpers, as they are.
   copyTree(`${ROOT}/src`, `${dir}/src`, () => true);
   copyTree(`${ROOT}/labs/_lib`, `${dir}/labs/_lib`, () => true);
   // The labs: everything but the reference solutions.
   for (const lab of chosen) {
-    copyTree(lab.dir, `${dir}/labs/${lab.name}`, (rel) => !/(^|\/)solutions?(\.ts|\/|$)/.test(rel));
+    // The mutation battery stays behind too: it imports the solution and holds near-answers.
+    copyTree(
+      lab.dir,
+      `${dir}/labs/${lab.name}`,
+      (rel) => !/(^|\/)solutions?(\.ts|\/|$)/.test(rel) && rel !== MUTANTS_FILE,
+    );
   }
   // Tools, without the fork maker itself.
   copyTree(`${ROOT}/tools`, `${dir}/tools`, (rel) => rel !== "workshop.ts");

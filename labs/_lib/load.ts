@@ -6,8 +6,10 @@
  * `*_test.ts`. The tests call {@linkcode loadLab} instead of importing a file directly, so the
  * same tests run against the reference here and against the starter in a workshop.
  *
- * The target is `NETSPLIT_LAB_TARGET=starter|solution`; without it, the solution when it exists,
- * else the starter.
+ * The target is `NETSPLIT_LAB_TARGET=starter|solution`; without it, the starter: the learner's
+ * own commands (`deno task lab <name>`, `deno test labs/<name>`) test the learner's file. The
+ * repository's suite (`deno task test`) sets `solution`, so the references are tested there.
+ * Reading the variable needs no permission flag: without `--allow-env` it counts as unset.
  *
  * @module
  */
@@ -16,25 +18,22 @@
 export type LabTarget = "starter" | "solution";
 
 /**
- * Resolves the lab target from the environment and the files present.
+ * Resolves the lab target from the environment.
  *
- * @param labDir URL of the lab folder (or of any file inside it).
  * @returns `"starter"` or `"solution"`.
  */
-export function labTarget(labDir: string | URL): LabTarget {
-  const fromEnv = Deno.env.get("NETSPLIT_LAB_TARGET");
+export function labTarget(): LabTarget {
+  const allowed =
+    Deno.permissions.querySync({ name: "env", variable: "NETSPLIT_LAB_TARGET" }).state ===
+      "granted";
+  const fromEnv = allowed ? Deno.env.get("NETSPLIT_LAB_TARGET") : undefined;
   if (fromEnv === "starter" || fromEnv === "solution") return fromEnv;
   if (fromEnv !== undefined && fromEnv !== "") {
     throw new RangeError(
       `NETSPLIT_LAB_TARGET must be "starter" or "solution", got "${fromEnv}"`,
     );
   }
-  try {
-    Deno.statSync(new URL("./solution.ts", labDir));
-    return "solution";
-  } catch {
-    return "starter";
-  }
+  return "starter";
 }
 
 /**
@@ -47,6 +46,6 @@ export function labTarget(labDir: string | URL): LabTarget {
  * ```
  */
 export async function loadLab<T>(labFile: string | URL): Promise<T> {
-  const target = labTarget(labFile);
+  const target = labTarget();
   return (await import(new URL(`./${target}.ts`, labFile).href)) as T;
 }

@@ -90,6 +90,38 @@ export const VOTE_CASES: readonly VoteCase[] = [
     request: r(3, "n2", 4, 3),
     expected: { currentTerm: 3, votedFor: "n2", voteGranted: true },
   },
+  {
+    name:
+      "a voter that already voted this term refuses a rival even with a more up-to-date log (§5.2)",
+    state: s(4, "n1", 2, 3),
+    request: r(4, "n3", 5, 4),
+    expected: { currentTerm: 4, votedFor: "n1", voteGranted: false },
+  },
+  {
+    name: "a candidate with the same last term and a longer log wins the vote (§5.4.1)",
+    state: s(3, null, 4, 3),
+    request: r(4, "n2", 6, 3),
+    expected: { currentTerm: 4, votedFor: "n2", voteGranted: true },
+  },
+  {
+    name: "a newer term is adopted even when the vote goes to nobody: votedFor is reset (Figure 2)",
+    state: s(3, "n1", 6, 3),
+    request: r(5, "n2", 2, 2),
+    expected: { currentTerm: 5, votedFor: null, voteGranted: false },
+  },
+  {
+    name:
+      "a voter's term may be far ahead of a candidate's: it is kept and the vote refused (§5.1)",
+    state: s(9, null, 1, 1),
+    request: r(8, "n2", 9, 8),
+    expected: { currentTerm: 9, votedFor: null, voteGranted: false },
+  },
+  {
+    name: "node ids are just strings: a candidate called constructor is one like any other",
+    state: s(2, null),
+    request: r(2, "constructor"),
+    expected: { currentTerm: 2, votedFor: "constructor", voteGranted: true },
+  },
 ];
 
 /** Runs every case; returns one teaching line per failed case (empty when all pass). */

@@ -84,6 +84,30 @@ export const APPEND_CASES: readonly AppendCase[] = [
     request: { prevLogIndex: 1, prevLogTerm: 1, entries: [], leaderCommit: 1 },
     expected: { success: true, commitIndex: 3 },
   },
+  {
+    name: "a heartbeat (no entries) whose prevLogTerm differs is refused too (rule 2, §5.3)",
+    state: { log: log(1, 2, 2), commitIndex: 1 },
+    request: { prevLogIndex: 3, prevLogTerm: 3, entries: [], leaderCommit: 3 },
+    expected: { success: false, log: log(1, 2, 2), commitIndex: 1, conflictTerm: 2 },
+  },
+  {
+    name: "a heartbeat beyond the end of the log is refused (rule 2, §5.3)",
+    state: { log: log(1), commitIndex: 1 },
+    request: { prevLogIndex: 4, prevLogTerm: 2, entries: [], leaderCommit: 4 },
+    expected: { success: false, log: log(1), commitIndex: 1, conflictIndex: 2 },
+  },
+  {
+    name: "the check looks at the entry AT prevLogIndex, not the one after it (rule 2)",
+    state: { log: log(1, 2), commitIndex: 0 },
+    request: { prevLogIndex: 1, prevLogTerm: 1, entries: sent(2, 3), leaderCommit: 0 },
+    expected: { success: true, log: [...log(1), ...sent(2, 3)], matchIndex: 2 },
+  },
+  {
+    name: "entries matching the log already are kept, and new ones after them appended (rule 4)",
+    state: { log: log(1, 1), commitIndex: 0 },
+    request: { prevLogIndex: 0, prevLogTerm: 0, entries: sent(1, 1, 1, 2), leaderCommit: 0 },
+    expected: { success: true, log: [...log(1, 1), ...sent(3, 2)], matchIndex: 3 },
+  },
 ];
 
 interface CommitCase {
@@ -102,6 +126,11 @@ export const COMMIT_CASES: readonly CommitCase[] = [
   {
     name: "Figure 8: an earlier term's entry on a majority is NOT committed by counting (§5.4.2)",
     state: { currentTerm: 4, logTerms: [1, 2], matchIndexes: [2, 2, 1], commitIndex: 1 },
+    expected: 1,
+  },
+  {
+    name: "Figure 8, one term apart: a term-3 leader does not count replicas of a term-2 entry",
+    state: { currentTerm: 3, logTerms: [1, 2], matchIndexes: [2, 2, 1], commitIndex: 1 },
     expected: 1,
   },
   {
@@ -127,6 +156,21 @@ export const COMMIT_CASES: readonly CommitCase[] = [
   {
     name: "commitIndex never goes backwards",
     state: { currentTerm: 3, logTerms: [3, 3], matchIndexes: [1, 1, 1], commitIndex: 2 },
+    expected: 2,
+  },
+  {
+    name: "three of five servers are a majority: the rule must not assume three servers",
+    state: { currentTerm: 2, logTerms: [2, 2], matchIndexes: [2, 2, 2, 0, 0], commitIndex: 0 },
+    expected: 2,
+  },
+  {
+    name: "every matchIndex counts toward the majority, the leader's own included",
+    state: { currentTerm: 3, logTerms: [3], matchIndexes: [0, 1, 1], commitIndex: 0 },
+    expected: 1,
+  },
+  {
+    name: "an index past a current-term entry held by a majority is not committed by it",
+    state: { currentTerm: 2, logTerms: [2, 2, 2], matchIndexes: [3, 2, 1], commitIndex: 0 },
     expected: 2,
   },
 ];

@@ -6,6 +6,8 @@
 
 import type { VectorClock, VectorOrder } from "./api.ts";
 
+// Own keys only: a node may be called "toString" or "__proto__", and `v[id] ?? 0` would read
+// the prototype's member for a node the vector has never heard of.
 const entry = (v: VectorClock, id: string) => (Object.hasOwn(v, id) ? v[id] : 0);
 
 /** Compares two vector timestamps (Mattern 1989). */
@@ -24,7 +26,7 @@ export function compare(a: VectorClock, b: VectorClock): VectorOrder {
 
 /** Pointwise maximum of two vectors. */
 export function merge(a: VectorClock, b: VectorClock): VectorClock {
-  const out: Record<string, number> = { ...a };
-  for (const id of Object.keys(b)) out[id] = Math.max(entry(a, id), entry(b, id));
-  return out;
+  // Built with fromEntries, which defines own properties: `out["__proto__"] = 3` would not.
+  const ids = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return Object.fromEntries([...ids].map((id) => [id, Math.max(entry(a, id), entry(b, id))]));
 }

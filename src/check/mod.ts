@@ -37,6 +37,7 @@ export {
   type CheckOptions,
   type CheckResult,
   type KeyResult,
+  type KeyVerdict,
   type Model,
   type Verdict,
 } from "./linearizability/checker.ts";
@@ -48,6 +49,7 @@ export {
   type Violation,
 } from "./linearizability/explain.ts";
 export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
+export { generateKvHistory, type KvHistoryOptions } from "./linearizability/generate_kv.ts";
 export * from "./invariants/paxos.ts";
 export * from "./invariants/raft.ts";
 export * from "./search/search.ts";
@@ -58,5 +60,9 @@ export * from "./invariants/raft_run.ts";
 export * from "./search/raft_fixtures.ts";
 export * from "./search/raft_rules_check.ts";
 export * from "./invariants/causality.ts";
+export * from "./invariants/crdt.ts";
+export * from "./invariants/crdt_run.ts";
+export * from "./invariants/crdt_laws.ts";
+export * from "./search/crdt_target.ts";
 export * from "./invariants/messaging.ts";
 export * from "./invariants/messaging_run.ts";

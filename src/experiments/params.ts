@@ -31,12 +31,17 @@ export function describeAllowed(spec: ParamSpec): string {
   }
 }
 
+/** The value as the user wrote it: `Infinity` and `NaN` are not JSON (`null`). */
+function shown(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value);
+}
+
 function checkValue(experiment: string, name: string, spec: ParamSpec, value: unknown) {
   const fail = () =>
     new ParamError(
-      `${experiment}: parameter ${name} must be ${describeAllowed(spec)}, got ${
-        JSON.stringify(value)
-      }`,
+      `${experiment}: parameter ${name} must be ${describeAllowed(spec)}, got ${shown(value)}`,
     );
   switch (spec.kind) {
     case "integer":
@@ -61,6 +66,54 @@ function checkValue(experiment: string, name: string, spec: ParamSpec, value: un
 }
 
 /**
+ * Refuses a range given upside down: for every pair of parameters named `<x>Min<Unit>` and
+ * `<x>Max<Unit>` (`latencyMinMs` and `latencyMaxMs`), the minimum must not exceed the maximum.
+ * Checked here, once for every experiment, so none of them clamps such a pair silently.
+ */
+function checkRanges(experiment: string, values: Params): void {
+  for (const [minName, min] of Object.entries(values)) {
+    const m = /^(.*)Min([A-Z]\w*)?$/.exec(minName);
+    if (m === null || typeof min !== "number") continue;
+    const maxName = `${m[1]}Max${m[2] ?? ""}`;
+    const max = values[maxName];
+    if (typeof max === "number" && max < min) {
+      throw new ParamError(
+        `${experiment}: parameter ${maxName} (${max}) must be ≥ ${minName} (${min})`,
+      );
+    }
+  }
+}
+
+/** The seeds the CLI and the pages accept: the 32-bit range every run's seed is folded into. */
+export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
+
+/**
+ * Parses a seed as the user wrote it; anything but a whole number in {@linkcode SEED_RANGE}
+ * is refused, naming the range (an empty text is not seed 0, and 2^32 + 1 is not seed 1).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseSeed } from "./params.ts";
+ * assert.equal(parseSeed("42"), 42);
+ * assert.throws(() => parseSeed(""), /--seed must be an integer in \[0, 4294967295\], got ""/);
+ * assert.throws(() => parseSeed("4294967296"), /got "4294967296"/);
+ * assert.throws(() => parseSeed("-1"), /got "-1"/);
+ * ```
+ */
+export function parseSeed(text: string): number {
+  const seed = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(seed) && seed >= SEED_RANGE.min && seed <= SEED_RANGE.max)) {
+    throw new ParamError(
+      `--seed must be an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}], got ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return seed;
+}
+
+/**
  * Fills defaults and validates every given parameter; unknown names are errors. The result
  * is typed from the specs (`ParamsOf<P>`), so callers need no casts.
  *
@@ -73,6 +126,7 @@ function checkValue(experiment: string, name: string, spec: ParamSpec, value: un
  * const n: number = resolveParams(demo, {}).n;
  * assert.equal(n, 3);
  * assert.throws(() => resolveParams(demo, { n: 0 }), /parameter n must be an integer in \[1, 9\], got 0/);
+ * assert.throws(() => resolveParams(demo, { toString: 5 }), /unknown parameter toString/);
  * ```
  */
 export function resolveParams<P extends Record<string, ParamSpec>>(
@@ -81,7 +135,8 @@ export function resolveParams<P extends Record<string, ParamSpec>>(
 ): ParamsOf<P> {
   const out: Params = {};
   for (const name of Object.keys(given)) {
-    if (!(name in experiment.params)) {
+    // Own keys only: `toString` or `__proto__` is "in" every object, and is no parameter.
+    if (!Object.hasOwn(experiment.params, name)) {
       const known = Object.keys(experiment.params);
       throw new ParamError(
         `${experiment.name}: unknown parameter ${name} (known: ${
@@ -91,9 +146,12 @@ export function resolveParams<P extends Record<string, ParamSpec>>(
     }
   }
   for (const [name, spec] of Object.entries(experiment.params)) {
-    const value = name in given && given[name] !== undefined ? given[name] : spec.default;
+    const value = Object.hasOwn(given, name) && given[name] !== undefined
+      ? given[name]
+      : spec.default;
     out[name] = checkValue(experiment.name, name, spec, value);
   }
+  checkRanges(experiment.name, out);
   // The one cast for all experiments: every value was checked against its spec just above.
   return out as ParamsOf<P>;
 }
@@ -103,8 +161,8 @@ export function resolveParams<P extends Record<string, ParamSpec>>(
  * (`"12"` -> 12, `"true"` -> true); leaves validation to {@linkcode resolveParams}.
  */
 export function parseParamText(experiment: Experiment, name: string, text: string): unknown {
+  if (!Object.hasOwn(experiment.params, name)) return text;
   const spec = experiment.params[name];
-  if (spec === undefined) return text;
   switch (spec.kind) {
     case "integer":
     case "number": {

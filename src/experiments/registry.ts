@@ -15,6 +15,8 @@ import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
+import { hashBalanceExperiment } from "./hash_balance.ts";
+import { crdtConvergeExperiment } from "./crdt_converge.ts";
 import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
 import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
 import { traceExperiment } from "./trace.ts";
@@ -30,6 +32,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   causalityExperiment,
   lwwSkewExperiment,
   raftElectionExperiment,
+  hashBalanceExperiment,
+  crdtConvergeExperiment,
   deliverySemanticsExperiment,
   consumerRebalanceExperiment,
   traceExperiment,

@@ -12,9 +12,15 @@ import { counterexampleDiagram } from "../viz/search_charts.ts";
 import { runCase, type SearchResult, type SearchTarget } from "../check/search/search.ts";
 
 /**
- * The experiment view of a search: summary fields `ok`, `violations`, `casesRun`,
- * `counterexample`, `counterexampleSize`, `schedule`, `replay`; data with the counterexample
- * trace excerpt; a message diagram of the counterexample.
+ * The experiment view of a search: summary fields `ok`, `violations`, `casesRun` (the
+ * generated scenarios, shrink runs not included), `shrinkRuns` (runs spent shrinking a failure), `counterexample`,
+ * `counterexampleSize`, `schedule`, `replay`; data with the counterexample trace excerpt; a
+ * message diagram of the counterexample.
+ *
+ * The trace hash proves what the search did: a passing search's hash covers the seed, the
+ * number of scenarios and a digest of every scenario's trace, so two searches over different
+ * clusters, protocols or nemeses never share it; a failing search's hash is the trace of its
+ * minimal counterexample.
  *
  * @example
  * ```ts ignore
@@ -30,7 +36,8 @@ export function searchReport<M extends Message>(
   const summary: Record<string, unknown> = {
     ok: result.ok,
     violations: result.violations.length,
-    casesRun: result.casesRun,
+    casesRun: result.casesRun - result.shrinkRuns,
+    shrinkRuns: result.shrinkRuns,
     runsToFirstViolation: result.ok ? null : result.numRuns,
     numShrinks: result.numShrinks,
     truncatedRuns: result.truncatedRuns,
@@ -41,7 +48,12 @@ export function searchReport<M extends Message>(
       summary,
       data: {},
       charts: [],
-      traceHash: combineHashes(["ok", String(result.seed), String(result.casesRun)]),
+      traceHash: combineHashes([
+        "ok",
+        String(result.seed),
+        String(result.casesRun - result.shrinkRuns),
+        result.scenariosDigest,
+      ]),
     };
   }
   const outcome = runCase(target, result.counterexample);

@@ -44,9 +44,10 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
       { name: "Outbox", page: "/transactions" },
+      { name: "CRDTs", page: "/crdt" },
       { name: "Messaging delivery guarantees", page: "/messaging" },
     ],
-    labs: ["raft-log"],
+    labs: ["raft-log", "crdt"],
   },
   {
     id: "latency",
@@ -88,8 +89,9 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Raft", page: "/raft" },
       { name: "Consistent hashing", page: "/partitioning" },
+      { name: "CRDTs", page: "/crdt" },
     ],
-    labs: ["raft-election"],
+    labs: ["raft-election", "consistent-hashing", "crdt"],
   },
   {
     id: "administrator",

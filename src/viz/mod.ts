@@ -11,6 +11,8 @@ export * from "./search_charts.ts";
 export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
 export type * from "./types.ts";
+export * from "./partitioning_charts.ts";
+export * from "./crdt_charts.ts";
 export * from "./messaging_charts.ts";
 export * from "./observe_charts.ts";
 export * from "./chaos_charts.ts";

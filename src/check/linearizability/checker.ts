@@ -17,7 +17,10 @@
  * - **Exact**: no false verdicts either way; if the search budget runs out the verdict is
  *   `unknown`, never a guess.
  * - **Per key** (P-compositionality, Horn & Kroening 2015; Herlihy & Wing §3.3 locality):
- *   keys are independent registers, so each key is checked on its own.
+ *   keys are independent registers, so each key is checked on its own. Keys are checked in
+ *   rounds of growing budgets (a cheap first round over every key), and the run stops at the
+ *   first refuted key: the history's verdict is settled, and a hard key never holds up an
+ *   easy refutation. Keys not decided by then are reported `unchecked`.
  * - **Explained**: a violation comes with the minimal non-linearizable prefix, the operation
  *   that cannot be linearized, the operations it conflicts with, a text and timeline data
  *   for `historyTimeline` (src/viz/history_timeline.ts).
@@ -59,21 +62,41 @@ export interface CheckOptions {
    */
   maxStates?: number;
   /**
+   * Check every key to a verdict even after one key was refuted. By default the run stops at
+   * the first refuted key (the history's verdict is settled then) and the keys not decided
+   * yet are reported `unchecked`.
+   * @default false
+   */
+  checkAllKeys?: boolean;
+  /**
    * Whether to explain a violation (minimal prefix, culprit, timeline). Explaining reruns the
    * search on the failing keys and looks for a witness order of the prefix before the culprit.
    * @default true
    */
   explain?: boolean;
+  /**
+   * The explanation's own budget: the most configurations each search may explore while
+   * looking for the minimal prefix and a witness order. When it runs out, the explanation
+   * says so (`violation.minimal` is false) and the verdict stands.
+   * @default maxStates
+   */
+  explainMaxStates?: number;
 }
 
 /** The verdict: `unknown` only when the search budget was exceeded. */
 export type Verdict = "linearizable" | "not-linearizable" | "unknown";
 
+/**
+ * The verdict for one key: `unchecked` when the run stopped (another key was refuted)
+ * before this key was decided; `unknown` when its search ran to the budget.
+ */
+export type KeyVerdict = Verdict | "unchecked";
+
 /** The verdict for one key. */
 export interface KeyResult {
   /** The key, or `null` for the unnamed register. */
   key: string | number | null;
-  verdict: Verdict;
+  verdict: KeyVerdict;
   /** Operations on this key (all outcomes). */
   operations: number;
   /** Distinct configurations the search explored. */
@@ -148,23 +171,9 @@ export function checkHistory(
   const operations = pairOperations(validated);
   const byKey = partitionByKey(operations);
 
-  const keys: KeyResult[] = [];
-  const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
-  let unknownReason: string | undefined;
-  for (const [key, keyOps] of byKey) {
-    const search = checkRegisterOperations(keyOps, maxStates);
-    keys.push({
-      key,
-      verdict: search.verdict,
-      operations: keyOps.length,
-      statesExplored: search.statesExplored,
-    });
-    if (search.verdict === "not-linearizable") failing.push({ operations: keyOps, check: search });
-    if (search.verdict === "unknown" && unknownReason === undefined) {
-      unknownReason = `Search budget exceeded: more than ${maxStates} states explored on ` +
-        `${keyName(key)}; raise maxStates`;
-    }
-  }
+  const { keys, failing, unknownKeys } = checkKeys(byKey, maxStates, options.checkAllKeys);
+  const unknownReason = unknownKeys.length === 0 ? undefined : `Search budget exceeded: more ` +
+    `than ${maxStates} states explored on ${unknownKeys.map(keyName).join(", ")}; raise maxStates`;
   const verdict: Verdict = failing.length > 0
     ? "not-linearizable"
     : unknownReason !== undefined
@@ -180,9 +189,72 @@ export function checkHistory(
   };
   if (verdict === "unknown") result.reason = unknownReason;
   if (verdict === "not-linearizable" && options.explain !== false) {
-    result.violation = explainViolation(failing, maxStates);
+    const explainMaxStates = options.explainMaxStates ?? maxStates;
+    if (!Number.isSafeInteger(explainMaxStates) || explainMaxStates < 1) {
+      throw new RangeError(
+        `checkHistory: explainMaxStates must be an integer >= 1, got ${explainMaxStates}`,
+      );
+    }
+    result.violation = explainViolation(failing, explainMaxStates);
   }
   return result;
+}
+
+/** Budget of the first round over the keys: cheap, and enough for most keys. */
+const FIRST_ROUND_STATES = 10_000;
+
+/**
+ * Verdict-driven scheduling over keys. Keys are independent (locality, Herlihy & Wing §3.3),
+ * so one refuted key settles the whole history, and a key that needs the whole budget must
+ * not hold up the others: every round gives each undecided key the same budget, four times
+ * the last round's, until the keys are decided or the budget is `maxStates`. Each key's check
+ * starts where its previous round ended, so the rounds cost at most a third more than one
+ * search at the final budget. The verdicts stay exact: a key is linearizable or refuted
+ * only on a finished search; one left open is `unchecked` (the run stopped) or `unknown`.
+ */
+function checkKeys(
+  byKey: ReadonlyMap<string | number | null, Operation[]>,
+  maxStates: number,
+  checkAllKeys = false,
+): {
+  keys: KeyResult[];
+  failing: { operations: Operation[]; check: RegisterCheck }[];
+  unknownKeys: (string | number | null)[];
+} {
+  const keys: KeyResult[] = [...byKey].map(([key, operations]) => ({
+    key,
+    verdict: "unchecked",
+    operations: operations.length,
+    statesExplored: 0,
+  }));
+  const lists = [...byKey.values()];
+  const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
+  let open = keys.map((_, i) => i);
+  let budget = Math.min(FIRST_ROUND_STATES, maxStates);
+  rounds: while (open.length > 0) {
+    const stillOpen: number[] = [];
+    for (const i of open) {
+      const check = checkRegisterOperations(lists[i], maxStates, {
+        firstBudget: budget,
+        lastBudget: budget,
+      });
+      keys[i].statesExplored += check.statesExplored;
+      if (check.verdict === "unknown") {
+        if (budget === maxStates) keys[i].verdict = "unknown";
+        else stillOpen.push(i);
+        continue;
+      }
+      keys[i].verdict = check.verdict;
+      if (check.verdict !== "not-linearizable") continue;
+      failing.push({ operations: lists[i], check });
+      if (!checkAllKeys) break rounds;
+    }
+    if (budget === maxStates) break;
+    open = stillOpen;
+    budget = Math.min(budget * 4, maxStates);
+  }
+  const unknownKeys = keys.filter((k) => k.verdict === "unknown").map((k) => k.key);
+  return { keys, failing, unknownKeys };
 }
 
 function partitionByKey(

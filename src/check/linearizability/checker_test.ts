@@ -4,6 +4,7 @@ import type { HistoryEvent, HistoryFunction, JsonValue } from "./history.ts";
 import { checkHistory, type Verdict } from "./checker.ts";
 import { bruteForceLinearizable } from "./brute_force.ts";
 import { generateHistory } from "./generate.ts";
+import { generateKvHistory } from "./generate_kv.ts";
 import { Random } from "../../sim/random.ts";
 import { pairOperations } from "./history.ts";
 import { RegisterModel } from "./model.ts";
@@ -223,15 +224,74 @@ Deno.test("reads that failed or have an unknown result constrain nothing", () =>
   assert.equal(verdict(events), "linearizable");
 });
 
-Deno.test("checkHistory reports the first failing key by minimal prefix and the others", () => {
+Deno.test("checkHistory with checkAllKeys reports the failing key by minimal prefix and the others", () => {
   const bad = (key: string, process: number) => [
     e(process, "invoke", "read", undefined, key),
     e(process, "ok", "read", 5, key),
   ];
-  const result = checkHistory([...bad("a", 1), ...bad("b", 2)]);
+  const result = checkHistory([...bad("a", 1), ...bad("b", 2)], { checkAllKeys: true });
   assert.equal(result.violation?.key, "a");
   assert.deepEqual(result.violation?.otherFailingKeys, ["b"]);
   assert.equal(result.violation?.prefixLength, 2);
+});
+
+Deno.test("a refuted key stops the run and the keys not yet decided are reported unchecked", () => {
+  const events = [
+    e(1, "invoke", "read", undefined, "a"),
+    e(1, "ok", "read", 5, "a"),
+    e(2, "invoke", "read", undefined, "b"),
+    e(2, "ok", "read", 7, "b"),
+    e(3, "invoke", "write", 1, "c"),
+    e(3, "ok", "write", 1, "c"),
+  ];
+  const result = checkHistory(events);
+  assert.equal(result.verdict, "not-linearizable");
+  assert.deepEqual(result.keys.map((k) => [k.key, k.verdict, k.statesExplored]), [
+    ["a", "not-linearizable", result.keys[0].statesExplored],
+    ["b", "unchecked", 0],
+    ["c", "unchecked", 0],
+  ]);
+  assert.deepEqual(result.violation?.otherFailingKeys, []);
+});
+
+Deno.test("a hard key does not hold up a refutation on a later key", () => {
+  // Key "2" alone takes millions of states (many concurrent appends with unknown outcomes);
+  // key "0" is refuted in the first, cheap round, so the run stops long before that.
+  const events = generateKvHistory(new Random(1), { operations: 3000, corruptKeys: ["0", "2"] });
+  const result = checkHistory(events, { model: "kv", explain: false });
+  assert.equal(result.verdict, "not-linearizable");
+  assert.ok(result.statesExplored < 200_000, `${result.statesExplored} states`);
+  const refuted = result.keys.filter((k) => k.verdict === "not-linearizable").map((k) => k.key);
+  assert.deepEqual(refuted, ["0"]);
+});
+
+Deno.test("a key left unknown never lets the history be called linearizable", () => {
+  // Small budgets leave some keys unknown; whatever is decided must agree with a large budget.
+  const seed = 20261202;
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1_000 }), fc.integer({ min: 1, max: 400 }), (s, max) => {
+      const events = generateKvHistory(new Random(s), {
+        operations: 60,
+        clients: 6,
+        keys: 3,
+        infoProbability: 0.2,
+        corruptKeys: s % 2 === 0 ? ["1"] : [],
+      });
+      const small = checkHistory(events, { model: "kv", maxStates: max, explain: false });
+      const large = checkHistory(events, { model: "kv", explain: false, checkAllKeys: true });
+      assert.notEqual(large.verdict, "unknown");
+      if (small.keys.some((k) => k.verdict === "unknown")) {
+        assert.notEqual(small.verdict, "linearizable");
+      }
+      if (small.verdict !== "unknown") assert.equal(small.verdict, large.verdict);
+      small.keys.forEach((k, i) => {
+        if (k.verdict !== "unknown" && k.verdict !== "unchecked") {
+          assert.equal(k.verdict, large.keys[i].verdict, `key ${k.key}`);
+        }
+      });
+    }),
+    { seed, numRuns: 200 },
+  );
 });
 
 Deno.test("checkHistory gives up with unknown when the state budget is exceeded", () => {
@@ -322,7 +382,8 @@ function minimalPrefixByBruteForce(events: HistoryEvent[]): number {
 
 function assertAgrees(events: HistoryEvent[]): void {
   const expected = bruteForceLinearizable(events);
-  const result = checkHistory(events);
+  // Every key is checked, so the explained prefix is the minimal one over all keys.
+  const result = checkHistory(events, { checkAllKeys: true });
   assert.equal(
     result.verdict,
     expected ? "linearizable" : "not-linearizable",

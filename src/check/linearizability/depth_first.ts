@@ -290,6 +290,23 @@ export interface RegisterCheck {
   frontierValues?: JsonValue[];
 }
 
+/** Options of {@linkcode checkRegisterOperations}. */
+export interface RegisterCheckOptions {
+  /**
+   * The budget of the first round. A caller that already ran the rounds below it (the
+   * checker's rounds over keys) starts here, so no round is repeated.
+   * @default 10_000
+   */
+  firstBudget?: number;
+  /**
+   * Stop after the round with this budget, with `unknown` unless a verdict was reached, so a
+   * caller can interleave keys; rounds below `maxStates` give the breadth-first search its
+   * weighted share, the round at `maxStates` gives it everything.
+   * @default maxStates
+   */
+  lastBudget?: number;
+}
+
 /**
  * Checks one register's history operations, racing the two searches with growing budgets:
  * the depth-first one ({@linkcode searchLinearization}) finds a linearization fast, even
@@ -303,6 +320,7 @@ export interface RegisterCheck {
  *
  * @param operations Operations of a single key, in invocation order.
  * @param maxStates The largest budget: configurations each search may explore.
+ * @param options Where the budgets start.
  * @returns The verdict with decoded values; `failedAtLine` is absent when only the
  *   depth-first search reached a verdict of not linearizable.
  *
@@ -321,13 +339,16 @@ export interface RegisterCheck {
 export function checkRegisterOperations(
   operations: readonly Operation[],
   maxStates: number,
+  options: RegisterCheckOptions = {},
 ): RegisterCheck {
   const model = new RegisterModel();
   const depthFirstOps = model.compile(operations);
   const breadthFirstOps = model.compile(operations, true);
   let explored = 0;
   let proven: "not-linearizable" | undefined;
-  for (let budget = Math.min(10_000, maxStates);; budget = Math.min(budget * 4, maxStates)) {
+  const first = Math.min(options.firstBudget ?? 10_000, maxStates);
+  const last = options.lastBudget ?? maxStates;
+  for (let budget = first;; budget = Math.min(budget * 4, maxStates)) {
     if (proven === undefined) {
       const depthFirst = searchLinearization(model, depthFirstOps, { maxStates: budget });
       explored += depthFirst.statesExplored;
@@ -360,7 +381,9 @@ export function checkRegisterOperations(
         frontierValues: breadthFirst.frontierStates?.map((id) => model.value(id)),
       };
     }
-    if (budget === maxStates) return { verdict: proven ?? "unknown", statesExplored: explored };
+    if (budget === maxStates || budget >= last) {
+      return { verdict: proven ?? "unknown", statesExplored: explored };
+    }
   }
 }
 

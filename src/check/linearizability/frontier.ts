@@ -58,7 +58,10 @@ const SLOT_SPAN = 2 ** MAX_SLOTS;
  * group (whatever the other can reach, it can reach too).
  */
 class ParetoSet {
-  #groups = new Map<number, Configuration[]>();
+  // One configuration per (value, mask) in the common case, an array only when several used
+  // incomparable counts of unknown-outcome operations; without unknown outcomes every `used`
+  // is empty, all configurations of a key are equal, and `add` allocates nothing.
+  #groups = new Map<number, Configuration | Configuration[]>();
   size = 0;
 
   /** Adds `c` unless dominated (returns false then), dropping those it dominates. */
@@ -66,12 +69,21 @@ class ParetoSet {
     const key = c.state * SLOT_SPAN + c.mask;
     const group = this.#groups.get(key);
     if (group === undefined) {
-      this.#groups.set(key, [c]);
+      this.#groups.set(key, c);
       this.size++;
       return true;
     }
-    if (group.some((d) => d.used.every((n, k) => n <= c.used[k]))) return false;
-    const kept = group.filter((d) => !c.used.every((n, k) => n <= d.used[k]));
+    if (!Array.isArray(group)) {
+      if (dominates(group.used, c.used)) return false;
+      if (dominates(c.used, group.used)) this.#groups.set(key, c);
+      else {
+        this.#groups.set(key, [group, c]);
+        this.size++;
+      }
+      return true;
+    }
+    for (const d of group) if (dominates(d.used, c.used)) return false;
+    const kept = group.filter((d) => !dominates(c.used, d.used));
     this.size += kept.length + 1 - group.length;
     kept.push(c);
     this.#groups.set(key, kept);
@@ -80,8 +92,19 @@ class ParetoSet {
 
   /** All configurations kept. */
   values(): Configuration[] {
-    return [...this.#groups.values()].flat();
+    const all: Configuration[] = [];
+    for (const group of this.#groups.values()) {
+      if (Array.isArray(group)) all.push(...group);
+      else all.push(group);
+    }
+    return all;
   }
+}
+
+/** Whether counts `a` use no more of any group than `b` (so `a`'s configuration can do all `b`'s can). */
+function dominates(a: readonly number[], b: readonly number[]): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] > b[k]) return false;
+  return true;
 }
 
 /**
@@ -175,14 +198,16 @@ export function frontierSearch(
       if (c.mask & targetBit) next.add({ ...c, mask: c.mask & ~targetBit });
       else if (visited.add(c)) queue.push(c);
     }
+    const candidates: number[] = [];
     for (let head = 0; head < queue.length; head++) {
       const c = queue[head];
-      const candidates = [target];
+      candidates.length = 0;
+      candidates.push(target);
       for (const i of open) if ((c.mask & (1 << slotOf[i])) === 0) candidates.push(i);
-      c.used.forEach((count, k) => {
-        const i = members[k][count];
+      for (let k = 0; k < c.used.length; k++) {
+        const i = members[k][c.used[k]];
         if (i !== undefined && invoked[i] === 1) candidates.push(i);
-      });
+      }
       for (const i of candidates) {
         const state = model.step(c.state, operations[i]);
         // An unknown-outcome operation that leaves the value as it is only uses it up.

@@ -35,6 +35,8 @@ export interface ModelOperation {
   b: number;
   /** Append: the string appended. */
   text: string;
+  /** Append: the id of `text` (see {@linkcode RegisterModel.textId}). */
+  textId: number;
   /** True when the operation must take effect before `completeLine` (ok or fail). */
   definite: boolean;
   /**
@@ -71,11 +73,20 @@ export interface ModelOperation {
  */
 export class RegisterModel {
   #ids = new Map<string, number>();
-  // Strings get their own table keyed by the raw text, sparing a JSON encoding of long
-  // append values on every new state.
-  #stringIds = new Map<string, number>();
   #values: JsonValue[] = [];
-  #appendMemo = new Map<string, number>();
+  // Strings are identified by a polynomial hash that composes under concatenation
+  // (h(a + b) = h(a) * B^|b| + h(b)), so the value an append makes is found from its parent's
+  // hash and the appended text's, without hashing the whole (long) string; a full comparison
+  // happens only when the hash and length match, which is when the value is already known.
+  #stringBuckets = new NumberTable(); // bucket key -> latest id with it
+  #nextInBucket: number[] = []; // id -> the previous id in its bucket, or -1
+  #stringHash: number[] = [];
+  // Appended texts get small ids, so the append memo is keyed by one number.
+  #textIds = new Map<string, number>();
+  #texts: string[] = [];
+  #textHash: number[] = [];
+  #textPower: number[] = [];
+  #appendMemo = new NumberTable();
 
   constructor() {
     this.intern(null);
@@ -88,13 +99,50 @@ export class RegisterModel {
    * @returns Its id; equal values (by canonical JSON) share an id.
    */
   intern(value: JsonValue): number {
-    const table = typeof value === "string" ? this.#stringIds : this.#ids;
-    const text = typeof value === "string" ? value : canonicalJson(value);
-    let id = table.get(text);
+    if (typeof value === "string") return this.#internString(value, stringHash(value));
+    const text = canonicalJson(value);
+    let id = this.#ids.get(text);
     if (id === undefined) {
       id = this.#values.length;
-      table.set(text, id);
+      this.#ids.set(text, id);
       this.#values.push(value);
+      this.#stringHash.push(0);
+      this.#nextInBucket.push(-1);
+    }
+    return id;
+  }
+
+  #internString(value: string, hash: number): number {
+    const bucketKey = hash * LENGTH_SPAN + (value.length % LENGTH_SPAN);
+    const first = this.#stringBuckets.get(bucketKey);
+    for (let id = first; id >= 0; id = this.#nextInBucket[id]) {
+      if (this.#values[id] === value) return id;
+    }
+    const id = this.#values.length;
+    this.#stringBuckets.set(bucketKey, id);
+    this.#nextInBucket[id] = first;
+    this.#values.push(value);
+    this.#stringHash.push(hash);
+    return id;
+  }
+
+  /**
+   * The id of an appended text, allocating one on first sight.
+   *
+   * @param text A string an append operation appends.
+   * @returns Its id among appended texts.
+   */
+  textId(text: string): number {
+    let id = this.#textIds.get(text);
+    if (id === undefined) {
+      id = this.#texts.length;
+      if (id >= TEXT_SPAN) {
+        throw new RangeError(`RegisterModel: more than ${TEXT_SPAN} distinct appended texts`);
+      }
+      this.#textIds.set(text, id);
+      this.#texts.push(text);
+      this.#textHash.push(stringHash(text));
+      this.#textPower.push(hashPower(text.length));
     }
     return id;
   }
@@ -127,6 +175,7 @@ export class RegisterModel {
         a: 0,
         b: 0,
         text: "",
+        textId: -1,
         definite,
         failed: false,
         invokeLine: op.invokeLine,
@@ -156,6 +205,7 @@ export class RegisterModel {
               failed: op.outcome === "fail",
               code: OpCode.Append,
               text: op.value as string,
+              textId: this.textId(op.value as string),
             });
           }
           break;
@@ -198,23 +248,108 @@ export class RegisterModel {
       case OpCode.CasFail:
         return state !== op.a ? state : INVALID;
       case OpCode.Append:
-        return this.#append(state, op.text);
+        return this.#append(state, op.textId);
     }
   }
 
-  #append(state: number, text: string): number {
-    const memoKey = `${state}\u0000${text}`;
+  #append(state: number, textId: number): number {
+    const memoKey = state * TEXT_SPAN + textId;
     const known = this.#appendMemo.get(memoKey);
-    if (known !== undefined) return known;
+    if (known !== NOT_FOUND) return known;
     const current = this.#values[state];
+    const text = this.#texts[textId];
     const next = current === null
-      ? this.intern(text)
+      ? this.#internString(text, this.#textHash[textId])
       : typeof current === "string"
-      ? this.intern(current + text)
+      ? this.#internString(
+        current + text,
+        (Math.imul(this.#stringHash[state], this.#textPower[textId]) + this.#textHash[textId]) >>>
+          0,
+      )
       : INVALID;
     this.#appendMemo.set(memoKey, next);
     return next;
   }
+}
+
+/** What {@linkcode NumberTable.get} returns for a key it does not hold. */
+const NOT_FOUND = -1;
+
+/**
+ * A map from non-negative integers below 2^53 to small non-negative integers, in two typed
+ * arrays (open addressing, linear probing). The search makes millions of append memo and
+ * string bucket entries whose keys exceed the small-integer range, which a `Map` would box
+ * one by one; here an entry costs 12–24 bytes.
+ */
+class NumberTable {
+  #keys = new Float64Array(1024).fill(-1);
+  #values = new Int32Array(1024);
+  #size = 0;
+
+  get(key: number): number {
+    const mask = this.#keys.length - 1;
+    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
+      const k = this.#keys[slot];
+      if (k === key) return this.#values[slot];
+      if (k === -1) return NOT_FOUND;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if (2 * (this.#size + 1) > this.#keys.length) this.#grow();
+    const mask = this.#keys.length - 1;
+    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
+      const k = this.#keys[slot];
+      if (k === key || k === -1) {
+        if (k === -1) this.#size++;
+        this.#keys[slot] = key;
+        this.#values[slot] = value;
+        return;
+      }
+    }
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    this.#keys = new Float64Array(keys.length * 2).fill(-1);
+    this.#values = new Int32Array(keys.length * 2);
+    this.#size = 0;
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (keys[slot] !== -1) this.set(keys[slot], values[slot]);
+    }
+  }
+}
+
+/** Scrambles both 32-bit halves of an integer key into a table slot hash. */
+function mix(key: number): number {
+  const low = key >>> 0;
+  const high = (key - low) / 2 ** 32;
+  const hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
+/** Appended texts per model: their ids fit below this, so (state, text) is one number. */
+const TEXT_SPAN = 2 ** 21;
+/** String lengths enter the bucket key modulo this (a collision only costs a comparison). */
+const LENGTH_SPAN = 2 ** 20;
+/** The base of the polynomial string hash (odd, so powers of it never vanish mod 2^32). */
+const HASH_BASE = 0x01000193;
+
+/** Polynomial hash mod 2^32 of a string's UTF-16 code units (Horner's rule). */
+function stringHash(text: string): number {
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) {
+    hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(i)) >>> 0;
+  }
+  return hash;
+}
+
+/** HASH_BASE to the power `length`, mod 2^32. */
+function hashPower(length: number): number {
+  let power = 1;
+  for (let i = 0; i < length; i++) power = Math.imul(power, HASH_BASE) >>> 0;
+  return power;
 }
 
 /**

@@ -38,7 +38,7 @@
 
 import fc from "fast-check";
 import type { Fault, Message, NodeId, OpEvent, Simulation, TraceEvent } from "../../sim/mod.ts";
-import { describeFault, formatTime, renderTrace } from "../../sim/mod.ts";
+import { combineHashes, describeFault, formatTime, renderTrace } from "../../sim/mod.ts";
 import {
   clientWorkload,
   faultSchedule,
@@ -147,6 +147,13 @@ export interface SearchResult {
   ok: boolean;
   /** Scenarios run, including those run while shrinking. */
   casesRun: number;
+  /** Of `casesRun`, the runs made while shrinking a failure (0 for a passing search). */
+  shrinkRuns: number;
+  /**
+   * A digest of the traces of the scenarios searched before any shrinking (each run's trace
+   * hash, in order): two searches that ran different scenarios have different digests.
+   */
+  scenariosDigest: string;
   /** Scenarios generated before the first failure (or all of them). */
   numRuns: number;
   /** Successful shrink steps. */
@@ -414,11 +421,19 @@ export function search<M extends Message>(
   const runOne = check(target, { maxEventsPerRun });
   let casesRun = 0;
   let truncatedRuns = 0;
+  let shrinkRuns = 0;
+  let failed = false;
+  let scenariosDigest = combineHashes(["scenarios"]);
   const property = fc.property(
     caseArbitrary(target as unknown as SearchTarget<Message>),
     (testCase) => {
       const outcome = runOne(testCase);
       casesRun++;
+      // fast-check only shrinks after a failure: every run after the first failing one is a
+      // shrink step, not a scenario of the search.
+      if (failed) shrinkRuns++;
+      else scenariosDigest = combineHashes([scenariosDigest, outcome.sim.trace.hash()]);
+      if (outcome.violations.length > 0) failed = true;
       if (outcome.truncated) truncatedRuns++;
       options.onProgress?.(Math.min(casesRun, numRuns), numRuns);
       return outcome.violations.length === 0;
@@ -433,6 +448,8 @@ export function search<M extends Message>(
   });
   const base = {
     casesRun,
+    shrinkRuns,
+    scenariosDigest,
     numRuns: details.numRuns,
     numShrinks: details.numShrinks,
     truncatedRuns,
