@@ -36,6 +36,15 @@ export const sidebar: SidebarItem[] = [
       { name: "CRDTs", path: "/crdt" },
     ],
   },
+  {
+    name: "Services",
+    open: true,
+    pages: [
+      { name: "Resilience", path: "/resilience" },
+      { name: "Gateway & service mesh", path: "/services" },
+      { name: "Sagas and outbox", path: "/sagas" },
+    ],
+  },
   { name: "Checking", path: "/checking" },
   { name: "Messaging", path: "/messaging" },
   { name: "Observability", path: "/observability" },

@@ -14,5 +14,8 @@ export * from "./check/mod.ts";
 export * from "./player/mod.ts";
 export * from "./partitioning/mod.ts";
 export * from "./crdt/mod.ts";
+export * from "./transactions/mod.ts";
+export * from "./resilience/mod.ts";
+export * from "./services/mod.ts";
 export * from "./messaging/mod.ts";
 export * from "./observe/mod.ts";

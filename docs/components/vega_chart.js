@@ -203,3 +203,17 @@ export function PlotWidthChart(spec, { width }) {
   const plotWidth = Math.max(160, Math.floor(width) - 150);
   return VegaChart({ ...spec, width: plotWidth }, { width });
 }
+
+/**
+ * The width a chart gets inside one cell of a Framework `grid grid-cols-N`: the grid shows N
+ * columns only from 640 px of page width and one column below, so a chart sized `width / 2`
+ * on a phone would draw in half of its card.
+ *
+ * @param {number} width The page's `width`.
+ * @param {{columns?: number, max?: number, padding?: number}} [options]
+ * @returns {number}
+ */
+export function gridCellWidth(width, { columns = 2, max = Infinity, padding = 40 } = {}) {
+  const cell = width >= 640 ? width / columns - padding : width - padding;
+  return Math.max(160, Math.min(max, cell));
+}

@@ -48,7 +48,11 @@ function runAll(params: FallacyKnobs, seed: number, onProgress?: (d: number, t: 
   );
   charts.push({
     title: "Damage per fallacy (each in its own unit)",
-    spec: barChart(rows, { title: "What each assumption cost in this run", width: 420 }),
+    spec: barChart(rows, {
+      title: "What each assumption cost in this run",
+      width: 420,
+      valueLabels: true,
+    }),
   });
   const traceHash = combineHashes(hashes);
   return { summary, data: { hashes }, charts, traceHash };

@@ -17,6 +17,13 @@ import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
 import { hashBalanceExperiment } from "./hash_balance.ts";
 import { crdtConvergeExperiment } from "./crdt_converge.ts";
+import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
+import { outboxExperiment } from "./outbox.ts";
+import { twoPhaseCommitExperiment } from "./two_phase_commit.ts";
+import { circuitBreakerExperiment } from "./circuit_breaker.ts";
+import { retryStormExperiment } from "./retry_storm.ts";
+import { loadBalancingExperiment } from "./load_balancing.ts";
+import { cascadeExperiment } from "./cascade.ts";
 import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
 import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
 import { traceExperiment } from "./trace.ts";
@@ -34,6 +41,13 @@ export const EXPERIMENTS: readonly Experiment[] = [
   raftElectionExperiment,
   hashBalanceExperiment,
   crdtConvergeExperiment,
+  sagaOutcomesExperiment,
+  outboxExperiment,
+  twoPhaseCommitExperiment,
+  circuitBreakerExperiment,
+  retryStormExperiment,
+  loadBalancingExperiment,
+  cascadeExperiment,
   deliverySemanticsExperiment,
   consumerRebalanceExperiment,
   traceExperiment,

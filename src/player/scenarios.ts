@@ -24,6 +24,9 @@ import { createRaftCluster } from "../consensus/raft/cluster.ts";
 import { RAFT_VARIANTS } from "../consensus/raft/types.ts";
 import type { RaftVariant } from "../consensus/raft/types.ts";
 import type { Message, NodeId, Process } from "../sim/types.ts";
+import { sagaSimulation } from "../check/search/saga_target.ts";
+import { SAGA_VARIANTS } from "../transactions/saga.ts";
+import type { SagaOrchestratorProcess, SagaServiceProcess } from "../transactions/saga_process.ts";
 
 /** A named cluster the player can build and replay. */
 export interface PlayerScenario {
@@ -234,10 +237,75 @@ export const raftScenario: PlayerScenario = {
   },
 };
 
+/**
+ * Sagas (`src/transactions`): an orchestrator, the inventory, payment and shipping services and a
+ * client that begins `sagas` sagas 25 ms apart. Crash the orchestrator mid-saga and watch it
+ * resume from its log — or, with the `forgetful` variant, leave sagas half-done.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sagaScenario } from "./scenarios.ts";
+ * const sim = sagaScenario.build({ sagas: 2, variant: "correct", mode: "orchestrated", failureRate: 0 }, 1);
+ * sim.run({ untilMs: 1000 });
+ * assert.ok(sim.trace.events.some((e) => e.kind === "state" && e.key === "saga" &&
+ *   (e.value as { kind?: string }).kind === "end"));
+ * ```
+ */
+export const sagaScenario: PlayerScenario = {
+  name: "saga",
+  title: "Saga: reserve, charge, ship",
+  description:
+    "An orchestrated (or choreographed) saga over three services; crash the orchestrator mid-saga and watch it resume, or compensations run in reverse after a refusal.",
+  params: {
+    sagas: { kind: "integer", default: 3, min: 1, max: 20, description: "Sagas to begin" },
+    variant: {
+      kind: "enum",
+      default: "correct",
+      values: SAGA_VARIANTS,
+      description: "The orchestrator: correct, or a known-broken variant",
+    },
+    mode: {
+      kind: "enum",
+      default: "orchestrated",
+      values: ["orchestrated", "choreographed"],
+      description: "Orchestrated or choreographed",
+    },
+    failureRate: {
+      kind: "number",
+      default: 0.3,
+      min: 0,
+      max: 1,
+      description: "Chance each step is refused",
+    },
+  },
+  defaultUntilMs: 1500,
+  build(params, seed) {
+    return sagaSimulation({
+      seed,
+      mode: params.mode as "orchestrated" | "choreographed",
+      variant: params.variant as (typeof SAGA_VARIANTS)[number],
+      rejectProbability: params.failureRate as number,
+      sagas: Array.from({ length: params.sagas as number }, (_, i) => ({
+        sagaId: `s${i + 1}`,
+        atMs: i * 25,
+      })),
+    }) as unknown as Simulation<Message>;
+  },
+  inspect(process) {
+    if ("orchestrator" in process) {
+      return (process as SagaOrchestratorProcess).orchestrator.sagas;
+    }
+    if ("participant" in process) return (process as SagaServiceProcess).participant.effects;
+    return null;
+  },
+};
+
 /** Every scenario the player knows, by name. Append new scenarios here. */
 export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
   heartbeatScenario,
   raftScenario,
+  sagaScenario,
 ];
 
 /**

@@ -43,11 +43,11 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Retry with backoff and idempotency", page: "/resilience" },
       { name: "Raft", page: "/raft" },
-      { name: "Outbox", page: "/transactions" },
+      { name: "Sagas and outbox", page: "/sagas" },
       { name: "CRDTs", page: "/crdt" },
       { name: "Messaging delivery guarantees", page: "/messaging" },
     ],
-    labs: ["raft-log", "crdt"],
+    labs: ["raft-log", "crdt", "saga", "outbox", "circuit-breaker"],
   },
   {
     id: "latency",
@@ -118,7 +118,10 @@ export const FALLACIES: readonly Fallacy[] = [
     assumption: "The network is homogeneous.",
     reality: "Machines differ in speed, clock rate and software version.",
     knobs: ["processingMs", "slow", "clock.driftPpm", "clock-drift", "clock-jump"],
-    patterns: [{ name: "Time and order", page: "/time" }],
+    patterns: [
+      { name: "Time and order", page: "/time" },
+      { name: "Load balancing", page: "/services" },
+    ],
     labs: ["hlc"],
   },
 ];

@@ -29,31 +29,45 @@ export interface ChartOptions {
  */
 export function barChart(
   rows: { label: string; value: number; group?: string }[],
-  options: ChartOptions & { horizontal?: boolean } = {},
+  options: ChartOptions & { horizontal?: boolean; valueLabels?: boolean } = {},
 ): VegaLiteSpec {
   const hasGroup = rows.some((r) => r.group !== undefined);
   // Long labels read better down the side than rotated under the bars.
   const horizontal = options.horizontal ?? rows.some((r) => r.label.length > 8);
   const category = { field: "label", type: "nominal", sort: null, title: options.xTitle ?? null };
   const amount = { field: "value", type: "quantitative", title: options.yTitle ?? null };
-  return {
+  const encoding = {
+    ...(horizontal
+      ? { y: { ...category, axis: { labelLimit: 260 } }, x: amount }
+      : { x: category, y: amount }),
+    ...(hasGroup
+      ? {
+        color: { field: "group", type: "nominal", title: null, legend: { orient: "bottom" } },
+        [horizontal ? "yOffset" : "xOffset"]: { field: "group" },
+      }
+      : {}),
+  };
+  const base = {
     $schema: SCHEMA,
     title: options.title ?? "",
     width: options.width,
     height: options.height ?? (horizontal ? Math.max(80, rows.length * 24) : 200),
     data: { values: rows },
-    mark: { type: "bar", tooltip: true },
-    encoding: {
-      ...(horizontal
-        ? { y: { ...category, axis: { labelLimit: 260 } }, x: amount }
-        : { x: category, y: amount }),
-      ...(hasGroup
-        ? {
-          color: { field: "group", type: "nominal", title: null, legend: { orient: "bottom" } },
-          [horizontal ? "yOffset" : "xOffset"]: { field: "group" },
-        }
-        : {}),
-    },
+  };
+  if (!options.valueLabels) return { ...base, mark: { type: "bar", tooltip: true }, encoding };
+  // A value beside each bar: a bar too short to see still says what it is.
+  return {
+    ...base,
+    encoding,
+    layer: [
+      { mark: { type: "bar", tooltip: true } },
+      {
+        mark: horizontal
+          ? { type: "text", align: "left", dx: 3, fontSize: 10 }
+          : { type: "text", baseline: "bottom", dy: -2, fontSize: 10 },
+        encoding: { text: { field: "value", type: "quantitative", format: ",.4~r" } },
+      },
+    ],
   };
 }
 

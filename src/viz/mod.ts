@@ -13,6 +13,8 @@ export * from "./raft_charts.ts";
 export type * from "./types.ts";
 export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
+export * from "./transactions_charts.ts";
+export * from "./resilience_charts.ts";
 export * from "./messaging_charts.ts";
 export * from "./observe_charts.ts";
 export * from "./chaos_charts.ts";
