@@ -26,6 +26,7 @@ export const sidebar: SidebarItem[] = [
     pages: [
       { name: "Raft", path: "/raft" },
       { name: "Paxos", path: "/paxos" },
+      { name: "Byzantine faults", path: "/byzantine" },
     ],
   },
   {

@@ -10,6 +10,8 @@ export * from "./param_specs.ts";
 export * from "./define_experiment.ts";
 export * from "./run.ts";
 export { EXPERIMENTS } from "./registry.ts";
+export { runPbftCluster, runPbftScenario, runRaftForComparison } from "./pbft.ts";
+export type { PbftRunMeasure, PbftScenario, PbftScenarioOptions } from "./pbft.ts";
 export {
   electionTrial,
   type ElectionTrialOptions,

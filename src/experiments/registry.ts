@@ -15,6 +15,7 @@ import { clockDriftExperiment } from "./clock_drift.ts";
 import { causalityExperiment } from "./causality.ts";
 import { lwwSkewExperiment } from "./lww_skew.ts";
 import { raftElectionExperiment } from "./raft_election.ts";
+import { pbftExperiment } from "./pbft.ts";
 import { hashBalanceExperiment } from "./hash_balance.ts";
 import { crdtConvergeExperiment } from "./crdt_converge.ts";
 import { sagaOutcomesExperiment } from "./saga_outcomes.ts";
@@ -39,6 +40,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   causalityExperiment,
   lwwSkewExperiment,
   raftElectionExperiment,
+  pbftExperiment,
   hashBalanceExperiment,
   crdtConvergeExperiment,
   sagaOutcomesExperiment,

@@ -24,6 +24,7 @@ import { createRaftCluster } from "../consensus/raft/cluster.ts";
 import { RAFT_VARIANTS } from "../consensus/raft/types.ts";
 import type { RaftVariant } from "../consensus/raft/types.ts";
 import type { Message, NodeId, Process } from "../sim/types.ts";
+import { pbftPlayerScenario } from "./pbft_scenario.ts";
 import { sagaSimulation } from "../check/search/saga_target.ts";
 import { SAGA_VARIANTS } from "../transactions/saga.ts";
 import type { SagaOrchestratorProcess, SagaServiceProcess } from "../transactions/saga_process.ts";
@@ -305,6 +306,7 @@ export const sagaScenario: PlayerScenario = {
 export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
   heartbeatScenario,
   raftScenario,
+  pbftPlayerScenario,
   sagaScenario,
 ];
 

@@ -76,9 +76,12 @@ export const FALLACIES: readonly Fallacy[] = [
     number: 4,
     assumption: "The network is secure.",
     reality: "Messages can be altered in flight or forged outright by anyone on the path.",
-    knobs: ["tamperProbability", "authenticate", "forge"],
-    patterns: [{ name: "Service mesh with mTLS", page: "/services" }],
-    labs: [],
+    knobs: ["tamperProbability", "authenticate", "forge", "byzantine"],
+    patterns: [
+      { name: "Service mesh with mTLS", page: "/services" },
+      { name: "PBFT under Byzantine faults", page: "/byzantine" },
+    ],
+    labs: ["pbft-quorums"],
   },
   {
     id: "topology",

@@ -11,7 +11,7 @@
 
 import type { NodeClock } from "./clock.ts";
 import type { LinkOptions, Network } from "./network.ts";
-import type { Message, NodeId } from "./types.ts";
+import type { ByzantineBehaviour, Message, NodeId } from "./types.ts";
 
 /** One fault, applied at true time `atMs`. */
 export type Fault =
@@ -40,7 +40,22 @@ export type Fault =
   /** An attacker injects a message that claims to come from `from`. */
   | { atMs: number; kind: "forge"; from: NodeId; to: NodeId; msg: { type: string } }
   /** `count` copies of `msg` from `from` to `to`, a retry storm. */
-  | { atMs: number; kind: "storm"; from: NodeId; to: NodeId; count: number; msg: { type: string } };
+  | { atMs: number; kind: "storm"; from: NodeId; to: NodeId; count: number; msg: { type: string } }
+  /**
+   * The node turns Byzantine (Lamport, Shostak and Pease 1982): an adversary now runs it with
+   * `behaviour`. The kernel only records who is faulty and lends the adversary its one extra
+   * power, forging (stopped when receivers authenticate, fallacy 4); what each behaviour means
+   * for a protocol is the protocol's code, as a real attacker's would be.
+   */
+  | { atMs: number; kind: "byzantine"; node: NodeId; behaviour: ByzantineBehaviour };
+
+/** The Byzantine behaviours, for validation and UIs. */
+export const BYZANTINE_BEHAVIOURS: readonly ByzantineBehaviour[] = [
+  "equivocate",
+  "lie",
+  "silent",
+  "forge",
+];
 
 /** A fault without its time, for applying now (distributes over the union's members). */
 export type FaultNow = Fault extends infer F ? F extends Fault ? Omit<F, "atMs"> : never : never;
@@ -60,6 +75,7 @@ export const FAULT_KINDS = [
   "leave",
   "forge",
   "storm",
+  "byzantine",
 ] as const;
 
 /** Renders a fault as one short line, e.g. `crash n2` or `partition n1,n2 | n3`. */
@@ -88,6 +104,8 @@ export function describeFault(fault: Fault): string {
       return `forge ${fault.from}->${fault.to} ${fault.msg.type}`;
     case "storm":
       return `storm ${fault.from}->${fault.to} ${fault.count}x ${fault.msg.type}`;
+    case "byzantine":
+      return `byzantine ${fault.node} ${fault.behaviour}`;
     default:
       return unknownFault(fault);
   }
@@ -115,6 +133,8 @@ export interface FaultTarget {
   clockOf(node: NodeId): NodeClock;
   /** Sets the time each event occupies the node. */
   setProcessingMs(node: NodeId, processingMs: number): void;
+  /** Hands the node to an adversary with this behaviour (see `Runtime.adversary`). */
+  setByzantine(node: NodeId, behaviour: ByzantineBehaviour): void;
 }
 
 /**
@@ -163,6 +183,8 @@ export function applyFault(fault: Fault, target: FaultTarget): void {
         target.network.send(fault.from, fault.to, fault.msg, target.now());
       }
       return;
+    case "byzantine":
+      return target.setByzantine(fault.node, fault.behaviour);
     default:
       return unknownFault(fault);
   }
@@ -178,6 +200,7 @@ function nodesNamedBy(fault: Fault): readonly NodeId[] {
     case "clock-jump":
     case "clock-drift":
     case "slow":
+    case "byzantine":
       return [fault.node];
     case "partition":
       return fault.groups.flat();
@@ -214,6 +237,11 @@ export function validateFault(fault: Fault, nodes: ReadonlySet<NodeId>): void {
   for (const node of nodesNamedBy(fault)) known(node);
   if (fault.kind === "storm" && !(Number.isInteger(fault.count) && fault.count >= 1)) {
     throw new RangeError(`${where}: count must be an integer >= 1`);
+  }
+  if (fault.kind === "byzantine" && !BYZANTINE_BEHAVIOURS.includes(fault.behaviour)) {
+    throw new RangeError(
+      `${where}: behaviour must be one of ${BYZANTINE_BEHAVIOURS.join(", ")}`,
+    );
   }
   if (fault.kind === "slow" && !(fault.processingMs >= 0)) {
     throw new RangeError(`${where}: processingMs must be >= 0`);

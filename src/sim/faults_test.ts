@@ -20,6 +20,7 @@ const EVERY_KIND: Fault[] = [
   { atMs: 0, kind: "leave", node: "n3" },
   { atMs: 0, kind: "forge", from: "n1", to: "n2", msg: { type: "Vote" } },
   { atMs: 0, kind: "storm", from: "n1", to: "n2", count: 3, msg: { type: "Retry" } },
+  { atMs: 0, kind: "byzantine", node: "n1", behaviour: "equivocate" },
 ];
 
 Deno.test("Every fault kind is listed, described on one line and valid against known nodes", () => {
@@ -56,5 +57,36 @@ Deno.test("applyFault sends partitions to the network and crashes to the hosts",
   assert.throws(
     () => applyFault({ atMs: 0, kind: "meteor" } as unknown as Fault, target),
     /Unknown fault kind "meteor"/,
+  );
+});
+
+Deno.test("A byzantine fault hands the node to an adversary whose forgeries fail authentication", () => {
+  for (const authenticate of [false, true]) {
+    const got: string[] = [];
+    const sim = new Simulation({ seed: 1, network: { authenticate } });
+    sim.addNode("n1", (rt) => ({
+      onMessage() {},
+      onTimer() {
+        rt.adversary?.()?.forge("n3", "n2", { type: "Vote" });
+      },
+      onStart() {
+        assert.equal(rt.adversary?.(), null);
+        rt.setTimer(5, "act");
+      },
+    }));
+    sim.addNode("n2", () => ({ onMessage: (from, msg) => void got.push(`${from} ${msg.type}`) }));
+    sim.addNode("n3", () => ({ onMessage() {} }));
+    sim.schedule([{ atMs: 1, kind: "byzantine", node: "n1", behaviour: "forge" }]);
+    sim.run({ untilMs: 100 });
+    assert.deepEqual(got, authenticate ? [] : ["n3 Vote"]);
+    assert.equal(sim.stats.dropped["auth-failed"], authenticate ? 1 : 0);
+  }
+  assert.throws(
+    () =>
+      validateFault(
+        { atMs: 0, kind: "byzantine", node: "n1", behaviour: "sneaky" } as unknown as Fault,
+        NODES,
+      ),
+    /behaviour must be one of equivocate, lie, silent, forge/,
   );
 });

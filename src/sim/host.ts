@@ -13,6 +13,7 @@ import type { NodeClock } from "./clock.ts";
 import type { Random } from "./random.ts";
 import type { Trace } from "./trace.ts";
 import type {
+  ByzantineBehaviour,
   DurableStorage,
   Message,
   NodeId,
@@ -87,6 +88,8 @@ export interface HostState<M extends Message, P extends Process<M>> {
   processingMs: number;
   busyUntilMs: number;
   readonly liveTimers: Set<number>;
+  /** The adversary's behaviour once a `byzantine` fault hit the node; absent while correct. */
+  byzantine?: ByzantineBehaviour;
 }
 
 /** A node with the runtime its processes are given. */
@@ -164,6 +167,8 @@ export interface RuntimeKernel<M extends Message> {
   schedule(timer: TimerEvent): void;
   /** Hands a message to the network, leaving at `departMs`. */
   send(from: NodeId, to: NodeId, msg: M, departMs: number): void;
+  /** Injects a message claiming to come from `claimedFrom` (a Byzantine node's forgery). */
+  forge(claimedFrom: NodeId, to: NodeId, msg: M): void;
 }
 
 /**
@@ -201,6 +206,16 @@ export function makeRuntime<M extends Message, P extends Process<M>>(
       const copy = { ...op };
       history.push(copy);
       if (trace.enabled) trace.add({ t: kernel.now(), kind: "op", node: host.id, op: copy });
+    },
+    adversary: () => {
+      const behaviour = host.byzantine;
+      if (behaviour === undefined) return null;
+      return {
+        behaviour,
+        forge: (claimedFrom, to, msg) => {
+          if (host.up) kernel.forge(claimedFrom, to, msg);
+        },
+      };
     },
   };
 }

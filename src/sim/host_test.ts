@@ -20,6 +20,7 @@ function host(
     nextTimerId: () => nextTimerId++,
     schedule: (timer) => void timers.push(timer),
     send: () => {},
+    forge: () => {},
   };
   const state: HostState<Message, Process> = {
     id: "n1",

@@ -414,6 +414,9 @@ export class Simulation<M extends Message = Message, P extends Process<M> = Proc
       setProcessingMs: (node, processingMs) => {
         this.#host(node).processingMs = processingMs;
       },
+      setByzantine: (node, behaviour) => {
+        this.#host(node).byzantine = behaviour;
+      },
       crash: (node) => {
         const host = this.#host(node);
         if (!host.up) return;
@@ -456,6 +459,12 @@ export class Simulation<M extends Message = Message, P extends Process<M> = Proc
           throw new RangeError(`Node "${from}" sent ${msg.type} to unknown node "${to}"`);
         }
         this.#network.send(from, to, msg, departMs);
+      },
+      forge: (claimedFrom, to, msg) => {
+        if (!this.#hosts.has(to)) {
+          throw new RangeError(`A forgery in the name of "${claimedFrom}" to unknown node "${to}"`);
+        }
+        this.#network.forge(claimedFrom, to, msg);
       },
     };
   }

@@ -62,6 +62,30 @@ export interface Runtime<M extends Message = Message> {
   state(key: string, value: unknown): void;
   /** Records a client operation event for histories (linearizability checking). */
   recordOp(op: OpEvent): void;
+  /**
+   * The adversary running this node since a `byzantine` fault, or null while it is correct.
+   * Optional so that hand-made runtimes (tests, labs) need not provide it.
+   */
+  adversary?(): Adversary<M> | null;
+}
+
+/**
+ * What a Byzantine node does: `equivocate` (tells different peers different things),
+ * `lie` (misreports its own state, e.g. its prepared set in a view change), `silent` (sends
+ * nothing), `forge` (sends messages in other nodes' names).
+ */
+export type ByzantineBehaviour = "equivocate" | "lie" | "silent" | "forge";
+
+/**
+ * What an adversary that controls a Byzantine node may do beyond the node's own runtime: know
+ * its chosen behaviour, and send messages in another node's name. Forged messages are marked
+ * as such in flight, so receivers that authenticate (network option `authenticate`) drop them.
+ */
+export interface Adversary<M extends Message = Message> {
+  /** The behaviour chosen by the `byzantine` fault. */
+  readonly behaviour: ByzantineBehaviour;
+  /** Sends `msg` to `to` claiming it comes from `claimedFrom`. */
+  forge(claimedFrom: NodeId, to: NodeId, msg: M): void;
 }
 
 /** A protocol participant: a state machine driven by messages and timers. */

@@ -10,6 +10,7 @@ export * from "./paxos_charts.ts";
 export * from "./search_charts.ts";
 export * from "./history_timeline.ts";
 export * from "./raft_charts.ts";
+export * from "./pbft_charts.ts";
 export type * from "./types.ts";
 export * from "./partitioning_charts.ts";
 export * from "./crdt_charts.ts";
