@@ -18,3 +18,5 @@ export * from "./transactions/mod.ts";
 export * from "./resilience/mod.ts";
 export * from "./services/mod.ts";
 export * from "./replication/mod.ts";
+export * from "./messaging/mod.ts";
+export * from "./observe/mod.ts";

@@ -73,3 +73,5 @@ export * from "./invariants/resilience.ts";
 export * from "./search/breaker_target.ts";
 export * from "./invariants/replication.ts";
 export * from "./search/replication_target.ts";
+export * from "./invariants/messaging.ts";
+export * from "./invariants/messaging_run.ts";

@@ -18,3 +18,6 @@ export {
   type ElectionTrialResult,
 } from "./raft_election.ts";
 export { type QuorumRunOptions, type QuorumRunResult, runQuorumOnce } from "./quorum.ts";
+export { runShop, SHOP_SERVICES } from "./trace_shop.ts";
+export type { ShopOptions, ShopRequest, ShopResult, ShopService } from "./trace_shop.ts";
+export { GAME_DAY_FAULTS, gameDayFault } from "./game_day.ts";

@@ -30,6 +30,10 @@ import { quorumExperiment } from "./quorum.ts";
 import { antiEntropyExperiment } from "./anti_entropy.ts";
 import { capExperiment } from "./cap.ts";
 import { pacelcExperiment } from "./pacelc.ts";
+import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
+import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
+import { traceExperiment } from "./trace.ts";
+import { gameDayExperiment } from "./game_day.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -56,4 +60,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   antiEntropyExperiment,
   capExperiment,
   pacelcExperiment,
+  deliverySemanticsExperiment,
+  consumerRebalanceExperiment,
+  traceExperiment,
+  gameDayExperiment,
 ];

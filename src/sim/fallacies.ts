@@ -46,6 +46,7 @@ export const FALLACIES: readonly Fallacy[] = [
       { name: "Sagas and outbox", page: "/sagas" },
       { name: "CRDTs", page: "/crdt" },
       { name: "Replication and failover", page: "/replication" },
+      { name: "Messaging delivery guarantees", page: "/messaging" },
     ],
     labs: ["raft-log", "crdt", "saga", "outbox", "circuit-breaker", "quorum"],
   },
@@ -58,6 +59,7 @@ export const FALLACIES: readonly Fallacy[] = [
     patterns: [
       { name: "Time and order", page: "/time" },
       { name: "Timeouts", page: "/resilience" },
+      { name: "Tracing", page: "/observability" },
     ],
     labs: ["vector-clocks", "hlc"],
   },

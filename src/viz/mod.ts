@@ -17,3 +17,6 @@ export * from "./crdt_charts.ts";
 export * from "./transactions_charts.ts";
 export * from "./resilience_charts.ts";
 export * from "./replication_charts.ts";
+export * from "./messaging_charts.ts";
+export * from "./observe_charts.ts";
+export * from "./chaos_charts.ts";
