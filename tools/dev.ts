@@ -113,9 +113,10 @@ export function isChatter(line: string): boolean {
 /** Copies a child's output to ours line by line, leaving out {@linkcode isChatter}. */
 async function filterLines(stream: ReadableStream<Uint8Array>, out: typeof Deno.stdout) {
   const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
+  for await (const chunk of stream) {
+    pending += decoder.decode(chunk, { stream: true });
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
     const kept = lines.filter((line) => !isChatter(line));
