@@ -61,6 +61,6 @@ Deno.test("raft-election rejects bad parameters, naming them", () => {
   );
   assert.throws(
     () => runExperiment("raft-election", { timeoutMinMs: 300, timeoutMaxMs: 150 }),
-    /timeoutMaxMs must be >= timeoutMinMs/,
+    /timeoutMaxMs \(150\) must be ≥ timeoutMinMs \(300\)/,
   );
 });
