@@ -71,10 +71,14 @@ Deno.test("add adds", () => assert.equal(lab.add(2, 3), 5, "Invariant violated: 
 }
 
 async function sh(command: string, cwd: string, env: Record<string, string> = {}) {
+  // A learner's shell: none of the suite's own settings (it picks the labs' solutions).
+  const inherited = Deno.env.toObject();
+  delete inherited.NETSPLIT_LAB_TARGET;
   const out = await new Deno.Command("sh", {
     args: ["-c", command],
     cwd,
-    env: { NO_COLOR: "1", ...env },
+    clearEnv: true,
+    env: { ...inherited, NO_COLOR: "1", ...env },
   }).output();
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }

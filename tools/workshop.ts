@@ -262,14 +262,20 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
   }
   // Tools, without the fork maker itself.
   copyTree(`${ROOT}/tools`, `${dir}/tools`, (rel) => rel !== "workshop.ts");
-  // Library tests; browser tests, the labs' mutation check and the fork check stay behind
-  // (they need solutions or pages the fork does not have).
+  // Library tests; browser tests, the labs' mutation check, the fork check, the checks of this
+  // repository's page commands and the real-cluster bridge stay behind (they need solutions,
+  // pages or a real etcd the fork does not have).
+  const staysBehind = new Set([
+    "labs_mutation_test.ts",
+    "workshop_test.ts",
+    "lab_commands_test.ts",
+    "real_etcd_test.ts",
+  ]);
   if (exists(`${ROOT}/tests`)) {
     copyTree(
       `${ROOT}/tests`,
       `${dir}/tests`,
-      (rel) =>
-        !rel.startsWith("e2e") && rel !== "labs_mutation_test.ts" && rel !== "workshop_test.ts",
+      (rel) => !rel.startsWith("e2e") && !staysBehind.has(rel),
     );
   }
   // The site: shared components and data, then only the related pages.

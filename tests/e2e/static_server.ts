@@ -76,6 +76,8 @@ export function candidateFiles(root: string, pathname: string): string[] {
   if (pathname.split("/").includes("..")) return [];
   const base = `${root}${pathname}`;
   if (pathname.endsWith("/")) return [`${base}index.html`];
+  // A name with an extension is a file; anything else may be a folder with an index.html.
+  if (/\.[a-z0-9]+$/i.test(pathname)) return [base];
   return [base, `${base}/index.html`];
 }
 
