@@ -45,7 +45,11 @@ function storageSet(key, value) {
 }
 
 const STYLE = `
-.ns-cell { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; margin: 1rem 0; max-width: 960px; }
+.ns-cell { border: 1px solid var(--theme-foreground-faintest, #ddd); border-radius: 6px; margin: 1rem 0; max-width: 960px; min-width: 0; }
+/* Long code lines scroll inside the editor, never the page (phones). */
+.ns-cell-editor { max-width: 100%; overflow: hidden; }
+.ns-cell-editor .cm-editor { max-width: 100%; }
+.ns-cell-editor .cm-scroller { overflow-x: auto; }
 .ns-cell-head { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; padding: .35rem .5rem; border-bottom: 1px solid var(--theme-foreground-faintest, #ddd); font: 13px var(--sans-serif, sans-serif); }
 .ns-cell-title { font-weight: 600; flex: 1; }
 .ns-cell-head button { font: inherit; padding: .15rem .6rem; cursor: pointer; }
