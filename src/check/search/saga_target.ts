@@ -9,7 +9,13 @@
  * @module
  */
 
-import { type Fault, type NodeId, Simulation, type TraceMode } from "../../sim/mod.ts";
+import {
+  type Fault,
+  type Message,
+  type NodeId,
+  Simulation,
+  type TraceMode,
+} from "../../sim/mod.ts";
 import {
   choreographyServiceProcess,
   type ChoreoMessage,
@@ -275,6 +281,47 @@ function phases(options: TransactionsTargetOptions) {
   return { faultsMs, horizonMs, startOf };
 }
 
+/** What differs between the three transactions targets. */
+interface TransactionsTargetShape<M extends Message> {
+  nodes: NodeId[];
+  /** The one workload function (one client issues every saga, order or transaction). */
+  fn: string;
+  /** Whether crashes are drawn three times as often as the other faults. */
+  crashHeavy: boolean;
+  /** The simulation for a case; `startOf` maps a drawn time into the fault phase. */
+  simulate(testCase: SearchCase, startOf: (atMs: number) => number): Simulation<M>;
+  invariants: SearchTarget<M>["invariants"];
+}
+
+/**
+ * The skeleton every transactions target shares: crashes, partitions and loss in the fault
+ * phase, then {@linkcode healTransactionsFaults} so the liveness half can be required.
+ */
+function transactionsTarget<M extends Message>(
+  options: TransactionsTargetOptions,
+  shape: TransactionsTargetShape<M>,
+): SearchTarget<M> {
+  const { faultsMs, horizonMs, startOf } = phases(options);
+  return {
+    nodes: shape.nodes,
+    clients: ["client"],
+    horizonMs,
+    faults: {
+      horizonMs: faultsMs,
+      maxSteps: options.maxFaultSteps ?? 5,
+      kinds: ["crash", "partition", "loss"],
+      ...(shape.crashHeavy ? { weights: { crash: 3 } } : {}),
+    },
+    workload: { functions: [shape.fn], clients: 1, minOps: 1, maxOps: options.maxOps ?? 6 },
+    build(testCase: SearchCase) {
+      const sim = shape.simulate(testCase, startOf);
+      sim.schedule(healTransactionsFaults(faultsMs, shape.nodes));
+      return sim;
+    },
+    invariants: shape.invariants,
+  };
+}
+
 /** Options of {@linkcode sagaSearchTarget}. */
 export interface SagaSearchTargetOptions extends TransactionsTargetOptions {
   /** @default "orchestrated" */
@@ -305,23 +352,14 @@ export interface SagaSearchTargetOptions extends TransactionsTargetOptions {
 export function sagaSearchTarget(
   options: SagaSearchTargetOptions = {},
 ): SearchTarget<SagaMessage | ChoreoMessage> {
-  const { faultsMs, horizonMs, startOf } = phases(options);
   const mode = options.mode ?? "orchestrated";
   const services = DEFAULT_SAGA_STEPS.map((s) => s.service);
-  const nodes = mode === "orchestrated" ? ["orchestrator", ...services] : services;
-  return {
-    nodes,
-    clients: ["client"],
-    horizonMs,
-    faults: {
-      horizonMs: faultsMs,
-      maxSteps: options.maxFaultSteps ?? 5,
-      kinds: ["crash", "partition", "loss"],
-      weights: { crash: 3 },
-    },
-    workload: { functions: ["saga"], clients: 1, minOps: 1, maxOps: options.maxOps ?? 6 },
-    build(testCase: SearchCase) {
-      const sim = sagaSimulation({
+  return transactionsTarget(options, {
+    nodes: mode === "orchestrated" ? ["orchestrator", ...services] : services,
+    fn: "saga",
+    crashHeavy: true,
+    simulate: (testCase, startOf) =>
+      sagaSimulation({
         seed: testCase.seed,
         mode,
         variant: options.variant,
@@ -329,10 +367,7 @@ export function sagaSearchTarget(
         rejectProbability: options.rejectProbability,
         undoFailureProbability: options.undoFailureProbability,
         sagas: testCase.workload.map((op, i) => ({ sagaId: `s${i + 1}`, atMs: startOf(op.atMs) })),
-      });
-      sim.schedule(healTransactionsFaults(faultsMs, nodes));
-      return sim;
-    },
+      }),
     invariants: [
       (run) =>
         sagaAtomicity(run.events, {
@@ -342,7 +377,7 @@ export function sagaSearchTarget(
       (run) => sagaAppliedOnce(run.events),
       (run) => sagaCompensationOrder(run.events),
     ],
-  };
+  });
 }
 
 /** Options of {@linkcode outboxSearchTarget}. */
@@ -369,20 +404,12 @@ export interface OutboxSearchTargetOptions extends TransactionsTargetOptions {
 export function outboxSearchTarget(
   options: OutboxSearchTargetOptions = {},
 ): SearchTarget<OutboxMessage> {
-  const { faultsMs, horizonMs, startOf } = phases(options);
-  const nodes = ["orders", "consumer"];
-  return {
-    nodes,
-    clients: ["client"],
-    horizonMs,
-    faults: {
-      horizonMs: faultsMs,
-      maxSteps: options.maxFaultSteps ?? 5,
-      kinds: ["crash", "partition", "loss"],
-    },
-    workload: { functions: ["order"], clients: 1, minOps: 1, maxOps: options.maxOps ?? 6 },
-    build(testCase: SearchCase) {
-      const sim = outboxSimulation({
+  return transactionsTarget(options, {
+    nodes: ["orders", "consumer"],
+    fn: "order",
+    crashHeavy: false,
+    simulate: (testCase, startOf) =>
+      outboxSimulation({
         seed: testCase.seed,
         relay: options.relay,
         idempotent: options.idempotent,
@@ -390,12 +417,9 @@ export function outboxSearchTarget(
           orderId: `o${i + 1}`,
           atMs: startOf(op.atMs),
         })),
-      });
-      sim.schedule(healTransactionsFaults(faultsMs, nodes));
-      return sim;
-    },
+      }),
     invariants: [(run) => outboxNoLoss(run.events), (run) => outboxAppliedOnce(run.events)],
-  };
+  });
 }
 
 /** Options of {@linkcode twoPhaseSearchTarget}. */
@@ -421,21 +445,12 @@ export interface TwoPhaseSearchTargetOptions extends TransactionsTargetOptions {
 export function twoPhaseSearchTarget(
   options: TwoPhaseSearchTargetOptions = {},
 ): SearchTarget<TwoPhaseMessage> {
-  const { faultsMs, horizonMs, startOf } = phases(options);
-  const nodes = ["coordinator", "p1", "p2", "p3"];
-  return {
-    nodes,
-    clients: ["client"],
-    horizonMs,
-    faults: {
-      horizonMs: faultsMs,
-      maxSteps: options.maxFaultSteps ?? 5,
-      kinds: ["crash", "partition", "loss"],
-      weights: { crash: 3 },
-    },
-    workload: { functions: ["tx"], clients: 1, minOps: 1, maxOps: options.maxOps ?? 6 },
-    build(testCase: SearchCase) {
-      const sim = twoPhaseSimulation({
+  return transactionsTarget(options, {
+    nodes: ["coordinator", "p1", "p2", "p3"],
+    fn: "tx",
+    crashHeavy: true,
+    simulate: (testCase, startOf) =>
+      twoPhaseSimulation({
         seed: testCase.seed,
         variant: options.variant,
         noProbability: options.noProbability ?? 0.1,
@@ -443,10 +458,7 @@ export function twoPhaseSearchTarget(
           txId: `t${i + 1}`,
           atMs: startOf(op.atMs),
         })),
-      });
-      sim.schedule(healTransactionsFaults(faultsMs, nodes));
-      return sim;
-    },
+      }),
     invariants: [(run) => twoPhaseAtomicity(run.events)],
-  };
+  });
 }
