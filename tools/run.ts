@@ -24,6 +24,7 @@ import {
   SEED_RANGE,
   SimulationLimitError,
 } from "../src/mod.ts";
+import { fromCaller, shownPath } from "./_lib/caller_paths.ts";
 
 const FORMATS = ["table", "json", "svg", "vl"] as const;
 type Format = typeof FORMATS[number];
@@ -227,11 +228,14 @@ async function main(args: string[]): Promise<number> {
         console.error(`${run.experiment} has no charts`);
         return 1;
       }
-      await Deno.mkdir(cli.out, { recursive: true });
+      // `deno task` runs in the repository root: write where the caller is, and print the
+      // path as they would type it.
+      const folder = fromCaller(cli.out);
+      await Deno.mkdir(folder, { recursive: true });
       for (const [i, chart] of run.charts.entries()) {
-        const path = `${cli.out}/${run.experiment}-seed${run.seed}-${i + 1}.svg`;
-        await Deno.writeTextFile(path, await toSvg(chart.spec));
-        console.log(`${path}  ${chart.title}`);
+        const name = `${run.experiment}-seed${run.seed}-${i + 1}.svg`;
+        await Deno.writeTextFile(`${folder}/${name}`, await toSvg(chart.spec));
+        console.log(`${shownPath(cli.out, name)}  ${chart.title}`);
       }
       break;
     }
