@@ -32,7 +32,14 @@ type Format = typeof FORMATS[number];
 const USAGE =
   `usage: deno task run <experiment> [--param=value ...] [--seed=N] [--format=table|json|svg|vl] [--out=DIR]
        deno task run --list
-  --seed is an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}] (default 1)`;
+  --list          every experiment, its title and its parameters with defaults and ranges
+  --param=value   an experiment parameter (see --list); a bad one exits with code 2
+  --seed=N        an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}] (default 1); same seed, same run
+  --format=F      table (default, readable), json (one object: experiment, seed, params,
+                  summary, traceHash), svg (writes each chart to a file), vl (Vega-Lite specs)
+  --out=DIR       with --format=svg: the folder for the SVG files, created if missing
+                  (default: the folder you are in; relative paths are taken from there)
+  --help          this text`;
 
 class UsageError extends Error {}
 
