@@ -196,3 +196,12 @@ Deno.test("the README's CLI commands run as written and do what their comments s
     await Deno.remove(scratch, { recursive: true });
   }
 });
+
+Deno.test("run raft-election --ranges=paper --format=table prints the per-range rows as a table", async () => {
+  const r = await cli("raft-election", "--ranges=paper", "--trials=50", "--format=table");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^summary: ranges \(10 rows\)\n {2}range +medianMs +meanMs +p99Ms/m);
+  assert.match(r.stdout, /^ {2}150–300 +\d+(\.\d+)? +\d/m);
+  assert.match(r.stdout, /^ {2}samplesMs +50 values: min [\d.]+, median [\d.]+, max [\d.]+$/m);
+  assert.doesNotMatch(r.stdout, /\[\d+ values\]|\[object Object\]|undefined|NaN/);
+});

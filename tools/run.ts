@@ -14,7 +14,6 @@ import type * as vl from "vega-lite";
 import {
   describeAllowed,
   type Experiment,
-  type ExperimentRun,
   getExperiment,
   listExperiments,
   ParamError,
@@ -25,6 +24,7 @@ import {
   SimulationLimitError,
 } from "../src/mod.ts";
 import { fromCaller, shownPath } from "./_lib/caller_paths.ts";
+import { renderTable } from "./_lib/cli_table.ts";
 
 const FORMATS = ["table", "json", "svg", "vl"] as const;
 type Format = typeof FORMATS[number];
@@ -130,47 +130,6 @@ function listing(experiments: Experiment[]): string {
     lines.push("");
   }
   return lines.join("\n");
-}
-
-function cell(value: unknown): string {
-  if (Array.isArray(value)) {
-    if (value.length <= 6 && value.every((v) => typeof v !== "object")) return value.join(", ");
-    return `[${value.length} values]`;
-  }
-  if (value !== null && typeof value === "object") return JSON.stringify(value);
-  if (typeof value === "number" && !Number.isInteger(value)) {
-    return String(Math.round(value * 1000) / 1000);
-  }
-  return String(value);
-}
-
-function table(rows: [string, string][]): string {
-  const width = Math.max(...rows.map(([k]) => k.length), 4);
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n");
-}
-
-function renderTable(run: ExperimentRun): string {
-  const out = [
-    `${run.experiment}  seed=${run.seed}  traceHash=${run.traceHash || "-"}`,
-    table(Object.entries(run.params).map(([k, v]) => [k, cell(v)])).replace(/^/, ""),
-    "",
-  ];
-  out[1] = "params\n" + out[1];
-  const flat: [string, string][] = [];
-  const nested: [string, Record<string, unknown>][] = [];
-  for (const [k, v] of Object.entries(run.summary)) {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      nested.push([k, v as Record<string, unknown>]);
-    } else flat.push([k, cell(v)]);
-  }
-  if (flat.length) out.push("summary", table(flat));
-  for (const [k, v] of nested) {
-    out.push(`summary: ${k}`, table(Object.entries(v).map(([kk, vv]) => [kk, cell(vv)])));
-  }
-  if (run.charts.length) {
-    out.push("", `charts: ${run.charts.map((c) => c.title).join("; ")} (--format=svg to draw)`);
-  }
-  return out.join("\n");
 }
 
 async function toSvg(spec: Record<string, unknown>): Promise<string> {
