@@ -268,8 +268,23 @@ export function Player(recording, options = {}) {
   }
   // Main and every fork, as PlayerBranches keeps them; `model` is the branch on screen.
   let tree;
+  if (restored) {
+    // A link that decodes but does not replay (an unknown scenario or verb, a node the run
+    // lacks) falls back to the page's own recording, as a malformed one does.
+    try {
+      tree = ns.PlayerBranches.fromSession(restored);
+    } catch (error) {
+      root.append(
+        el("p", {
+          className: "ns-player-error",
+          textContent: `Cannot restore this link: ${error.message}; showing the page's own ` +
+            "recording instead.",
+        }),
+      );
+    }
+  }
   try {
-    tree = restored ? ns.PlayerBranches.fromSession(restored) : new ns.PlayerBranches(recording);
+    tree ??= new ns.PlayerBranches(recording);
   } catch (error) {
     root.append(
       el("p", {

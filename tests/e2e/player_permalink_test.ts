@@ -100,17 +100,35 @@ siteTest("A player permalink restores main, every fork and the branch on screen"
   expectNoConsoleErrors(fresh);
 });
 
-siteTest("An old player link (main's recording with its forks) still opens", async (site) => {
-  const opened = await openPage(
-    site.context,
-    `${site.url}/playground.html#player=${OLD_PLAYER_LINK}`,
-  );
-  const state = await branchState(opened.page);
-  assert.deepEqual(state.labels, ["restored (1 fork)"]);
-  assert.equal(state.cursor, 121);
-  assert.match(
-    await opened.page.locator(".ns-player-log .current").innerText(),
-    /nemesis crash n1/,
-  );
-  expectNoConsoleErrors(opened);
-});
+siteTest(
+  "An old player link still opens, and a link that cannot replay falls back to the page's run",
+  async (site) => {
+    const opened = await openPage(
+      site.context,
+      `${site.url}/playground.html#player=${OLD_PLAYER_LINK}`,
+    );
+    const state = await branchState(opened.page);
+    assert.deepEqual(state.labels, ["restored (1 fork)"]);
+    assert.equal(state.cursor, 121);
+    assert.match(
+      await opened.page.locator(".ns-player-log .current").innerText(),
+      /nemesis crash n1/,
+    );
+    expectNoConsoleErrors(opened);
+
+    // Decodes, but names a verb no player knows: the reader is told, and gets the page's run.
+    const unknownVerb = btoa(JSON.stringify({
+      v: 2,
+      r: { scenario: "heartbeat", seed: 3, params: { nodes: 3 } },
+      b: [[0, 10, "meteor"]],
+      s: 1,
+    })).replaceAll("=", "");
+    const bad = await openPage(site.context, `${site.url}/playground.html#player=${unknownVerb}`);
+    assert.match(
+      await bad.page.locator(".ns-player .ns-player-error").first().innerText(),
+      /^Cannot restore this link: Unknown fault verb "meteor".*showing the page's own recording instead\.$/,
+    );
+    assert.deepEqual((await branchState(bad.page)).labels, ["main"]);
+    expectNoConsoleErrors(bad);
+  },
+);
