@@ -6,6 +6,12 @@
  * JSON: `{ experiment, seed, params, faults, untilMs? }`, where `experiment` names a
  * {@linkcode PlayerScenario} and `faults` is a kernel fault schedule. Nothing else is shared.
  *
+ * Permalinks are unpadded base64url JSON in two versions that both stay readable: version 1
+ * is a recording plus an optional `cursor` ({@linkcode encodeRecording}, what
+ * {@linkcode playerLink} makes); version 2 (`{v: 2, ...}`, {@linkcode encodePlayerSession})
+ * adds every fork as `[from, afterEvent, verb, node?, value?]`, the branch on screen and its
+ * cursor. A verb rather than its faults keeps a link with three forks under 400 characters.
+ *
  * @module
  */
 
