@@ -88,3 +88,15 @@ Deno.test("deno task run --format=svg from a subfolder writes there and prints p
     assert.match(await Deno.readTextFile(`${dir}/charts/fallacies-seed3-1.svg`), /^<svg/);
   });
 });
+
+Deno.test("a tool started directly ignores an INIT_CWD inherited from an outer task or npm run", async () => {
+  // As when `deno task test`, typed in labs/, runs a test that starts the tool in the root.
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tools/check.ts", "tests/fixtures/histories/register_linearizable.jsonl"],
+    cwd: repoRoot,
+    env: { INIT_CWD: `${repoRoot}/labs` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+});

@@ -2,24 +2,28 @@
  * Paths as the person at the terminal means them. `deno task` runs a task in the folder of
  * `deno.json`, not in the folder it was typed in, so a relative path on the command line
  * (`deno task check h.jsonl` from `labs/`) must be resolved against the caller's folder,
- * which deno (like npm) passes in `INIT_CWD`. The CLIs read and write through
- * {@linkcode fromCaller} and print the path as the caller gave it, which is then true for
- * them.
+ * which deno (like npm) passes in `INIT_CWD` and the tasks hand on as `NETSPLIT_CALLER_DIR`.
+ * The CLIs read and write through {@linkcode fromCaller} and print the path as the caller gave
+ * it, which is then true for them.
  *
  * @module
  */
 
 import { isAbsolute, join, normalize, resolve } from "node:path";
-import { repoRoot } from "./toolchain.ts";
+
+/** The variable the `run` and `check` tasks in deno.json set to deno's `INIT_CWD`. */
+export const CALLER_DIR_VARIABLE = "NETSPLIT_CALLER_DIR";
 
 /**
  * The folder the command was typed in.
  *
- * `INIT_CWD` counts only when the process runs in the repository root, as a `deno task` does:
- * a tool started directly (`deno run -A ../tools/run.ts` from `labs/`) already runs in the
- * caller's folder, and an `INIT_CWD` inherited from some outer npm script would be stale.
+ * `INIT_CWD` itself is not read: deno keeps an inherited one, so a tool started by a test
+ * that itself runs under `deno task test` typed in a subfolder would see that subfolder. The
+ * tasks copy it into {@linkcode CALLER_DIR_VARIABLE} instead, which only the task sets; a
+ * tool started directly (`deno run -A ../tools/run.ts` from `labs/`) already runs in the
+ * caller's folder.
  *
- * @param env Where to read `INIT_CWD`. @default Deno.env
+ * @param env Where to read the variable. @default Deno.env
  * @param cwd The process's folder. @default Deno.cwd()
  * @returns An absolute folder path.
  *
@@ -27,20 +31,19 @@ import { repoRoot } from "./toolchain.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { callerFolder } from "./caller_paths.ts";
- * import { repoRoot } from "./toolchain.ts";
- * const env = { get: (name: string) => name === "INIT_CWD" ? `${repoRoot}/labs` : undefined };
- * assert.equal(callerFolder(env, repoRoot), `${repoRoot}/labs`);
- * assert.equal(callerFolder(env, "/tmp"), "/tmp");
- * assert.equal(callerFolder({ get: () => undefined }, repoRoot), repoRoot);
+ * const fromTask = { get: (name: string) => name === "NETSPLIT_CALLER_DIR" ? "/repo/labs" : undefined };
+ * assert.equal(callerFolder(fromTask, "/repo"), "/repo/labs");
+ * assert.equal(callerFolder({ get: () => undefined }, "/repo/labs"), "/repo/labs");
+ * // Set but empty (a task run where deno gave no INIT_CWD): the process's folder.
+ * assert.equal(callerFolder({ get: () => "" }, "/repo"), "/repo");
  * ```
  */
 export function callerFolder(
   env: { get(name: string): string | undefined } = Deno.env,
   cwd: string = Deno.cwd(),
 ): string {
-  const init = env.get("INIT_CWD");
-  if (init && isAbsolute(init) && normalize(cwd) === normalize(repoRoot)) return normalize(init);
-  return cwd;
+  const folder = env.get(CALLER_DIR_VARIABLE);
+  return folder && isAbsolute(folder) ? normalize(folder) : cwd;
 }
 
 /**
