@@ -96,6 +96,15 @@ siteTest("A player permalink restores main, every fork and the branch on screen"
     Number(await fresh.page.locator(".ns-player").getAttribute("data-length")),
     mainLength,
   );
+  // At phone width the branch row wraps inside the player: every branch stays reachable.
+  await fresh.page.setViewportSize({ width: 390, height: 800 });
+  const overflow = await fresh.page.locator(".ns-player-branches").evaluate((row) => ({
+    row: row.scrollWidth - row.clientWidth,
+    buttons: [...row.querySelectorAll("button")].filter((b) =>
+      b.getBoundingClientRect().right > document.documentElement.clientWidth
+    ).length,
+  }));
+  assert.deepEqual(overflow, { row: 0, buttons: 0 }, "branches fit at 390 px");
   expectNoConsoleErrors(opened);
   expectNoConsoleErrors(fresh);
 });
