@@ -146,3 +146,70 @@ Deno.test("run --format=svg writes into the folder given, never into one named t
   assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("run --help documents every option, --out included", async () => {
+  const r = await cli("--help");
+  assert.equal(r.code, 0);
+  for (const option of ["--list", "--seed=N", "--format=F", "--out=DIR", "--help"]) {
+    assert.match(r.stdout, new RegExp(`^  ${option} `, "m"), option);
+  }
+});
+
+// A workshop fork (`deno task workshop`) carries these tests but writes its own README, with
+// no CLI section; the fork's deno.json is the one without a workshop task.
+const inWorkshopFork = !("workshop" in
+  JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))).tasks);
+
+Deno.test({
+  name: "the README's CLI commands run as written and do what their comments say",
+  ignore: inWorkshopFork,
+}, async () => {
+  const readme = await Deno.readTextFile(new URL("README.md", root));
+  const section = readme.split(/^## /m).find((s) => s.startsWith("The CLI\n")) ?? "";
+  const block = section.match(/```sh\n([\s\S]*?)```/)?.[1] ?? "";
+  const commands = block.split("\n").filter((line) => line.startsWith("deno task "))
+    .map((line) => line.replace(/\s+#.*$/, "").trim());
+  assert.ok(commands.length >= 7, `the README's CLI block lists the commands, got ${commands}`);
+  assert.ok(commands.some((c) => c.includes("--out=")), "the README shows --out");
+  // A scratch folder inside the repository (so deno task finds deno.json) that sees tests/ as
+  // the root does: the commands run as typed there, and the SVG files they write land there.
+  const scratch = await Deno.makeTempDir({ dir: root.pathname, prefix: ".cli-readme-" });
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD; // deno sets it to the scratch folder, as for a reader's shell
+  try {
+    await Deno.symlink(new URL("tests", root).pathname, `${scratch}/tests`);
+    for (const command of commands) {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: command.split(/\s+/).slice(1),
+        cwd: scratch,
+        env,
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, `${command}: ${stderr}`);
+      const stdout = new TextDecoder().decode(out.stdout);
+      if (command.includes("--format=json")) assert.ok("traceHash" in JSON.parse(stdout));
+      if (command.includes("--format=svg")) {
+        // Every path printed is a file the reader can open from where they typed the command.
+        for (const line of stdout.trim().split("\n")) {
+          const path = line.split("  ")[0];
+          assert.match(await Deno.readTextFile(`${scratch}/${path}`), /^<svg/, path);
+        }
+      }
+    }
+    assert.ok(Deno.statSync(`${scratch}/charts/fallacies-seed7-1.svg`).isFile);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+});
+
+Deno.test("run raft-election --ranges=paper --format=table prints the per-range rows as a table", async () => {
+  const r = await cli("raft-election", "--ranges=paper", "--trials=50", "--format=table");
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^summary: ranges \(10 rows\)\n {2}range +medianMs +meanMs +p99Ms/m);
+  assert.match(r.stdout, /^ {2}150–300 +\d+(\.\d+)? +\d/m);
+  assert.match(r.stdout, /^ {2}samplesMs +50 values: min [\d.]+, median [\d.]+, max [\d.]+$/m);
+  assert.doesNotMatch(r.stdout, /\[\d+ values\]|\[object Object\]|undefined|NaN/);
+});

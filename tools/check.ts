@@ -22,6 +22,9 @@
  */
 
 import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
+// Paths are the caller's (`deno task` runs in the repository root): read through fromCaller,
+// print as given.
+import { fromCaller } from "./_lib/caller_paths.ts";
 
 const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
   "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain]";
@@ -225,7 +228,7 @@ function main(args: readonly string[]): number {
 
 function isDirectory(path: string): boolean {
   try {
-    return Deno.statSync(path).isDirectory;
+    return Deno.statSync(fromCaller(path)).isDirectory;
   } catch {
     return false; // reported by the single-file path as it always was
   }
@@ -253,7 +256,7 @@ function expandPaths(paths: readonly string[]): string[] {
       files.push(path);
       continue;
     }
-    const names = [...Deno.readDirSync(path)]
+    const names = [...Deno.readDirSync(fromCaller(path))]
       .filter((entry) => entry.isFile && entry.name.endsWith(".jsonl"))
       .map((entry) => entry.name)
       .sort();
@@ -270,7 +273,7 @@ function expandPaths(paths: readonly string[]): string[] {
 function readHistoryText(path: string): string | { error: string } {
   let text: string;
   try {
-    text = Deno.readTextFileSync(path);
+    text = Deno.readTextFileSync(fromCaller(path));
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
       ? "no such file"

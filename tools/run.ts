@@ -14,7 +14,6 @@ import type * as vl from "vega-lite";
 import {
   describeAllowed,
   type Experiment,
-  type ExperimentRun,
   getExperiment,
   listExperiments,
   ParamError,
@@ -24,6 +23,8 @@ import {
   SEED_RANGE,
   SimulationLimitError,
 } from "../src/mod.ts";
+import { fromCaller, shownPath } from "./_lib/caller_paths.ts";
+import { renderTable } from "./_lib/cli_table.ts";
 
 const FORMATS = ["table", "json", "svg", "vl"] as const;
 type Format = typeof FORMATS[number];
@@ -31,7 +32,14 @@ type Format = typeof FORMATS[number];
 const USAGE =
   `usage: deno task run <experiment> [--param=value ...] [--seed=N] [--format=table|json|svg|vl] [--out=DIR]
        deno task run --list
-  --seed is an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}] (default 1)`;
+  --list          every experiment, its title and its parameters with defaults and ranges
+  --param=value   an experiment parameter (see --list); a bad one exits with code 2
+  --seed=N        an integer in [${SEED_RANGE.min}, ${SEED_RANGE.max}] (default 1); same seed, same run
+  --format=F      table (default, readable), json (one object: experiment, seed, params,
+                  summary, traceHash), svg (writes each chart to a file), vl (Vega-Lite specs)
+  --out=DIR       with --format=svg: the folder for the SVG files, created if missing
+                  (default: the folder you are in; relative paths are taken from there)
+  --help          this text`;
 
 class UsageError extends Error {}
 
@@ -124,47 +132,6 @@ function listing(experiments: Experiment[]): string {
   return lines.join("\n");
 }
 
-function cell(value: unknown): string {
-  if (Array.isArray(value)) {
-    if (value.length <= 6 && value.every((v) => typeof v !== "object")) return value.join(", ");
-    return `[${value.length} values]`;
-  }
-  if (value !== null && typeof value === "object") return JSON.stringify(value);
-  if (typeof value === "number" && !Number.isInteger(value)) {
-    return String(Math.round(value * 1000) / 1000);
-  }
-  return String(value);
-}
-
-function table(rows: [string, string][]): string {
-  const width = Math.max(...rows.map(([k]) => k.length), 4);
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join("\n");
-}
-
-function renderTable(run: ExperimentRun): string {
-  const out = [
-    `${run.experiment}  seed=${run.seed}  traceHash=${run.traceHash || "-"}`,
-    table(Object.entries(run.params).map(([k, v]) => [k, cell(v)])).replace(/^/, ""),
-    "",
-  ];
-  out[1] = "params\n" + out[1];
-  const flat: [string, string][] = [];
-  const nested: [string, Record<string, unknown>][] = [];
-  for (const [k, v] of Object.entries(run.summary)) {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      nested.push([k, v as Record<string, unknown>]);
-    } else flat.push([k, cell(v)]);
-  }
-  if (flat.length) out.push("summary", table(flat));
-  for (const [k, v] of nested) {
-    out.push(`summary: ${k}`, table(Object.entries(v).map(([kk, vv]) => [kk, cell(vv)])));
-  }
-  if (run.charts.length) {
-    out.push("", `charts: ${run.charts.map((c) => c.title).join("; ")} (--format=svg to draw)`);
-  }
-  return out.join("\n");
-}
-
 async function toSvg(spec: Record<string, unknown>): Promise<string> {
   // Specs leave their width open so pages can fit them to a column; a file needs one.
   const composite = ["hconcat", "vconcat", "concat", "facet", "repeat"].some((k) => k in spec);
@@ -227,11 +194,14 @@ async function main(args: string[]): Promise<number> {
         console.error(`${run.experiment} has no charts`);
         return 1;
       }
-      await Deno.mkdir(cli.out, { recursive: true });
+      // `deno task` runs in the repository root: write where the caller is, and print the
+      // path as they would type it.
+      const folder = fromCaller(cli.out);
+      await Deno.mkdir(folder, { recursive: true });
       for (const [i, chart] of run.charts.entries()) {
-        const path = `${cli.out}/${run.experiment}-seed${run.seed}-${i + 1}.svg`;
-        await Deno.writeTextFile(path, await toSvg(chart.spec));
-        console.log(`${path}  ${chart.title}`);
+        const name = `${run.experiment}-seed${run.seed}-${i + 1}.svg`;
+        await Deno.writeTextFile(`${folder}/${name}`, await toSvg(chart.spec));
+        console.log(`${shownPath(cli.out, name)}  ${chart.title}`);
       }
       break;
     }

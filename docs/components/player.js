@@ -5,7 +5,8 @@
 //
 // The model (recording, replay by re-simulation, forks) is `PlayerModel` from the core
 // library (src/player/); this file only draws it. A permalink in the URL hash
-// (`#player=...`) restores seed, parameters, fault schedule, forks and cursor.
+// (`#player=...`, `ns.encodePlayerSession`) restores seed, parameters, fault schedule, main
+// and every fork, the branch on screen and its cursor.
 
 import * as ns from "../lib/netsplit.js";
 import { button, el, ensureStyle, svg } from "./dom.js";
@@ -231,7 +232,7 @@ function compact(value) {
 
 function readHash(key) {
   const value = new URLSearchParams(location.hash.slice(1)).get(key);
-  return value === null ? null : ns.decodeRecording(value);
+  return value === null ? null : ns.decodePlayerSession(value);
 }
 
 function writeHash(key, text) {
@@ -265,9 +266,25 @@ export function Player(recording, options = {}) {
       }),
     );
   }
-  let model;
+  // Main and every fork, as PlayerBranches keeps them; `model` is the branch on screen.
+  let tree;
+  if (restored) {
+    // A link that decodes but does not replay (an unknown scenario or verb, a node the run
+    // lacks) falls back to the page's own recording, as a malformed one does.
+    try {
+      tree = ns.PlayerBranches.fromSession(restored);
+    } catch (error) {
+      root.append(
+        el("p", {
+          className: "ns-player-error",
+          textContent: `Cannot restore this link: ${error.message}; showing the page's own ` +
+            "recording instead.",
+        }),
+      );
+    }
+  }
   try {
-    model = new ns.PlayerModel(restored?.recording ?? recording, { cursor: restored?.cursor ?? 0 });
+    tree ??= new ns.PlayerBranches(recording);
   } catch (error) {
     root.append(
       el("p", {
@@ -277,13 +294,26 @@ export function Player(recording, options = {}) {
     );
     return root;
   }
+  let model = tree.model;
   const scenario = ns.getScenario(model.recording.scenario);
   const nodes = model.snapshot(0).nodes.map((n) => n.id);
-  const branches = [{ model, label: "main" }];
-  // Forks already in a restored recording show as one branch named after their faults.
-  if (model.recording.forks?.length) {
-    branches[0].label = `restored (${model.recording.forks.length} fork${
-      model.recording.forks.length > 1 ? "s" : ""
+  const labels = [];
+  // An old link's forks are part of main's recording: name main after them.
+  const mainForks = tree.all[0].model.recording.forks?.length ?? 0;
+  labels.push(mainForks ? `restored (${mainForks} fork${mainForks > 1 ? "s" : ""})` : "main");
+  for (let i = 1; i < tree.all.length; i++) labels.push(branchLabel(i));
+
+  // The same label for a fork made here and for one restored from a link: it is built from
+  // the branch's data (parent, fork point, verb) only.
+  function branchLabel(index) {
+    const { point } = tree.all[index];
+    const parentEvents = tree.all[point.from].model.tape.events;
+    const at = point.afterEvent > 0 ? parentEvents[point.afterEvent - 1]?.t ?? 0 : 0;
+    const what = "verb" in point.change
+      ? ns.describeFaultVerb(point.change.verb, point.change)
+      : point.change.faults.map((f) => ns.describeFault({ ...f, atMs: 0 })).join(", ");
+    return `fork ${index}: ${what} @ ${at.toFixed(1)} ms (from ${
+      labels[point.from].split(":")[0]
     })`;
   }
   let playing = null;
@@ -391,7 +421,7 @@ export function Player(recording, options = {}) {
   root.append(head, controls, scrub, picture, grid, forkRow, branchRow, linkButton);
 
   function permalink() {
-    const encoded = ns.encodeRecording(model.recording, model.cursor);
+    const encoded = ns.encodePlayerSession(tree.session());
     const params = new URLSearchParams(location.hash.slice(1));
     params.set(hashKey ?? "player", encoded);
     return `${location.origin}${location.pathname}#${params}`;
@@ -470,14 +500,15 @@ export function Player(recording, options = {}) {
     );
     branchRow.replaceChildren(
       el("span", { textContent: "Branches:" }),
-      ...branches.map((b) => {
-        const branchButton = button(b.label, () => {
+      ...labels.map((label, index) => {
+        const branchButton = button(label, () => {
           pause();
           touched = true;
-          model = b.model;
+          forkError.textContent = "";
+          model = tree.show(index);
           render();
-        }, described(`Switch to ${b.label}`));
-        branchButton.setAttribute("aria-pressed", String(b.model === model));
+        }, described(`Switch to ${label}`));
+        branchButton.setAttribute("aria-pressed", String(index === tree.shown));
         return branchButton;
       }),
     );
@@ -486,7 +517,7 @@ export function Player(recording, options = {}) {
     if (hashKey && touched) {
       clearTimeout(hashTimer);
       hashTimer = setTimeout(
-        () => writeHash(hashKey, ns.encodeRecording(model.recording, model.cursor)),
+        () => writeHash(hashKey, ns.encodePlayerSession(tree.session())),
         250,
       );
     }
@@ -513,6 +544,8 @@ export function Player(recording, options = {}) {
 
   function go(cursor) {
     touched = true;
+    // A fork's error is about the moment it was tried; moving on clears it.
+    forkError.textContent = "";
     model.seek(cursor);
     render();
   }
@@ -555,19 +588,14 @@ export function Player(recording, options = {}) {
         value: spec.value === undefined ? undefined : Number(valueInput.value),
         peers: nodes,
       };
-      const faults = ns.faultVerb(verb, options);
-      const at = model.cursor > 0 ? model.tape.events[model.cursor - 1].t : 0;
-      const parentLabel = branches.find((b) => b.model === model)?.label ?? "main";
-      model = model.fork(faults);
-      const what = faults.length === 1
-        ? ns.describeFault({ ...faults[0], atMs: 0 })
-        : ns.describeFaultVerb(verb, options);
-      branches.push({
-        model,
-        label: `fork ${branches.length}: ${what} @ ${at.toFixed(1)} ms (from ${
-          parentLabel.split(":")[0]
-        })`,
-      });
+      // Only what the verb takes goes into the branch, so links stay short.
+      const change = {
+        verb,
+        ...(options.node === undefined ? {} : { node: options.node }),
+        ...(options.value === undefined ? {} : { value: options.value }),
+      };
+      model = tree.fork(change);
+      labels.push(branchLabel(tree.all.length - 1));
       render();
     } catch (error) {
       forkError.textContent = error.message;
@@ -588,7 +616,7 @@ export function Player(recording, options = {}) {
     const onHashChange = () => {
       if (!root.isConnected) return removeEventListener("hashchange", onHashChange);
       const text = new URLSearchParams(location.hash.slice(1)).get(hashKey);
-      if (text === null || text === ns.encodeRecording(model.recording, model.cursor)) return;
+      if (text === null || text === ns.encodePlayerSession(tree.session())) return;
       pause();
       removeEventListener("hashchange", onHashChange);
       root.replaceWith(Player(recording, options));

@@ -18,8 +18,17 @@
 import type { Simulation } from "../sim/simulation.ts";
 import type { TraceEvent } from "../sim/trace.ts";
 import type { Message, NodeId } from "../sim/types.ts";
-import type { FaultAction, ForkPoint, Recording } from "./recording.ts";
-import { validateRecording } from "./recording.ts";
+import type {
+  BranchChange,
+  BranchPoint,
+  FaultAction,
+  ForkPoint,
+  PlayerSession,
+  Recording,
+} from "./recording.ts";
+import { MAX_SESSION_BRANCHES, validatePlayerSession, validateRecording } from "./recording.ts";
+import type { FaultVerb } from "./fault_verbs.ts";
+import { faultVerb } from "./fault_verbs.ts";
 import type { PlayerScenario } from "./scenarios.ts";
 import { getScenario, PLAYER_SCENARIOS, resolveScenarioParams } from "./scenarios.ts";
 
@@ -280,12 +289,17 @@ export class PlayerModel {
   /**
    * Forks at the cursor: applies `faults` there (after the current step) and continues to
    * the end. Returns the branch, its cursor on the fork.
+   *
+   * @param options `at`: fork there instead of at the cursor (a restored link's fork point).
    */
-  fork(faults: readonly FaultAction[]): PlayerModel {
+  fork(faults: readonly FaultAction[], options: { at?: number } = {}): PlayerModel {
     if (faults.length === 0) {
       throw new RangeError("Cannot fork without at least one fault or knob change");
     }
-    const afterEvent = this.forkPoint();
+    if (options.at !== undefined && !(Number.isInteger(options.at) && options.at >= 0)) {
+      throw new RangeError(`Fork option at must be an integer >= 0, got ${options.at}`);
+    }
+    const afterEvent = this.forkPoint(options.at ?? this.#cursor);
     // Forking a fork before its own fork point starts from a prefix that never saw the later
     // forks: keep only the forks that happened before this point.
     const earlier = (this.recording.forks ?? []).filter((f) => f.afterEvent < afterEvent);
@@ -307,5 +321,131 @@ export class PlayerModel {
       if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) return i;
     }
     return n;
+  }
+}
+
+/** One branch of a {@linkcode PlayerBranches}: its model and, for a fork, how it came about. */
+export interface PlayerBranch {
+  model: PlayerModel;
+  /** Absent for main. */
+  point?: BranchPoint;
+}
+
+/**
+ * Main and every fork made from it (or from a fork), with the one on screen: the player's
+ * whole state, which {@linkcode PlayerBranches.session} turns into data for a permalink and
+ * {@linkcode PlayerBranches.fromSession} turns back into the same branches.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PlayerBranches } from "./player_model.ts";
+ * const branches = new PlayerBranches({ scenario: "heartbeat", seed: 1, params: {}, faults: [] });
+ * branches.model.seek(50);
+ * branches.fork({ verb: "crash", node: "n2" });
+ * const again = PlayerBranches.fromSession(branches.session());
+ * assert.equal(again.all.length, 2);
+ * assert.equal(again.shown, 1);
+ * assert.deepEqual(again.model.recording, branches.model.recording);
+ * ```
+ */
+export class PlayerBranches {
+  #branches: PlayerBranch[];
+  #shown = 0;
+  #scenarios: readonly PlayerScenario[];
+
+  constructor(
+    main: Recording,
+    options: { cursor?: number; scenarios?: readonly PlayerScenario[] } = {},
+  ) {
+    this.#scenarios = options.scenarios ?? PLAYER_SCENARIOS;
+    this.#branches = [{
+      model: new PlayerModel(main, { cursor: options.cursor, scenarios: this.#scenarios }),
+    }];
+  }
+
+  /**
+   * Rebuilds every branch of a session by replaying main and re-applying each fork at its
+   * fork point; the shown branch gets the session's cursor.
+   * @throws RangeError for a malformed session, an unknown verb or a missing node.
+   */
+  static fromSession(
+    session: PlayerSession,
+    options: { scenarios?: readonly PlayerScenario[] } = {},
+  ): PlayerBranches {
+    const checked = validatePlayerSession(session);
+    const out = new PlayerBranches(checked.main, options);
+    for (const point of checked.branches) {
+      const parent = out.#branches[point.from].model;
+      const model = parent.fork(out.#faultsOf(point.change), { at: point.afterEvent });
+      out.#branches.push({ model, point: structuredClone(point) });
+    }
+    out.#shown = checked.shown;
+    if (checked.cursor !== undefined) out.model.seek(checked.cursor);
+    return out;
+  }
+
+  /** Every branch, main first, in the order they were made. */
+  get all(): readonly PlayerBranch[] {
+    return this.#branches;
+  }
+
+  /** Index of the branch on screen (0 is main). */
+  get shown(): number {
+    return this.#shown;
+  }
+
+  /** The model on screen. */
+  get model(): PlayerModel {
+    return this.#branches[this.#shown].model;
+  }
+
+  /** Shows another branch (its cursor is where it was left). */
+  show(index: number): PlayerModel {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.#branches.length)) {
+      throw new RangeError(
+        `Branch index must be 0 to ${this.#branches.length - 1}, got ${index}`,
+      );
+    }
+    this.#shown = index;
+    return this.model;
+  }
+
+  /**
+   * Forks the shown branch at its cursor with a verb (or raw faults) and shows the fork.
+   * @throws RangeError for an unknown verb, a missing node, or too many branches.
+   */
+  fork(change: BranchChange): PlayerModel {
+    if (this.#branches.length - 1 >= MAX_SESSION_BRANCHES) {
+      throw new RangeError(`Cannot fork: a player holds at most ${MAX_SESSION_BRANCHES} forks`);
+    }
+    const parent = this.model;
+    const model = parent.fork(this.#faultsOf(change));
+    const forks = model.recording.forks ?? [];
+    const point: BranchPoint = {
+      from: this.#shown,
+      afterEvent: forks[forks.length - 1].afterEvent,
+      change: structuredClone(change),
+    };
+    this.#branches.push({ model, point });
+    this.#shown = this.#branches.length - 1;
+    return model;
+  }
+
+  /** The whole state as data, for a permalink: main, every fork, the shown branch, its cursor. */
+  session(): PlayerSession {
+    return {
+      main: this.#branches[0].model.recording,
+      branches: this.#branches.slice(1).map((b) => structuredClone(b.point as BranchPoint)),
+      shown: this.#shown,
+      cursor: this.model.cursor,
+    };
+  }
+
+  // `isolate` cuts a node off from every node of the run, as the player's menu does.
+  #faultsOf(change: BranchChange): FaultAction[] {
+    if ("faults" in change) return structuredClone(change.faults);
+    const peers = this.#branches[0].model.snapshot(0).nodes.map((n) => n.id);
+    return faultVerb(change.verb as FaultVerb, { node: change.node, value: change.value, peers });
   }
 }

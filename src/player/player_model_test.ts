@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { latestStates, PlayerModel, record, replayRecording } from "./player_model.ts";
-import { decodeRecording, encodeRecording, faultsFromTrace } from "./recording.ts";
+import {
+  latestStates,
+  PlayerBranches,
+  PlayerModel,
+  record,
+  replayRecording,
+} from "./player_model.ts";
+import {
+  decodePlayerSession,
+  decodeRecording,
+  encodePlayerSession,
+  encodeRecording,
+  faultsFromTrace,
+} from "./recording.ts";
 import { heartbeatScenario } from "./scenarios.ts";
 import type { PlayerScenario } from "./scenarios.ts";
 import type { TraceEvent } from "../sim/trace.ts";
@@ -206,4 +218,72 @@ Deno.test("the raft scenario elects a leader, and a fork that crashes it elects 
   const branch = player.fork([{ kind: "crash", node: firstLeader }]);
   const after = leaderAt(branch.tape.events.slice(player.forkPoint()));
   assert.ok(after.length > 0 && after.every((n) => n !== firstLeader), `new leader: ${after}`);
+});
+
+Deno.test("property: a permalink restores main, every fork and the branch on screen", () => {
+  const main: Recording = { ...base, untilMs: 500 };
+  // A reader's actions: pick a branch, move its cursor, fork it with a verb.
+  const action = fc.record({
+    branch: fc.nat(),
+    cursor: fc.nat({ max: 400 }),
+    verb: fc.constantFrom(
+      { verb: "crash", node: "n2" },
+      { verb: "isolate", node: "n1" },
+      { verb: "heal" },
+      { verb: "loss", value: 0.4 },
+      { verb: "clock-jump", node: "n3", value: 250 },
+    ),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(action, { minLength: 1, maxLength: 4 }),
+      fc.nat(),
+      fc.nat({ max: 400 }),
+      (actions, shown, cursor) => {
+        const live = new PlayerBranches(main);
+        for (const { branch, cursor, verb } of actions) {
+          live.show(branch % live.all.length);
+          live.model.seek(cursor);
+          live.fork(verb);
+        }
+        live.show(shown % live.all.length);
+        live.model.seek(cursor);
+        const text = encodePlayerSession(live.session());
+        const restored = PlayerBranches.fromSession(decodePlayerSession(text));
+        assert.equal(restored.all.length, live.all.length);
+        assert.equal(restored.shown, live.shown);
+        assert.equal(restored.model.cursor, live.model.cursor);
+        restored.all.forEach((b, i) => {
+          assert.deepEqual(b.model.recording, live.all[i].model.recording);
+          assert.equal(b.model.tape.events.length, live.all[i].model.tape.events.length);
+        });
+      },
+    ),
+    { seed: 20261202, numRuns: 60 },
+  );
+});
+
+Deno.test("an old permalink's forks replay as main, and forking it adds a branch", () => {
+  const player = new PlayerModel({ ...base, untilMs: 500 });
+  player.seek(90);
+  const forked = player.fork([{ kind: "crash", node: "n1" }]);
+  const old = encodeRecording(forked.recording, forked.cursor);
+  const restored = PlayerBranches.fromSession(decodePlayerSession(old));
+  assert.deepEqual(restored.model.recording, forked.recording);
+  assert.equal(restored.model.cursor, forked.cursor);
+  restored.fork({ verb: "heal" });
+  assert.equal(restored.all.length, 2);
+  assert.equal(restored.session().branches[0].from, 0);
+});
+
+Deno.test("a restored link with an unknown verb names it", () => {
+  assert.throws(
+    () =>
+      PlayerBranches.fromSession({
+        main: base,
+        branches: [{ from: 0, afterEvent: 10, change: { verb: "meteor" } }],
+        shown: 1,
+      }),
+    /Unknown fault verb "meteor"/,
+  );
 });

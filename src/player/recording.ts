@@ -6,6 +6,12 @@
  * JSON: `{ experiment, seed, params, faults, untilMs? }`, where `experiment` names a
  * {@linkcode PlayerScenario} and `faults` is a kernel fault schedule. Nothing else is shared.
  *
+ * Permalinks are unpadded base64url JSON in two versions that both stay readable: version 1
+ * is a recording plus an optional `cursor` ({@linkcode encodeRecording}, what
+ * {@linkcode playerLink} makes); version 2 (`{v: 2, ...}`, {@linkcode encodePlayerSession})
+ * adds every fork as `[from, afterEvent, verb, node?, value?]`, the branch on screen and its
+ * cursor. A verb rather than its faults keeps a link with three forks under 400 characters.
+ *
  * @module
  */
 
@@ -248,4 +254,246 @@ export function playerLink(
  */
 export function faultsFromTrace(events: readonly TraceEvent[]): Fault[] {
   return events.flatMap((e) => e.kind === "fault" ? [{ ...e.fault, atMs: e.t } as Fault] : []);
+}
+
+/** Most branches a player session (and so a permalink) holds; a limit keeps links bounded. */
+export const MAX_SESSION_BRANCHES = 64;
+
+/**
+ * A reader's change at a fork: a verb of {@linkcode FAULT_VERBS} (short in a link, and
+ * readable as a label) or, for forks made in code, the raw faults.
+ */
+export type BranchChange =
+  | { verb: string; node?: string; value?: number }
+  | { faults: FaultAction[] };
+
+/** How one branch came about: forked from an earlier branch at an event index. */
+export interface BranchPoint {
+  /** Index of the branch it was forked from: 0 is main, `i` is `branches[i - 1]`. */
+  from: number;
+  /** The fork point in the parent's tape (a step boundary, as `ForkPoint.afterEvent`). */
+  afterEvent: number;
+  change: BranchChange;
+}
+
+/**
+ * Everything on a player's screen: main, every fork made from it (and from forks), which
+ * branch is shown and its cursor. What a permalink restores.
+ */
+export interface PlayerSession {
+  /** The main run (its own `forks` are those of an old link that restored a fork as main). */
+  main: Recording;
+  /** Forks in the order they were made; each one's `from` is an earlier branch. */
+  branches: BranchPoint[];
+  /** The branch on screen: 0 is main, `i` is `branches[i - 1]`. */
+  shown: number;
+  /** The shown branch's cursor. */
+  cursor?: number;
+}
+
+// The link format's version tag: version 1 links are a bare recording (plus `cursor`).
+const SESSION_VERSION = 2;
+
+function validateChange(change: unknown, where: string): BranchChange {
+  const c = change as Record<string, unknown> | null;
+  if (c !== null && typeof c === "object" && Array.isArray(c.faults)) {
+    for (const fault of c.faults) {
+      if (!FAULT_KINDS.includes((fault as Fault)?.kind)) {
+        throw new RangeError(`${where} has a fault of unknown kind: ${JSON.stringify(fault)}`);
+      }
+    }
+    return { faults: structuredClone(c.faults as FaultAction[]) };
+  }
+  if (c === null || typeof c !== "object" || typeof c.verb !== "string" || c.verb === "") {
+    throw new RangeError(`${where} change must be a verb or faults, got ${JSON.stringify(c)}`);
+  }
+  if (c.node !== undefined && typeof c.node !== "string") {
+    throw new RangeError(`${where} node must be a node name, got ${JSON.stringify(c.node)}`);
+  }
+  if (c.value !== undefined && !Number.isFinite(c.value)) {
+    throw new RangeError(`${where} value must be a number, got ${JSON.stringify(c.value)}`);
+  }
+  return {
+    verb: c.verb,
+    ...(c.node === undefined ? {} : { node: c.node as string }),
+    ...(c.value === undefined ? {} : { value: c.value as number }),
+  };
+}
+
+/**
+ * Checks a session's shape (each branch forks from an earlier one, the shown branch exists)
+ * and returns a normalised copy. Whether a verb exists and a fork point lies on the parent's
+ * tape is the player model's check, when it replays the session. Throws a RangeError naming
+ * the bad field.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validatePlayerSession } from "./recording.ts";
+ * const main = { scenario: "heartbeat", seed: 1, params: {}, faults: [] };
+ * const branch = { from: 0, afterEvent: 40, change: { verb: "crash", node: "n2" } };
+ * assert.equal(validatePlayerSession({ main, branches: [branch], shown: 1 }).shown, 1);
+ * assert.throws(
+ *   () => validatePlayerSession({ main, branches: [{ ...branch, from: 1 }], shown: 0 }),
+ *   /from must be an earlier branch/,
+ * );
+ * ```
+ */
+export function validatePlayerSession(input: unknown): PlayerSession {
+  if (typeof input !== "object" || input === null) {
+    throw new RangeError(`Player session must be an object, got ${JSON.stringify(input)}`);
+  }
+  const s = input as Record<string, unknown>;
+  const main = validateRecording(s.main);
+  const branches = s.branches ?? [];
+  if (!Array.isArray(branches) || branches.length > MAX_SESSION_BRANCHES) {
+    throw new RangeError(
+      `Player session field branches must be an array of at most ${MAX_SESSION_BRANCHES}`,
+    );
+  }
+  const checked = branches.map((b, i): BranchPoint => {
+    const where = `Player session branch ${i + 1}`;
+    const from = (b as BranchPoint)?.from, afterEvent = (b as BranchPoint)?.afterEvent;
+    if (!(Number.isInteger(from) && from >= 0 && from <= i)) {
+      throw new RangeError(
+        `${where} from must be an earlier branch (0 to ${i}), got ${JSON.stringify(from)}`,
+      );
+    }
+    if (!(Number.isInteger(afterEvent) && afterEvent >= 0)) {
+      throw new RangeError(
+        `${where} afterEvent must be an integer >= 0, got ${JSON.stringify(afterEvent)}`,
+      );
+    }
+    return { from, afterEvent, change: validateChange((b as BranchPoint).change, where) };
+  });
+  const shown = s.shown ?? 0;
+  if (!(Number.isInteger(shown) && (shown as number) >= 0 && (shown as number) <= checked.length)) {
+    throw new RangeError(
+      `Player session field shown must be a branch index (0 to ${checked.length}), got ${
+        JSON.stringify(shown)
+      }`,
+    );
+  }
+  if (s.cursor !== undefined && !(Number.isInteger(s.cursor) && (s.cursor as number) >= 0)) {
+    throw new RangeError(
+      `Player session field cursor must be an integer >= 0, got ${JSON.stringify(s.cursor)}`,
+    );
+  }
+  return {
+    main,
+    branches: checked,
+    shown: shown as number,
+    ...(s.cursor === undefined ? {} : { cursor: s.cursor as number }),
+  };
+}
+
+// A branch on the wire, positional to keep links short:
+// `[from, afterEvent, verb, node?, value?]` (node `null` when the verb takes none) or
+// `[from, afterEvent, faults]` for raw faults.
+type WireBranch = [number, number, string | FaultAction[], (string | null)?, number?];
+
+function branchToWire(branch: BranchPoint): WireBranch {
+  const { from, afterEvent, change } = branch;
+  if ("faults" in change) return [from, afterEvent, change.faults];
+  if (change.value !== undefined) {
+    return [from, afterEvent, change.verb, change.node ?? null, change.value];
+  }
+  return change.node === undefined
+    ? [from, afterEvent, change.verb]
+    : [from, afterEvent, change.verb, change.node];
+}
+
+function branchFromWire(wire: unknown): unknown {
+  if (!Array.isArray(wire)) return wire;
+  const [from, afterEvent, what, node, value] = wire as WireBranch;
+  const change = Array.isArray(what) ? { faults: what } : {
+    verb: what,
+    ...(node === undefined || node === null ? {} : { node }),
+    ...(value === undefined ? {} : { value }),
+  };
+  return { from, afterEvent, change };
+}
+
+/**
+ * Encodes a player session for a URL hash (link format version 2): main's recording, every
+ * branch as `[from, afterEvent, verb, node?, value?]`, the shown branch and its cursor.
+ * A session without branches encodes exactly as a version 1 link
+ * ({@linkcode encodeRecording}), so such links stay as short as before.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodePlayerSession, encodePlayerSession } from "./recording.ts";
+ * const session = {
+ *   main: { scenario: "heartbeat", seed: 3, params: {}, faults: [] },
+ *   branches: [{ from: 0, afterEvent: 120, change: { verb: "crash", node: "n1" } }],
+ *   shown: 1,
+ *   cursor: 121,
+ * };
+ * const text = encodePlayerSession(session);
+ * assert.equal(decodePlayerSession(text).branches[0].afterEvent, 120);
+ * assert.equal(decodePlayerSession(text).shown, 1);
+ * ```
+ */
+export function encodePlayerSession(session: PlayerSession): string {
+  const checked = validatePlayerSession(session);
+  if (checked.branches.length === 0) return encodeRecording(checked.main, checked.cursor);
+  const { main, branches, shown, cursor } = checked;
+  // Empty defaults are left out: they are what a decoder assumes.
+  const { forks, ...rest } = main;
+  const compactMain = {
+    ...rest,
+    ...(Object.keys(main.params).length ? {} : { params: undefined }),
+    ...(main.faults.length ? {} : { faults: undefined }),
+    ...(forks?.length ? { forks } : {}),
+  };
+  return toBase64Url(JSON.stringify({
+    v: SESSION_VERSION,
+    r: compactMain,
+    b: branches.map(branchToWire),
+    ...(shown === 0 ? {} : { s: shown }),
+    ...(cursor === undefined ? {} : { c: cursor }),
+  }));
+}
+
+/**
+ * Decodes a permalink's text: a version 2 session ({@linkcode encodePlayerSession}) or a
+ * version 1 link (a bare recording, {@linkcode encodeRecording}), which opens as main alone.
+ * Throws a RangeError on malformed text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodePlayerSession, encodeRecording } from "./recording.ts";
+ * const old = encodeRecording({ scenario: "heartbeat", seed: 2, params: {}, faults: [] }, 40);
+ * const session = decodePlayerSession(old);
+ * assert.deepEqual([session.branches.length, session.shown, session.cursor], [0, 0, 40]);
+ * assert.throws(() => decodePlayerSession("%%%"), /Player link is malformed/);
+ * ```
+ */
+export function decodePlayerSession(text: string): PlayerSession {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(fromBase64Url(text));
+  } catch {
+    throw new RangeError("Player link is malformed: cannot decode the recording");
+  }
+  if (parsed?.v === undefined) {
+    const { recording, cursor } = decodeRecording(text);
+    return { main: recording, branches: [], shown: 0, ...(cursor === undefined ? {} : { cursor }) };
+  }
+  if (parsed.v !== SESSION_VERSION) {
+    throw new RangeError(
+      `Player link has format version ${
+        JSON.stringify(parsed.v)
+      }; this page reads versions 1 and ${SESSION_VERSION}`,
+    );
+  }
+  const branches = parsed.b ?? [];
+  return validatePlayerSession({
+    main: parsed.r,
+    branches: Array.isArray(branches) ? branches.map(branchFromWire) : branches,
+    shown: parsed.s,
+    cursor: parsed.c,
+  });
 }
