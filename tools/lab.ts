@@ -157,6 +157,23 @@ export const MUTANTS_FILE = "mutants_test.ts";
 
 const red = color(31), green = color(32), dim = color(2), bold = color(1);
 
+/**
+ * The player link for a counterexample on the site at `siteUrl`. The site's links keep their
+ * `.html` extension (Framework's preserveExtension), so a static file server finds the page;
+ * the player reads the recording from the hash (`#player=<base64url>`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { playerLinkAt } from "./lab.ts";
+ * const link = playerLinkAt("http://127.0.0.1:3000/", { experiment: "heartbeat", seed: 1, params: {}, faults: [] });
+ * assert.match(link, /^http:\/\/127\.0\.0\.1:3000\/playground\.html#player=[\w-]+$/);
+ * ```
+ */
+export function playerLinkAt(siteUrl: string, counterexample: Counterexample): string {
+  return playerLink(counterexample, { base: `${siteUrl.replace(/\/+$/, "")}/playground.html` });
+}
+
 /** Renders the explanation of one failing check. */
 export function explainFailure(
   check: CheckResult,
@@ -171,7 +188,7 @@ export function explainFailure(
   for (const cx of findCounterexamples(check.message)) {
     try {
       lines.push(
-        `    Open it in the player: ${playerLink(cx, { base: `${options.siteUrl}/playground` })}`,
+        `    Open it in the player: ${playerLinkAt(options.siteUrl, cx)}`,
       );
       lines.push(dim(`      (start the site first: deno task dev)`));
     } catch (error) {
