@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { discoverLabs, MUTANTS_FILE } from "../tools/lab.ts";
 import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
+import { findExport, normalizeCode, readLabAnswers } from "../tools/_lib/workshop_answers.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const decoder = new TextDecoder();
@@ -289,6 +290,92 @@ Deno.test("a workshop fork links only pages it has and prints no command that ne
     assert.match(tasks.test, /tools\/lab\.ts --all/);
   } finally {
     Deno.removeSync(source, { recursive: true });
+    Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
+  }
+});
+
+/** Every text file of a fork's code, pages and tools, normalized, by path. */
+function forkSources(fork: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string, rel: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory) {
+        if (!["node_modules", ".git", ".observablehq"].includes(entry.name)) {
+          walk(`${dir}/${entry.name}`, path);
+        }
+      } else if (/\.(ts|js|mjs|md|json)$/.test(entry.name)) {
+        const text = Deno.readTextFileSync(`${dir}/${entry.name}`);
+        out.set(
+          path,
+          /\.(ts|js|mjs)$/.test(entry.name) ? normalizeCode(text) : text.replace(/\s+/g, ""),
+        );
+      }
+    }
+  };
+  walk(fork, "");
+  return out;
+}
+
+/** The answers of a lab in this repository: its solution's bodies and its library answers'. */
+function answerBodies(lab: string): { what: string; body: string }[] {
+  const out: { what: string; body: string }[] = [];
+  const solution = Deno.readTextFileSync(`${root}/labs/${lab}/solution.ts`);
+  for (const m of solution.matchAll(/^export (?:function|const) ([\w$]+)/gm)) {
+    const found = findExport(solution, m[1]);
+    if (found) out.push({ what: `labs/${lab}/solution.ts ${m[1]}`, body: found.body });
+  }
+  for (const answer of readLabAnswers(`${root}/labs/${lab}`).library) {
+    const found = findExport(Deno.readTextFileSync(`${root}/${answer.module}`), answer.export);
+    assert.ok(found, `labs/${lab}/answers.json names ${answer.export}, not in ${answer.module}`);
+    out.push({ what: `${answer.module} ${answer.export}`, body: found.body });
+  }
+  // Very short bodies (`{ return r + w > n; }`) are too common to mean a copy.
+  return out.map((a) => ({ ...a, body: normalizeCode(a.body) })).filter((a) => a.body.length >= 25);
+}
+
+Deno.test("a workshop fork ships no answer: no solution body, and the library's answers call the learner's starter", async () => {
+  const withAnswers = discoverLabs(`${root}/labs`).filter((l) =>
+    l.hasSolution && readLabAnswers(l.dir).library.length > 0
+  ).map((l) => l.name);
+  assert.ok(withAnswers.length > 0, "no lab declares its library answers (answers.json)");
+  const fork = `${Deno.makeTempDirSync({ prefix: "netsplit-fork-" })}/workshop`;
+  try {
+    const made = await sh(
+      `"${Deno.execPath()}" run -A tools/workshop.ts "${fork}" --labs ${withAnswers.join(",")}`,
+      root,
+    );
+    assert.equal(made.code, 0, made.stdout + made.stderr);
+    const sources = forkSources(fork);
+    for (const lab of withAnswers) {
+      for (const { what, body } of answerBodies(lab)) {
+        const holders = [...sources].filter(([, text]) => text.includes(body)).map(([p]) => p);
+        assert.deepEqual(holders, [], `the fork holds the body of ${what}`);
+      }
+      for (const answer of readLabAnswers(`${root}/labs/${lab}`).library) {
+        const text = Deno.readTextFileSync(`${fork}/${answer.module}`);
+        const found = findExport(text, answer.export);
+        assert.ok(found, `${answer.module} lost ${answer.export} (the fork's pages need it)`);
+        assert.match(
+          found.body,
+          new RegExp(`^(\\{\\s*return\\s+)?learner\\w+\\.${answer.learner}\\(`),
+          `${answer.export} in the fork should call labs/${lab}/starter.ts`,
+        );
+        assert.doesNotMatch(
+          text.slice(found.start, found.end),
+          /@example/,
+          `${answer.export}'s examples state the answer`,
+        );
+      }
+      for (const test of readLabAnswers(`${root}/labs/${lab}`).testsOfTheAnswer) {
+        assert.throws(() => Deno.statSync(`${fork}/${test}`), `${test} checks the reference`);
+      }
+    }
+    // The fork's library still type-checks, with the learner's starters in place of the answers.
+    Deno.symlinkSync(`${root}/node_modules`, `${fork}/node_modules`);
+    const check = await sh(`"${Deno.execPath()}" check src/mod.ts`, fork);
+    assert.equal(check.code, 0, check.stderr);
+  } finally {
     Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
   }
 });

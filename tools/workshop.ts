@@ -19,6 +19,7 @@
 import { discoverLabs, MUTANTS_FILE } from "./lab.ts";
 import type { LabInfo } from "./lab.ts";
 import { forkCommands, linksLab } from "./lab_readme.ts";
+import { delegateToLearner, readLabAnswers } from "./_lib/workshop_answers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -307,8 +308,31 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
       (rel) => !/(^|\/)solutions?(\.ts|\/|$)/.test(rel) && rel !== MUTANTS_FILE,
     );
   }
+  // The library functions that hold a chosen lab's answer call the learner's starter instead
+  // (their JSDoc goes too: its prose and examples state the answer).
+  const answers = chosen.map((lab) => ({ lab, ...readLabAnswers(lab.dir) }));
+  for (const { lab, library } of answers) {
+    for (const answer of library) {
+      const path = `${dir}/${answer.module}`;
+      const depth = answer.module.split("/").length - 1;
+      const starterPath = `${"../".repeat(depth)}labs/${lab.name}/starter.ts`;
+      const text = Deno.readTextFileSync(path);
+      Deno.writeTextFileSync(
+        path,
+        delegateToLearner(text, answer, { lab: lab.name, starterPath }),
+      );
+    }
+  }
+  const testsOfTheAnswers = new Set(answers.flatMap((a) => a.testsOfTheAnswer));
+  for (const test of testsOfTheAnswers) {
+    if (test.startsWith("src/") && exists(`${dir}/${test}`)) Deno.removeSync(`${dir}/${test}`);
+  }
   // Tools, without the fork maker itself.
-  copyTree(`${ROOT}/tools`, `${dir}/tools`, (rel) => rel !== "workshop.ts");
+  copyTree(
+    `${ROOT}/tools`,
+    `${dir}/tools`,
+    (rel) => rel !== "workshop.ts" && rel !== "_lib/workshop_answers.ts",
+  );
   // Library tests; browser tests, the labs' mutation check, the fork check, the checks of this
   // repository's page commands and the real-cluster bridge stay behind (they need solutions,
   // pages or a real etcd the fork does not have).
@@ -322,7 +346,12 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
     copyTree(
       `${ROOT}/tests`,
       `${dir}/tests`,
-      (rel) => !rel.startsWith("e2e") && !staysBehind.has(rel),
+      (rel) =>
+        !rel.startsWith("e2e") && !staysBehind.has(rel) &&
+        !testsOfTheAnswers.has(`tests/${rel}`) &&
+        // The library now calls into labs/ (the learner's starters): the layer test of this
+        // repository would refuse that edge.
+        !(answers.some((a) => a.library.length > 0) && rel === "layers_test.ts"),
     );
   }
   // The site: shared components and data, then only the related pages.
