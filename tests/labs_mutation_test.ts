@@ -3,7 +3,7 @@
  * fails them (with tests that actually ran, not a compile error). A lab whose starter passes
  * teaches nothing; a lab whose solution fails cannot be finished. Each lab's mutation battery
  * (`mutants_test.ts`, run by the ordinary suite) checks that wrong solutions fail too; this
- * file checks that every lab has one.
+ * file checks that every lab has one, on the shared helper, over the checks its tests run.
  */
 import assert from "node:assert/strict";
 import { discoverLabs, MUTANTS_FILE, parseJunit } from "../tools/lab.ts";
@@ -57,12 +57,9 @@ Deno.test("every lab folder has a README, api.ts, starter.ts, solution.ts and a 
   }
 });
 
-// The four first labs build their batteries on labs/_lib/checks.ts (registerMutationBattery,
-// which also requires ten or more mutants); the labs added since have batteries of their own
-// shape, to move onto the shared helper (issue 16). Every lab must have one.
-const SHARED_BATTERY_LABS = new Set(["hlc", "raft-election", "raft-log", "vector-clocks"]);
-
-Deno.test("every lab with a solution has a mutation battery (mutants_test.ts)", () => {
+// Every battery is built on labs/_lib/checks.ts: registerMutationBattery runs the lab's own
+// checks (the list its test file registers) against the reference and ten or more mutants.
+Deno.test("every lab with a solution has a mutation battery on the shared helper", () => {
   for (const lab of labs.filter((l) => l.hasSolution)) {
     let text = "";
     try {
@@ -70,14 +67,25 @@ Deno.test("every lab with a solution has a mutation battery (mutants_test.ts)", 
     } catch {
       assert.fail(`labs/${lab.name} has no ${MUTANTS_FILE}: wrong solutions are never tried`);
     }
-    assert.match(text, /Deno\.test|registerMutationBattery\(/, `labs/${lab.name}: no tests`);
-    if (SHARED_BATTERY_LABS.has(lab.name)) {
-      assert.match(
-        text,
-        /registerMutationBattery\(/,
-        `labs/${lab.name}/${MUTANTS_FILE} does not call registerMutationBattery`,
-      );
-    }
+    assert.match(
+      text,
+      /registerMutationBattery\(/,
+      `labs/${lab.name}/${MUTANTS_FILE} does not call registerMutationBattery`,
+    );
+  }
+});
+
+Deno.test("every lab's test file registers the same checks its battery runs", () => {
+  for (const lab of labs.filter((l) => l.hasSolution)) {
+    const battery = Deno.readTextFileSync(`${lab.dir}/${MUTANTS_FILE}`);
+    const checks = /checks: ([A-Z_]+)/.exec(battery)?.[1];
+    assert.ok(checks, `labs/${lab.name}/${MUTANTS_FILE}: no *_CHECKS list passed as checks`);
+    const tests = learnerTests(lab.name).map((f) => Deno.readTextFileSync(`${root}/${f}`)).join();
+    assert.match(
+      tests,
+      new RegExp(`registerLabChecks\\(${checks},`),
+      `labs/${lab.name}: the test file does not register ${checks}, so the battery tests other checks`,
+    );
   }
 });
 

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { discoverLabs, MUTANTS_FILE } from "../tools/lab.ts";
 import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
+import { findExport, normalizeCode, readLabAnswers } from "../tools/_lib/workshop_answers.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const decoder = new TextDecoder();
@@ -64,7 +65,7 @@ Deno.test("add adds", () => assert.equal(lab.add(2, 3), 5, "Invariant violated: 
   Deno.mkdirSync(`${dir}/docs`, { recursive: true });
   Deno.writeTextFileSync(
     `${dir}/docs/adding.md`,
-    "# Adding\n\nTry the [adder lab](./labs#adder).\n",
+    "# Adding\n\nTry the [adder lab](./labs#adder). See also [unrelated](./unrelated.html).\n",
   );
   Deno.writeTextFileSync(`${dir}/docs/unrelated.md`, "# Unrelated\n\nNo labs here.\n");
   return dir;
@@ -148,27 +149,233 @@ Deno.test("a workshop fork's README commands work: all tests pass but the lab te
     const install = await sh(`${commands[0]} --offline --no-audit --no-fund`, fork);
     assert.equal(install.code, 0, install.stderr);
     const test = await sh(commands[1], fork);
-    const results = testResults(test.stdout);
     if (Deno.env.get("DEBUG_WORKSHOP")) console.log(test.stdout, test.stderr);
     assert.notEqual(test.code, 0, "npm test must fail while the labs are unsolved");
-    const failed = results.filter((r) => !r.ok);
-    const outsideLabs = failed.filter((r) => !r.file.startsWith("./labs/"));
-    assert.deepEqual(outsideLabs, [], `non-lab tests failed:\n${test.stdout.slice(-3000)}`);
+    // The library's tests come first, as deno test prints them, and all pass.
+    const labsAt = test.stdout.indexOf("Lab adder:") >= 0
+      ? Math.min(...labs.map((l) => test.stdout.indexOf(`Lab ${l}:`)).filter((i) => i >= 0))
+      : -1;
+    assert.ok(labsAt > 0, `npm test ran no lab:\n${test.stdout.slice(-3000)}`);
+    const results = testResults(test.stdout.slice(0, labsAt));
+    assert.deepEqual(
+      results.filter((r) => !r.ok),
+      [],
+      `library tests failed:\n${test.stdout.slice(0, labsAt).slice(-3000)}`,
+    );
+    assert.ok(results.some((r) => r.ok), "library tests ran");
+    // Then the labs, explained as `npm run lab` explains them: one failure per check, no raw
+    // stack traces or fast-check reports.
+    const labPart = test.stdout.slice(labsAt);
     for (const lab of labs) {
-      assert.ok(
-        failed.some((r) => r.file.startsWith(`./labs/${lab}/`)),
-        `lab ${lab}'s tests should fail against its starter`,
-      );
+      const section = labPart.slice(labPart.indexOf(`Lab ${lab}:`));
+      assert.match(section, /✗ /, `lab ${lab}'s checks should fail against its starter`);
+      assert.match(section, /\d+ of \d+ checks pass\./);
     }
-    assert.ok(results.some((r) => r.ok && !r.file.startsWith("./labs/")), "library tests ran");
+    assert.match(labPart, new RegExp(`Labs: 0 of ${labs.length} pass\\.`));
+    assert.doesNotMatch(labPart, /^\s+at .*:\d+:\d+\)?$/m, "a stack trace in the labs' output");
+    assert.doesNotMatch(labPart, /Property failed after|Encountered failures were:/);
+    assert.doesNotMatch(labPart, /(?<![\w./-])deno (task|test|run) /, "a bare deno command");
 
     // The lab command in the fork defaults to the starter.
     const lab = await sh(`npm run lab -- adder`, fork);
     assert.equal(lab.code, 1);
     assert.match(lab.stdout, /Testing labs\/adder\/starter\.ts/);
     assert.match(lab.stdout, /Invariant violated: 2 \+ 3 must be 5/);
+    // Every command the fork prints or documents runs there exactly as written (no deno on the
+    // learner's PATH): the re-run hint, and the commands in the READMEs' code blocks.
+    const hint = /Re-run this check: (.+)$/m.exec(lab.stdout)?.[1];
+    assert.ok(hint, lab.stdout);
+    const rerun = await sh(hint, fork);
+    assert.equal(rerun.code, 1, `${hint}\n${rerun.stdout}${rerun.stderr}`);
+    assert.match(rerun.stdout, /add adds \.\.\. FAILED/, hint);
+    for (const command of forkCommandLines(fork)) {
+      if (!/^(npm run lab|node tools\/deno\.mjs test)/.test(command)) continue;
+      const ran = await sh(command, fork);
+      assert.ok(
+        ran.code === 0 || ran.code === 1,
+        `"${command}" fails to run in the fork (exit ${ran.code}):\n${ran.stderr.slice(-1500)}`,
+      );
+      assert.doesNotMatch(ran.stderr, /not found|No such file|Module not found/, command);
+    }
   } finally {
     Deno.removeSync(source, { recursive: true });
+    Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
+  }
+});
+
+/** The shell commands in a fork's READMEs: code-block lines and inline code that run a tool. */
+function forkCommandLines(fork: string): string[] {
+  const readmes = [
+    "README.md",
+    ...[...Deno.readDirSync(`${fork}/labs`)].filter((e) => e.isDirectory && !e.name.startsWith("_"))
+      .map((e) => `labs/${e.name}/README.md`),
+  ].filter((f) => {
+    try {
+      return Deno.statSync(`${fork}/${f}`).isFile;
+    } catch {
+      return false;
+    }
+  });
+  const out: string[] = [];
+  for (const file of readmes) {
+    const text = Deno.readTextFileSync(`${fork}/${file}`);
+    for (const block of text.matchAll(/```(?:sh|bash|shell)?\n([\s\S]*?)```/g)) {
+      out.push(...block[1].split("\n").map((l) => l.trim()).filter(Boolean));
+    }
+    for (const span of text.matchAll(/`([^`\n]+)`/g)) out.push(span[1].trim());
+  }
+  return [...new Set(out)].filter((c) => /^(\w+=\S+ )*(deno|npm|npx|node) /.test(c));
+}
+
+/** Every relative page link in a fork's pages, with the page it names. */
+function pageLinks(fork: string): { page: string; target: string; file: string }[] {
+  const out: { page: string; target: string; file: string }[] = [];
+  for (const entry of Deno.readDirSync(`${fork}/docs`)) {
+    if (!entry.isFile || !entry.name.endsWith(".md")) continue;
+    const text = Deno.readTextFileSync(`${fork}/docs/${entry.name}`);
+    const targets = [
+      ...[...text.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]),
+      ...[...text.matchAll(/<a\s+href="([^"]+)"/g)].map((m) => m[1]),
+    ];
+    for (const target of targets) {
+      if (/^[a-z]+:|^#|^\/\//i.test(target)) continue;
+      const path = target.replace(/[?#].*$/, "").replace(/^\.?\//, "");
+      if (path === "" || /\.(?!html$|md$)[a-z0-9]+$/i.test(path)) continue;
+      out.push({ page: path.replace(/\.(html|md)$/, ""), target, file: entry.name });
+    }
+  }
+  return out;
+}
+
+Deno.test("a workshop fork links only pages it has and prints no command that needs deno on PATH", async () => {
+  const source = makeSourceRepo();
+  const fork = `${Deno.makeTempDirSync({ prefix: "netsplit-fork-" })}/workshop`;
+  try {
+    const real = discoverLabs(`${root}/labs`).map((l) => l.name)
+      .filter((n) => ["hlc", "quorum"].includes(n));
+    const made = await sh(
+      `"${Deno.execPath()}" run -A tools/workshop.ts "${fork}" --labs ${
+        ["adder", ...real].join(",")
+      }`,
+      source,
+    );
+    assert.equal(made.code, 0, made.stdout + made.stderr);
+    const broken = pageLinks(fork).filter(({ page }) => {
+      try {
+        return !Deno.statSync(`${fork}/docs/${page}.md`).isFile;
+      } catch {
+        return true;
+      }
+    });
+    assert.deepEqual(broken, [], "links to pages the fork does not have");
+    assert.match(Deno.readTextFileSync(`${fork}/docs/adding.md`), /See also unrelated\./);
+    // Commands: in the READMEs, in the labs' files (hints in starters and messages), and in
+    // the test task, none calls a bare `deno`.
+    const commands = forkCommandLines(fork);
+    assert.ok(commands.some((c) => c.startsWith("npm run lab -- ")), commands.join("\n"));
+    for (const command of commands) {
+      assert.doesNotMatch(command, /^(\w+=\S+ )*deno /, `"${command}" needs deno on PATH`);
+    }
+    for (const lab of ["adder", ...real]) {
+      for (const entry of Deno.readDirSync(`${fork}/labs/${lab}`)) {
+        const text = Deno.readTextFileSync(`${fork}/labs/${lab}/${entry.name}`);
+        assert.doesNotMatch(
+          text,
+          /(?<![\w./-])deno (task|test|run) /,
+          `labs/${lab}/${entry.name} tells the learner to run deno`,
+        );
+      }
+    }
+    const tasks = JSON.parse(Deno.readTextFileSync(`${fork}/deno.json`)).tasks;
+    assert.match(tasks.test, /tools\/lab\.ts --all/);
+  } finally {
+    Deno.removeSync(source, { recursive: true });
+    Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
+  }
+});
+
+/** Every text file of a fork's code, pages and tools, normalized, by path. */
+function forkSources(fork: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string, rel: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory) {
+        if (!["node_modules", ".git", ".observablehq"].includes(entry.name)) {
+          walk(`${dir}/${entry.name}`, path);
+        }
+      } else if (/\.(ts|js|mjs|md|json)$/.test(entry.name)) {
+        const text = Deno.readTextFileSync(`${dir}/${entry.name}`);
+        out.set(
+          path,
+          /\.(ts|js|mjs)$/.test(entry.name) ? normalizeCode(text) : text.replace(/\s+/g, ""),
+        );
+      }
+    }
+  };
+  walk(fork, "");
+  return out;
+}
+
+/** The answers of a lab in this repository: its solution's bodies and its library answers'. */
+function answerBodies(lab: string): { what: string; body: string }[] {
+  const out: { what: string; body: string }[] = [];
+  const solution = Deno.readTextFileSync(`${root}/labs/${lab}/solution.ts`);
+  for (const m of solution.matchAll(/^export (?:function|const) ([\w$]+)/gm)) {
+    const found = findExport(solution, m[1]);
+    if (found) out.push({ what: `labs/${lab}/solution.ts ${m[1]}`, body: found.body });
+  }
+  for (const answer of readLabAnswers(`${root}/labs/${lab}`).library) {
+    const found = findExport(Deno.readTextFileSync(`${root}/${answer.module}`), answer.export);
+    assert.ok(found, `labs/${lab}/answers.json names ${answer.export}, not in ${answer.module}`);
+    out.push({ what: `${answer.module} ${answer.export}`, body: found.body });
+  }
+  // Very short bodies (`{ return r + w > n; }`) are too common to mean a copy.
+  return out.map((a) => ({ ...a, body: normalizeCode(a.body) })).filter((a) => a.body.length >= 25);
+}
+
+Deno.test("a workshop fork ships no answer: no solution body, and the library's answers call the learner's starter", async () => {
+  const withAnswers = discoverLabs(`${root}/labs`).filter((l) =>
+    l.hasSolution && readLabAnswers(l.dir).library.length > 0
+  ).map((l) => l.name);
+  assert.ok(withAnswers.length > 0, "no lab declares its library answers (answers.json)");
+  const fork = `${Deno.makeTempDirSync({ prefix: "netsplit-fork-" })}/workshop`;
+  try {
+    const made = await sh(
+      `"${Deno.execPath()}" run -A tools/workshop.ts "${fork}" --labs ${withAnswers.join(",")}`,
+      root,
+    );
+    assert.equal(made.code, 0, made.stdout + made.stderr);
+    const sources = forkSources(fork);
+    for (const lab of withAnswers) {
+      for (const { what, body } of answerBodies(lab)) {
+        const holders = [...sources].filter(([, text]) => text.includes(body)).map(([p]) => p);
+        assert.deepEqual(holders, [], `the fork holds the body of ${what}`);
+      }
+      for (const answer of readLabAnswers(`${root}/labs/${lab}`).library) {
+        const text = Deno.readTextFileSync(`${fork}/${answer.module}`);
+        const found = findExport(text, answer.export);
+        assert.ok(found, `${answer.module} lost ${answer.export} (the fork's pages need it)`);
+        assert.match(
+          found.body,
+          new RegExp(`^(\\{\\s*return\\s+)?learner\\w+\\.${answer.learner}\\(`),
+          `${answer.export} in the fork should call labs/${lab}/starter.ts`,
+        );
+        assert.doesNotMatch(
+          text.slice(found.start, found.end),
+          /@example/,
+          `${answer.export}'s examples state the answer`,
+        );
+      }
+      for (const test of readLabAnswers(`${root}/labs/${lab}`).testsOfTheAnswer) {
+        assert.throws(() => Deno.statSync(`${fork}/${test}`), `${test} checks the reference`);
+      }
+    }
+    // The fork's library still type-checks, with the learner's starters in place of the answers.
+    Deno.symlinkSync(`${root}/node_modules`, `${fork}/node_modules`);
+    const check = await sh(`"${Deno.execPath()}" check src/mod.ts`, fork);
+    assert.equal(check.code, 0, check.stderr);
+  } finally {
     Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
   }
 });

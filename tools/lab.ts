@@ -7,6 +7,7 @@
  * Usage:
  *   deno task lab <name> [--solution] [--filter=<text>]
  *   deno task lab --list
+ *   deno task lab --all [--solution]   (every lab in turn; a workshop fork's `npm test`)
  *
  * Labs are discovered, not listed: every `labs/<name>/` holding `api.ts` and `starter.ts`.
  * A lab test may print a line `counterexample: {"experiment", "seed", "params", "faults"}`
@@ -19,7 +20,7 @@
 
 import { playerLink } from "../src/player/recording.ts";
 import type { Counterexample } from "../src/player/recording.ts";
-import { readmeGoal, readmeTitle } from "./lab_readme.ts";
+import { forkCommands, readmeGoal, readmeTitle } from "./lab_readme.ts";
 
 /** A lab folder found under `labs/`. */
 export interface LabInfo {
@@ -157,11 +158,30 @@ export const MUTANTS_FILE = "mutants_test.ts";
 
 const red = color(31), green = color(32), dim = color(2), bold = color(1);
 
+/**
+ * The player link for a counterexample on the site at `siteUrl`. The site's links keep their
+ * `.html` extension (Framework's preserveExtension), so a static file server finds the page;
+ * the player reads the recording from the hash (`#player=<base64url>`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { playerLinkAt } from "./lab.ts";
+ * const link = playerLinkAt("http://127.0.0.1:3000/", { experiment: "heartbeat", seed: 1, params: {}, faults: [] });
+ * assert.match(link, /^http:\/\/127\.0\.0\.1:3000\/playground\.html#player=[\w-]+$/);
+ * ```
+ */
+export function playerLinkAt(siteUrl: string, counterexample: Counterexample): string {
+  return playerLink(counterexample, { base: `${siteUrl.replace(/\/+$/, "")}/playground.html` });
+}
+
 /** Renders the explanation of one failing check. */
 export function explainFailure(
   check: CheckResult,
-  options: { lab: string; target: string; siteUrl: string },
+  options: { lab: string; target: string; siteUrl: string; fork?: boolean },
 ): string {
+  // In a workshop fork Deno is not on PATH: print commands that work there as written.
+  const cmd = (text: string) => options.fork ? forkCommands(text) : text;
   const lines = [red(`✗ ${check.name}`)];
   const message = check.message.replace(/^(Uncaught )?AssertionError:\s*/, "");
   for (const line of message.split("\n")) {
@@ -171,69 +191,66 @@ export function explainFailure(
   for (const cx of findCounterexamples(check.message)) {
     try {
       lines.push(
-        `    Open it in the player: ${playerLink(cx, { base: `${options.siteUrl}/playground` })}`,
+        `    Open it in the player: ${playerLinkAt(options.siteUrl, cx)}`,
       );
-      lines.push(dim(`      (start the site first: deno task dev)`));
+      lines.push(dim(cmd(`      (start the site first: deno task dev)`)));
     } catch (error) {
       lines.push(`    (counterexample not playable: ${(error as Error).message})`);
     }
   }
   lines.push(
-    dim(
+    dim(cmd(
       `    Re-run this check: NETSPLIT_LAB_TARGET=${options.target} deno test -A labs/${options.lab}/ --filter ${
         JSON.stringify(check.name)
       }`,
-    ),
+    )),
   );
   return lines.join("\n");
 }
 
-function usage(labs: LabInfo[], problem?: string): never {
+/** Whether this is a workshop fork: the fork maker stays behind, and Deno is not on PATH. */
+function isFork(root: string): boolean {
+  try {
+    Deno.statSync(`${root}/tools/workshop.ts`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function usage(labs: LabInfo[], fork: boolean, problem?: string): never {
   const list = labs.length
     ? labs.map((l) => `  ${l.name.padEnd(18)} ${l.title}`).join("\n")
     : "  (none found under labs/)";
-  const text = `${
-    problem ? `${problem}\n\n` : ""
-  }Usage: deno task lab <name> [--solution] [--filter=<text>]\n\nLabs:\n${list}`;
-  console.error(text);
+  const text =
+    `${
+      problem ? `${problem}\n\n` : ""
+    }Usage: deno task lab <name> [--solution] [--filter=<text>]\n` +
+    `       deno task lab --all [--solution]\n\nLabs:\n${list}`;
+  console.error(fork ? forkCommands(text) : text);
   Deno.exit(2);
 }
 
-async function main(args: string[]): Promise<number> {
-  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-  const labs = discoverLabs(`${root}/labs`);
-  const flags = args.filter((a) => a.startsWith("--"));
-  const names = args.filter((a) => !a.startsWith("--"));
-  if (flags.includes("--list")) {
-    for (const lab of labs) console.log(`${lab.name.padEnd(18)} ${lab.title}`);
-    return 0;
-  }
-  for (const flag of flags) {
-    if (flag !== "--solution" && !flag.startsWith("--filter=")) {
-      usage(labs, `Unknown option ${flag}`);
-    }
-  }
-  if (names.length !== 1) usage(labs, names.length ? "Give exactly one lab name." : "Which lab?");
-  const lab = labs.find((l) => l.name === names[0]);
-  if (!lab) {
-    usage(
-      labs,
-      `Unknown lab "${names[0]}" (known: ${labs.map((l) => l.name).join(", ") || "none"})`,
-    );
-  }
-  const target = flags.includes("--solution") ? "solution" : "starter";
-  if (target === "solution" && !lab.hasSolution) {
-    usage(labs, `Lab ${lab.name} has no solution.ts here (a workshop fork ships starters only)`);
-  }
-  const filter = flags.find((f) => f.startsWith("--filter="))?.slice("--filter=".length);
-  if (filter === "") usage(labs, "--filter needs some text: --filter=<text>");
+/** How one lab run goes: which lab, against which file, which checks. */
+interface LabRun {
+  root: string;
+  lab: LabInfo;
+  target: "starter" | "solution";
+  filter?: string;
+  siteUrl: string;
+  fork: boolean;
+}
+
+/** Runs one lab's checks and explains its failures; returns the exit code (0 all pass). */
+async function runLab(run: LabRun): Promise<number> {
+  const { root, lab, target, filter, siteUrl, fork } = run;
+  const cmd = (text: string) => fork ? forkCommands(text) : text;
   // The learner's checks only: mutants_test.ts tests the checks themselves (against the
   // reference) and has nothing to say about the learner's file.
   const testFiles = [...Deno.readDirSync(lab.dir)]
     .filter((e) => e.isFile && e.name.endsWith("_test.ts") && e.name !== MUTANTS_FILE)
     .map((e) => `labs/${lab.name}/${e.name}`)
     .sort();
-  const siteUrl = Deno.env.get("NETSPLIT_SITE_URL") ?? "http://127.0.0.1:3000";
 
   console.log(bold(`Lab ${lab.name}: ${lab.title}`));
   console.log(dim(`Testing labs/${lab.name}/${target}.ts\n`));
@@ -303,13 +320,15 @@ async function main(args: string[]): Promise<number> {
   // often fixes the rest.
   const shown = 3;
   for (const check of failed.slice(0, shown)) {
-    console.log(explainFailure(check, { lab: lab.name, target, siteUrl }));
+    console.log(explainFailure(check, { lab: lab.name, target, siteUrl, fork }));
     console.log("");
   }
   if (failed.length > shown) {
     console.log(red(`… and ${failed.length - shown} more failing checks:`));
     for (const check of failed.slice(shown)) console.log(`    ${check.name}`);
-    console.log(dim(`  (deno task lab ${lab.name} --filter=<text> shows any of them in full)\n`));
+    console.log(
+      dim(cmd(`  (deno task lab ${lab.name} --filter=<text> shows any of them in full)\n`)),
+    );
   }
   const summary = `${passed} of ${ran} checks pass.`;
   if (failed.length === 0) {
@@ -322,5 +341,67 @@ async function main(args: string[]): Promise<number> {
   console.log(dim(`Hints: labs/${lab.name}/README.md`));
   return 1;
 }
+
+async function main(args: string[]): Promise<number> {
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const labs = discoverLabs(`${root}/labs`);
+  const fork = isFork(root);
+  const flags = args.filter((a) => a.startsWith("--"));
+  const names = args.filter((a) => !a.startsWith("--"));
+  if (flags.includes("--list")) {
+    for (const lab of labs) console.log(`${lab.name.padEnd(18)} ${lab.title}`);
+    return 0;
+  }
+  for (const flag of flags) {
+    if (flag !== "--solution" && flag !== "--all" && !flag.startsWith("--filter=")) {
+      usage(labs, fork, `Unknown option ${flag}`);
+    }
+  }
+  const target = flags.includes("--solution") ? "solution" : "starter";
+  const siteUrl = Deno.env.get("NETSPLIT_SITE_URL") ?? "http://127.0.0.1:3000";
+  if (flags.includes("--all")) {
+    // Every lab, one after the other, each explained as `deno task lab <name>` explains it: what
+    // a workshop fork's `npm test` shows for the labs instead of raw test output.
+    if (names.length > 0 || flags.some((f) => f.startsWith("--filter="))) {
+      usage(labs, fork, "--all runs every lab: give no lab name and no --filter.");
+    }
+    const chosen = labs.filter((l) => target === "starter" || l.hasSolution);
+    if (chosen.length === 0) usage(labs, fork, "No lab to run.");
+    const failing: string[] = [];
+    for (const lab of chosen) {
+      if (await runLab({ root, lab, target, siteUrl, fork }) !== 0) failing.push(lab.name);
+      console.log("");
+    }
+    const passing = chosen.length - failing.length;
+    console.log(bold(`Labs: ${passing} of ${chosen.length} pass.`));
+    if (failing.length > 0) {
+      console.log(cmd(`Work on one at a time: deno task lab ${failing[0]}`, fork));
+    }
+    return failing.length > 0 ? 1 : 0;
+  }
+  if (names.length !== 1) {
+    usage(labs, fork, names.length ? "Give exactly one lab name." : "Which lab?");
+  }
+  const lab = labs.find((l) => l.name === names[0]);
+  if (!lab) {
+    usage(
+      labs,
+      fork,
+      `Unknown lab "${names[0]}" (known: ${labs.map((l) => l.name).join(", ") || "none"})`,
+    );
+  }
+  if (target === "solution" && !lab.hasSolution) {
+    usage(
+      labs,
+      fork,
+      `Lab ${lab.name} has no solution.ts here (a workshop fork ships starters only)`,
+    );
+  }
+  const filter = flags.find((f) => f.startsWith("--filter="))?.slice("--filter=".length);
+  if (filter === "") usage(labs, fork, "--filter needs some text: --filter=<text>");
+  return await runLab({ root, lab, target, filter, siteUrl, fork });
+}
+
+const cmd = (text: string, fork: boolean) => fork ? forkCommands(text) : text;
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -75,3 +75,32 @@ export function linksLab(page: string, lab: string): boolean {
   const name = lab.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&");
   return new RegExp(`(labs[/#]|task lab )${name}(?![\\w-])`).test(page);
 }
+
+/**
+ * Rewrites the `deno …` commands in a text for a workshop fork, where Deno comes with
+ * `npm install` but is not on PATH: `deno task lab x` becomes `npm run lab -- x`,
+ * `deno task dev` `npm run dev`, and any other `deno …` runs the fork's own Deno through
+ * `node tools/deno.mjs …` (the learner's file is the default target there, so a
+ * `NETSPLIT_LAB_TARGET=starter` prefix goes). Prose ("Deno") is left alone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forkCommands } from "./lab_readme.ts";
+ * assert.equal(forkCommands("run `deno task lab hlc --filter=x`"), "run `npm run lab -- hlc --filter=x`");
+ * assert.equal(
+ *   forkCommands("NETSPLIT_LAB_TARGET=starter deno test -A labs/hlc"),
+ *   "node tools/deno.mjs test -A labs/hlc",
+ * );
+ * assert.equal(forkCommands("Deno 2; deno task run lww-skew"), "Deno 2; node tools/deno.mjs task run lww-skew");
+ * ```
+ */
+export function forkCommands(text: string): string {
+  return text
+    .replace(/(?:NETSPLIT_LAB_TARGET=starter )?\bdeno task lab\b/g, "npm run lab --")
+    .replace(/\bdeno task (dev|build)\b/g, "npm run $1")
+    .replace(
+      /(?:NETSPLIT_LAB_TARGET=starter )?(?<![\w./-])deno (?=(?:task|test|run|fmt|lint|check|bundle) )/g,
+      "node tools/deno.mjs ",
+    );
+}

@@ -18,7 +18,8 @@
 
 import { discoverLabs, MUTANTS_FILE } from "./lab.ts";
 import type { LabInfo } from "./lab.ts";
-import { linksLab } from "./lab_readme.ts";
+import { forkCommands, linksLab } from "./lab_readme.ts";
+import { delegateToLearner, readLabAnswers } from "./_lib/workshop_answers.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -111,6 +112,51 @@ export function pagesLinkingLabs(docsDir: string, labs: readonly string[]): stri
   });
 }
 
+/** The page a site-relative link names (`./raft.html#x` → `raft`), or null for anything else. */
+function linkedPage(target: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#") || target.startsWith("//")) {
+    return null;
+  }
+  const path = target.replace(/[?#].*$/, "").replace(/^\.?\//, "");
+  if (path === "" || path.startsWith("../")) return null;
+  // Files (images, data, scripts) are not pages; a page link has no extension or .html/.md.
+  if (/\.(?!html$|md$)[a-z0-9]+$/i.test(path)) return null;
+  const page = path.replace(/\.(html|md)$/, "").replace(/\/$/, "/index");
+  return page === "" ? "index" : page;
+}
+
+/**
+ * Turns links to pages a fork leaves out into their plain text, so the fork's site has no
+ * broken link; links to kept pages, anchors, files and other sites stay.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unlinkMissingPages } from "./workshop.ts";
+ * const kept = new Set(["index", "time"]);
+ * assert.equal(
+ *   unlinkMissingPages("See [Raft](./raft), [clocks](./time.html#hlc) and [x](https://x.org).", kept),
+ *   "See Raft, [clocks](./time.html#hlc) and [x](https://x.org).",
+ * );
+ * assert.equal(unlinkMissingPages('<a href="./paxos">Paxos</a>', kept), "Paxos");
+ * ```
+ */
+export function unlinkMissingPages(markdown: string, keptPages: ReadonlySet<string>): string {
+  const missing = (target: string) => {
+    const page = linkedPage(target.trim());
+    return page !== null && !keptPages.has(page);
+  };
+  return markdown
+    .replace(
+      /(!?)\[([^\]]*)\]\(([^)\s]+)\)/g,
+      (link, bang, text, target) => bang === "" && missing(target) ? text : link,
+    )
+    .replace(
+      /<a\s+href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g,
+      (link, target, text) => missing(target) ? text : link,
+    );
+}
+
 type PageEntry = { name: string; path?: string; pages?: PageEntry[]; [k: string]: unknown };
 
 /**
@@ -195,9 +241,11 @@ Plan about 45 minutes per lab, plus a short introduction and a closing discussio
 
 1. Read the lab's README (goal, steps, hints, what the tests check).
 2. Edit \`labs/<lab>/starter.ts\` — the only file you need to change.
-3. Run \`npm run lab -- <lab>\` (or \`deno task lab <lab>\` if Deno is on your PATH). It shows
-   which checks pass, which invariant fails, the message schedule that breaks it, and a link
-   that opens that run in the simulation player.
+3. Run \`npm run lab -- <lab>\`. It shows which checks pass, which invariant fails, the
+   message schedule that breaks it, and a link that opens that run in the simulation player;
+   \`npm run lab -- <lab> --filter=<text>\` runs only the checks whose name holds the text.
+   Every command in this folder's READMEs and in the tools' hints works as written: Deno comes
+   with \`npm install\` (\`node tools/deno.mjs …\` runs it), so it need not be on your PATH.
 
 ## The notebook site
 
@@ -208,7 +256,7 @@ labs index and the playground (editable cells and the simulation player).
 
 - \`labs/\` — the labs (starters only; no solutions here).
 - \`src/\` — the netsplit library: simulator, patterns, checkers, charts.
-- \`docs/\` — the site; \`tools/\` — the commands behind \`deno task\`; \`tests/\` — library tests.
+- \`docs/\` — the site; \`tools/\` — the commands behind the npm scripts; \`tests/\` — library tests.
 `;
 }
 
@@ -260,8 +308,31 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
       (rel) => !/(^|\/)solutions?(\.ts|\/|$)/.test(rel) && rel !== MUTANTS_FILE,
     );
   }
+  // The library functions that hold a chosen lab's answer call the learner's starter instead
+  // (their JSDoc goes too: its prose and examples state the answer).
+  const answers = chosen.map((lab) => ({ lab, ...readLabAnswers(lab.dir) }));
+  for (const { lab, library } of answers) {
+    for (const answer of library) {
+      const path = `${dir}/${answer.module}`;
+      const depth = answer.module.split("/").length - 1;
+      const starterPath = `${"../".repeat(depth)}labs/${lab.name}/starter.ts`;
+      const text = Deno.readTextFileSync(path);
+      Deno.writeTextFileSync(
+        path,
+        delegateToLearner(text, answer, { lab: lab.name, starterPath }),
+      );
+    }
+  }
+  const testsOfTheAnswers = new Set(answers.flatMap((a) => a.testsOfTheAnswer));
+  for (const test of testsOfTheAnswers) {
+    if (test.startsWith("src/") && exists(`${dir}/${test}`)) Deno.removeSync(`${dir}/${test}`);
+  }
   // Tools, without the fork maker itself.
-  copyTree(`${ROOT}/tools`, `${dir}/tools`, (rel) => rel !== "workshop.ts");
+  copyTree(
+    `${ROOT}/tools`,
+    `${dir}/tools`,
+    (rel) => rel !== "workshop.ts" && rel !== "_lib/workshop_answers.ts",
+  );
   // Library tests; browser tests, the labs' mutation check, the fork check, the checks of this
   // repository's page commands and the real-cluster bridge stay behind (they need solutions,
   // pages or a real etcd the fork does not have).
@@ -275,7 +346,12 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
     copyTree(
       `${ROOT}/tests`,
       `${dir}/tests`,
-      (rel) => !rel.startsWith("e2e") && !staysBehind.has(rel),
+      (rel) =>
+        !rel.startsWith("e2e") && !staysBehind.has(rel) &&
+        !testsOfTheAnswers.has(`tests/${rel}`) &&
+        // The library now calls into labs/ (the learner's starters): the layer test of this
+        // repository would refuse that edge.
+        !(answers.some((a) => a.library.length > 0) && rel === "layers_test.ts"),
     );
   }
   // The site: shared components and data, then only the related pages.
@@ -292,6 +368,23 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
   );
   const config = await loadSiteConfig();
   const kept = new Set(pages.map((p) => p.replace(/\.md$/, "")));
+  // Pages the fork leaves out must not be linked (a broken link at build), and commands must
+  // run in the fork as written (Deno is not on its PATH).
+  for (const page of pages) {
+    const path = `${dir}/docs/${page}`;
+    Deno.writeTextFileSync(
+      path,
+      forkCommands(unlinkMissingPages(Deno.readTextFileSync(path), kept)),
+    );
+  }
+  for (const lab of chosen) {
+    for (const file of walk(`${dir}/labs/${lab.name}`).filter((f) => /\.(md|ts)$/.test(f))) {
+      const path = `${dir}/labs/${lab.name}/${file}`;
+      const text = Deno.readTextFileSync(path);
+      const forked = forkCommands(text);
+      if (forked !== text) Deno.writeTextFileSync(path, forked);
+    }
+  }
   const navPages = Array.isArray(config.pages)
     ? filterPages(config.pages as PageEntry[], kept)
     : pages.filter((p) => p !== "index.md").map((p) => ({
@@ -325,9 +418,10 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
     if (name === "workshop" || paths.some((path) => !exists(`${dir}/${path}`))) continue;
     tasks[name] = command;
   }
-  const testDirs = ["src/", "labs/", "tests/"].filter((d) => exists(`${dir}/${d}`));
-  // Every test, the labs' included: they run against the starters (no solutions here).
-  tasks.test = `deno test -A ${testDirs.join(" ")}`;
+  const testDirs = ["src/", "tests/"].filter((d) => exists(`${dir}/${d}`));
+  // Every test: the library's first, then the labs' against the starters (no solutions here),
+  // explained one failure per check as `npm run lab` does, not as raw test output.
+  tasks.test = `deno test -A ${testDirs.join(" ")} && deno run -A tools/lab.ts --all`;
   tasks.lab = "deno run -A tools/lab.ts";
   denoJson.tasks = tasks;
   Deno.writeTextFileSync(`${dir}/deno.json`, JSON.stringify(denoJson, null, 2) + "\n");

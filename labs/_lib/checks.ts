@@ -36,6 +36,39 @@ export interface CaughtBy {
 }
 
 /**
+ * Makes a check from a function that lists what is wrong (an empty list, null or "" when
+ * nothing is): the check fails with every item, one a line, so a learner sees them all.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { failuresCheck } from "./checks.ts";
+ * const check = failuresCheck("doubles", (f: (x: number) => number) =>
+ *   f(2) === 4 ? [] : [`f(2) should be 4, got ${f(2)}`]
+ * );
+ * check.run((x) => x * 2);
+ * assert.throws(() => check.run((x) => x + 3), /f\(2\) should be 4, got 5/);
+ * ```
+ */
+export function failuresCheck<T>(
+  name: string,
+  failures: (lab: T) => readonly string[] | string | null,
+): LabCheck<T> {
+  return {
+    name,
+    run(lab) {
+      const found = failures(lab);
+      const list = found === null
+        ? []
+        : typeof found === "string"
+        ? [found].filter(Boolean)
+        : found;
+      if (list.length > 0) throw new Error(list.join("\n"));
+    },
+  };
+}
+
+/**
  * Registers each check as a `Deno.test` run against `lab` (the learner's file or the reference).
  *
  * @example

@@ -8,7 +8,8 @@
 import fc from "fast-check";
 import { type BreakerEvent, CircuitBreaker } from "../../src/resilience/mod.ts";
 import { halfOpenProbesBounded, openRejectsWithoutCalling } from "../../src/check/mod.ts";
-import type { LabBreaker, LabBreakerSettings, LabBreakerState } from "./api.ts";
+import type { LabCheck } from "../_lib/checks.ts";
+import type { CircuitBreakerLab, LabBreaker, LabBreakerSettings, LabBreakerState } from "./api.ts";
 
 /** Makes a breaker (the learner's, a mutant, or the core's). */
 export type CreateBreaker = (settings: LabBreakerSettings) => LabBreaker;
@@ -275,3 +276,14 @@ export const BREAKER_CHECKS: readonly BreakerCheck[] = [
       }),
   },
 ];
+
+/** The checks above as lab checks: each fails with its message. */
+export const CIRCUIT_BREAKER_CHECKS: readonly LabCheck<CircuitBreakerLab>[] = BREAKER_CHECKS.map((
+  { name, check },
+) => ({
+  name: `Your breaker: ${name}`,
+  run(lab: CircuitBreakerLab) {
+    const message = check((settings) => lab.createBreaker(settings));
+    if (message !== null) throw new Error(message);
+  },
+}));

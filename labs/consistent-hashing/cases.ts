@@ -8,6 +8,7 @@
 
 import fc from "fast-check";
 import { murmur3, standardError } from "../../src/mod.ts";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { ConsistentHashingLab } from "./api.ts";
 
 const keys = Array.from({ length: 4000 }, (_, i) => `user:${i}`);
@@ -58,7 +59,71 @@ export function ownerFailures(lab: ConsistentHashingLab, seed = 1): string[] {
     { seed, numRuns: 200 },
   );
   if (result.failed && failures.length === 0) failures.push(String(result.errorInstance));
-  return failures.slice(-1);
+  if (failures.length > 0) return failures.slice(-1);
+  // A key whose hash is exactly a point's position belongs to that point ("at or after"): the
+  // point's own label is such a key. Random strings almost never land on a point.
+  const nodes = names(3);
+  const ring = lab.createRing(nodes, 4);
+  for (const node of nodes) {
+    for (let i = 0; i < 4; i++) {
+      const key = `${node}#${i}`;
+      const want = referenceOwner(nodes, 4, key);
+      const got = ring.locate(key);
+      if (got !== want) {
+        return [
+          `key ${JSON.stringify(key)} hashes exactly onto ${node}'s point ${i} (${
+            murmur3(key)
+          }): ` +
+          `a point owns the keys up to and including its position, so the owner is ${want}, got ${got}`,
+        ];
+      }
+    }
+  }
+  return [];
+}
+
+/** Each node's exact share: the arcs from the previous point up to each of its points. */
+function referenceShares(nodes: readonly string[], pointsPerNode: number): Map<string, number> {
+  const points = nodes
+    .flatMap((node) =>
+      Array.from({ length: pointsPerNode }, (_, i) => ({ position: murmur3(`${node}#${i}`), node }))
+    )
+    .sort((a, b) => a.position - b.position || (a.node < b.node ? -1 : 1));
+  const shares = new Map(nodes.map((n) => [n, 0]));
+  points.forEach((p, i) => {
+    const previous = i === 0
+      ? points[points.length - 1].position - 2 ** 32
+      : points[i - 1].position;
+    shares.set(p.node, shares.get(p.node)! + (p.position - previous) / 2 ** 32);
+  });
+  return shares;
+}
+
+/**
+ * Shares equal the arcs each node owns, on small rings where one arc is a visible part of the
+ * whole — node names like `__proto__` included, which a plain object used as a map loses.
+ */
+export function exactShareFailures(lab: ConsistentHashingLab): string[] {
+  const rings: [string[], number][] = [
+    [names(3), 1],
+    [names(4), 3],
+    [["__proto__", "constructor", "toString", "node-1"], 2],
+  ];
+  for (const [nodes, k] of rings) {
+    const want = referenceShares(nodes, k);
+    const got = lab.createRing(nodes, k).shares();
+    for (const node of nodes) {
+      const share = got.get(node);
+      if (typeof share !== "number" || !(Math.abs(share - want.get(node)!) <= 1e-9)) {
+        return [
+          `on ${JSON.stringify(nodes)} × ${k} points, ${node}'s share should be ` +
+          `${want.get(node)!.toFixed(6)} (the arcs ending at its points, from the previous ` +
+          `point, wrapping), got ${share}`,
+        ];
+      }
+    }
+  }
+  return [];
 }
 
 /** Joins and leaves move only the keys they must. */
@@ -119,3 +184,17 @@ export function balanceFailures(lab: ConsistentHashingLab): string[] {
   }
   return failures;
 }
+
+/** The lab's checks, in the order they run. */
+export const HASHING_CHECKS: readonly LabCheck<ConsistentHashingLab>[] = [
+  failuresCheck(
+    "a key belongs to the first point clockwise from its hash, wrapping past the top",
+    (lab) => ownerFailures(lab),
+  ),
+  failuresCheck(
+    "a join moves keys only to the new node, a leave only the leaving node's keys",
+    movementFailures,
+  ),
+  failuresCheck("each node's share is the arcs that end at its points", exactShareFailures),
+  failuresCheck("shares sum to 1 and even out like 1/sqrt(points per node)", balanceFailures),
+];

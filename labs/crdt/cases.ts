@@ -9,7 +9,8 @@
  */
 
 import { checkCrdtConvergence, checkCrdtLaws, type CrdtCheckFailure } from "../../src/mod.ts";
-import type { CounterOp, CrdtType, SetOp } from "./api.ts";
+import type { LabCheck } from "../_lib/checks.ts";
+import type { CounterOp, CrdtLab, CrdtType, SetOp } from "./api.ts";
 
 /** A failed check: its name, and what to print. */
 export interface CrdtLabFailure {
@@ -53,6 +54,17 @@ export function pnCounterExamples(c: CrdtType<unknown, CounterOp, number>): Crdt
         `(does a decrement make an entry smaller, so that merge's maximum undoes it?)`,
     });
   }
+  // Replica ids are any strings; one named like an Object.prototype member must count from 0.
+  const proto = c.value(apply(c, c.initial(), { type: "increment", by: 2 }, "constructor"));
+  if (proto !== 2) {
+    failures.push({
+      check: "pn-counter example",
+      message: `replica "constructor" increments by 2 from the initial state: value should be 2, ` +
+        `got ${
+          JSON.stringify(proto)
+        } (does \`counts[replica] ?? 0\` find Object.prototype's member?)`,
+    });
+  }
   return failures;
 }
 
@@ -89,6 +101,29 @@ export function orSetExamples(o: CrdtType<unknown, SetOp, string[]>): CrdtLabFai
         `(does the new add get a tag the remove already covered?)`,
     });
   }
+  // A remove of an element this replica never saw changes nothing, whatever its name.
+  const never = o.value(apply(o, o.initial(), { type: "remove", element: "constructor" }, "b"));
+  if (JSON.stringify(never) !== "[]") {
+    failures.push({
+      check: "or-set example",
+      message: `b removes "constructor", which it never saw: [] expected, got ${
+        JSON.stringify(never)
+      }`,
+    });
+  }
+  const proto = apply(o, apply(o, o.initial(), { type: "add", element: "constructor" }, "a"), {
+    type: "remove",
+    element: "constructor",
+  }, "a");
+  const protoValue = o.value(proto);
+  if (JSON.stringify(protoValue) !== "[]") {
+    failures.push({
+      check: "or-set example",
+      message:
+        `a adds "constructor" and removes it: [] expected, got ${JSON.stringify(protoValue)} ` +
+        `(elements are any strings: does a lookup in a plain object find Object.prototype's member?)`,
+    });
+  }
   return failures;
 }
 
@@ -111,3 +146,55 @@ export function crdtLabFailures(
   if (converge !== null) failures.push({ check: "convergence", message: describe(converge) });
   return failures;
 }
+
+function throwIf(failures: readonly CrdtLabFailure[]): void {
+  if (failures.length > 0) throw new Error(failures.map((f) => f.message).join("\n"));
+}
+
+function lawsCheck(type: AnyType): void {
+  const laws = checkCrdtLaws(type, { seed: 1, numRuns: 200 });
+  if (laws !== null) throw new Error(describe(laws));
+}
+
+function convergenceCheck(type: AnyType): void {
+  const converge = checkCrdtConvergence(type, { seed: 1, numRuns: 20 });
+  if (converge !== null) throw new Error(describe(converge));
+}
+
+function named(type: AnyType, expected: string): void {
+  if (type.name !== expected) throw new Error(`name must be "${expected}", got "${type.name}"`);
+}
+
+/** The lab's checks, in the order they run: per type, examples, then the laws, then convergence. */
+export const CRDT_CHECKS: readonly LabCheck<CrdtLab>[] = [
+  {
+    name: "the PN-Counter is named pn-counter and passes the worked examples",
+    run: (lab) => {
+      named(lab.pnCounter(), "pn-counter");
+      throwIf(pnCounterExamples(lab.pnCounter()));
+    },
+  },
+  {
+    name: "the PN-Counter's merge is commutative, associative and idempotent, and updates inflate",
+    run: (lab) => lawsCheck(lab.pnCounter()),
+  },
+  {
+    name: "PN-Counter replicas converge to the sum of all updates on a bad network",
+    run: (lab) => convergenceCheck(lab.pnCounter()),
+  },
+  {
+    name: "the OR-Set is named or-set and passes the worked examples (add wins)",
+    run: (lab) => {
+      named(lab.orSet(), "or-set");
+      throwIf(orSetExamples(lab.orSet()));
+    },
+  },
+  {
+    name: "the OR-Set's merge is commutative, associative and idempotent, and updates inflate",
+    run: (lab) => lawsCheck(lab.orSet()),
+  },
+  {
+    name: "OR-Set replicas converge to the add-wins specification on a bad network",
+    run: (lab) => convergenceCheck(lab.orSet()),
+  },
+];

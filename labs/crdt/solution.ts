@@ -11,9 +11,12 @@ import type { CounterOp, CrdtType, SetOp } from "./api.ts";
 
 type Counts = Readonly<Record<string, number>>;
 
+// Own keys only: a replica id like "constructor" must not read Object.prototype's member.
+const entry = (c: Counts, replica: string) => Object.hasOwn(c, replica) ? c[replica] : 0;
+
 function maxMerge(a: Counts, b: Counts): Counts {
   const out: Record<string, number> = { ...a };
-  for (const [r, n] of Object.entries(b)) out[r] = Math.max(out[r] ?? 0, n);
+  for (const [r, n] of Object.entries(b)) out[r] = Math.max(entry(out, r), n);
   return out;
 }
 
@@ -32,8 +35,8 @@ export function pnCounter(): CrdtType<PnState, CounterOp, number> {
     initial: () => ({ p: {}, n: {} }),
     mutate(state, op, replica) {
       const by = op.by ?? 1;
-      if (op.type === "increment") return { p: { [replica]: (state.p[replica] ?? 0) + by }, n: {} };
-      return { p: {}, n: { [replica]: (state.n[replica] ?? 0) + by } };
+      if (op.type === "increment") return { p: { [replica]: entry(state.p, replica) + by }, n: {} };
+      return { p: {}, n: { [replica]: entry(state.n, replica) + by } };
     },
     merge: (a, b) => ({ p: maxMerge(a.p, b.p), n: maxMerge(a.n, b.n) }),
     value: (state) => sum(state.p) - sum(state.n),
@@ -45,6 +48,10 @@ export interface OrState {
   readonly added: Readonly<Record<string, readonly string[]>>;
   readonly removed: readonly string[];
 }
+
+// Own keys only, as for counters: an element may be called "constructor".
+const tagsOf = (added: OrState["added"], element: string) =>
+  Object.hasOwn(added, element) ? added[element] : [];
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])].sort();
 
@@ -59,13 +66,13 @@ export function orSet(): CrdtType<OrState, SetOp, string[]> {
         const mine = Object.values(state.added).flat().filter((t) => t.startsWith(`${replica}#`));
         return { added: { [op.element]: [`${replica}#${mine.length + 1}`] }, removed: [] };
       }
-      const live = (state.added[op.element] ?? []).filter((t) => !state.removed.includes(t));
+      const live = tagsOf(state.added, op.element).filter((t) => !state.removed.includes(t));
       return { added: {}, removed: live };
     },
     merge(a, b) {
       const added: Record<string, string[]> = {};
       for (const e of new Set([...Object.keys(a.added), ...Object.keys(b.added)])) {
-        added[e] = union(a.added[e] ?? [], b.added[e] ?? []);
+        added[e] = union(tagsOf(a.added, e), tagsOf(b.added, e));
       }
       return { added, removed: union(a.removed, b.removed) };
     },

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { ExactlyOnceLab } from "./api.ts";
 import { depositLog, expectedBalances, runConsumer } from "./harness.ts";
 
@@ -29,3 +30,28 @@ export function effectivelyOnceFailures(lab: ExactlyOnceLab): string[] {
 function sorted(balances: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(balances).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
+
+/** Without crashes: each deposit counts once although the producer sent d2 twice. */
+export function noCrashFailures(lab: ExactlyOnceLab): string[] {
+  const expected = expectedBalances(depositLog().intended);
+  const run = runConsumer(lab);
+  return JSON.stringify(sorted(run.balances)) === JSON.stringify(sorted(expected)) ? [] : [
+    `balances ${JSON.stringify(sorted(run.balances))}, expected ${
+      JSON.stringify(sorted(expected))
+    }: ` +
+    "the log holds d2 twice (a producer retry); deduplicate by the deposit's id.",
+    ...run.story,
+  ];
+}
+
+/** The lab's checks, in the order they run. */
+export const EXACTLY_ONCE_CHECKS: readonly LabCheck<ExactlyOnceLab>[] = [
+  failuresCheck(
+    "without crashes, each deposit counts once even though the producer sent d2 twice",
+    noCrashFailures,
+  ),
+  failuresCheck(
+    "a crash at any step, then a restart from the committed offset, leaves the right balances",
+    (lab) => effectivelyOnceFailures(lab).join("\n\n"),
+  ),
+];

@@ -23,9 +23,23 @@ export function depositLog(): { intended: Deposit[]; log: Deposit[] } {
     { id: "d2", account: "bob", amount: 5 },
     { id: "d3", account: "alice", amount: 7 },
     { id: "d4", account: "bob", amount: 1 },
+    // Same account and amount as d1, another deposit: only the id tells them apart.
+    { id: "d5", account: "alice", amount: 10 },
+    // Ids are the producer's strings, any strings: one that names an Object.prototype member
+    // catches a table of ids kept in a plain object (`seen[id]` is already truthy).
+    { id: "constructor", account: "carol", amount: 3 },
   ];
-  // The producer timed out on d2 and sent it again: the log holds it twice (at-least-once publish).
-  const log = [intended[0], intended[1], intended[1], intended[2], intended[3]];
+  // The producer timed out on d2 and sent it again; its retry landed after d3, so the two copies
+  // are not neighbours in the log (at-least-once publish).
+  const log = [
+    intended[0],
+    intended[1],
+    intended[2],
+    intended[1],
+    intended[3],
+    intended[4],
+    intended[5],
+  ];
   return { intended, log };
 }
 

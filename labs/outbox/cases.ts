@@ -11,6 +11,7 @@ import {
   outboxNoLoss,
   outboxSimulation,
 } from "../../src/check/mod.ts";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { OutboxLab } from "./api.ts";
 
 const row = (id: string, published = false) => ({
@@ -42,6 +43,15 @@ export function unitFailures(lab: OutboxLab): string[] {
     "ack marks the acknowledged row",
     () => lab.ack(db, "b/placed").outbox.every((r) => r.published),
   );
+  const two = { orders: ["a", "b", "c"], outbox: [row("a", true), row("b"), row("c")] };
+  check(
+    "ack marks only the acknowledged row (c, not yet acknowledged, stays unmarked)",
+    () => lab.ack(two, "b/placed").outbox.map((r) => r.published).join() === "true,true,false",
+  );
+  check(
+    "an ack that arrives twice leaves the row marked",
+    () => lab.ack(lab.ack(db, "b/placed"), "b/placed").outbox.every((r) => r.published),
+  );
   const empty = { applied: {}, seen: [] };
   const event = { eventId: "b/placed", orderId: "b" };
   check("consume applies a new event once", () => {
@@ -53,6 +63,19 @@ export function unitFailures(lab: OutboxLab): string[] {
     const again = lab.consume(first.db, event);
     return !again.applied && (again.db.applied.b ?? 0) === 1;
   });
+  check("consume applies two different events of one order (deduplicate by event id)", () => {
+    const placed = lab.consume(empty, { eventId: "a/placed", orderId: "a" });
+    const paid = lab.consume(placed.db, { eventId: "a/paid", orderId: "a" });
+    return paid.applied && paid.db.applied.a === 2;
+  });
+  check(
+    'consume counts an order named "constructor" from 0 (an object map has prototype keys)',
+    () => {
+      const first = lab.consume(empty, { eventId: "constructor/placed", orderId: "constructor" });
+      return first.applied && Object.hasOwn(first.db.applied, "constructor") &&
+        first.db.applied["constructor" as string] === 1;
+    },
+  );
   return out;
 }
 
@@ -110,3 +133,30 @@ export function findOutboxFailure(
   }
   return null;
 }
+
+/** Explains an outbox failure: the seed, the smallest crash schedule and what broke. */
+export function describeOutboxFailure(failure: OutboxFailure): string {
+  return [
+    `Seed ${failure.seed}, the smallest crash schedule that breaks it:`,
+    ...(failure.faults.length
+      ? failure.faults.map((f) => `  ${f.atMs} ms ${f.kind} ${"node" in f ? f.node : ""}`)
+      : ["  (no crash at all: message loss alone)"]),
+    "What broke:",
+    ...failure.violations.slice(0, 5).map((v) => `  ${v}`),
+  ].join("\n");
+}
+
+/** The lab's checks, in the order they run: unit cases, then the crash runs. */
+export const OUTBOX_CHECKS: readonly LabCheck<OutboxLab>[] = [
+  failuresCheck(
+    "the relay publishes unmarked rows, marks on ack, and the consumer applies once",
+    unitFailures,
+  ),
+  failuresCheck(
+    "no event is lost and none applied twice, whenever the service or consumer crashes",
+    (lab) => {
+      const failure = findOutboxFailure(lab);
+      return failure === null ? null : describeOutboxFailure(failure);
+    },
+  ),
+];

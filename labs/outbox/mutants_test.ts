@@ -1,49 +1,82 @@
 /**
- * Mutation check: the outbox lab's tests must reject the classic mistakes. (This file tests the
- * tests; a learner can ignore it.)
+ * Mutation battery: relays and consumers a learner could plausibly write, each of which the
+ * lab's checks (`cases.ts`) must reject. (It tests the tests; a learner can ignore it, and a
+ * workshop fork leaves it out: it needs the reference solution.)
  */
 
-import assert from "node:assert/strict";
-import {
-  consumeOutboxEvent,
-  outboxMarkPublished,
-  outboxRelayPoll,
-} from "../../src/transactions/mod.ts";
+import { type LabMutant, registerMutationBattery } from "../_lib/checks.ts";
 import type { OutboxLab } from "./api.ts";
-import { findOutboxFailure, unitFailures } from "./cases.ts";
+import { OUTBOX_CHECKS } from "./cases.ts";
+import * as reference from "./solution.ts";
 
-const correct: OutboxLab = {
-  poll: (db) => outboxRelayPoll(db, "publish-then-mark"),
-  ack: outboxMarkPublished,
-  consume: (db, event) => consumeOutboxEvent(db, event, true),
-};
-
-const MUTANTS: Record<string, OutboxLab> = {
-  "a relay that marks rows before publishing them": {
-    ...correct,
-    poll: (db) => outboxRelayPoll(db, "mark-first"),
-  },
-  "a consumer that applies every delivery": {
-    ...correct,
-    consume: (db, event) => consumeOutboxEvent(db, event, false),
-  },
-  "a relay that never marks (publishes forever)": { ...correct, ack: (db) => db },
-};
-
-// Publishing forever loses nothing and the idempotent consumer absorbs it: only the unit case
-// catches it (the invariants are about loss and double effects, not wasted messages).
-const UNIT_ONLY = new Set(["a relay that never marks (publishes forever)"]);
-
-for (const [name, lab] of Object.entries(MUTANTS)) {
-  Deno.test(`the outbox lab rejects ${name}`, () => {
-    assert.ok(unitFailures(lab).length > 0, "the unit cases let it through");
-    if (!UNIT_ONLY.has(name)) {
-      assert.notEqual(findOutboxFailure(lab), null, "the crash runs let it through");
-    }
-  });
-}
-
-Deno.test("the outbox lab accepts the core's correct relay and consumer", () => {
-  assert.deepEqual(unitFailures(correct), []);
-  assert.equal(findOutboxFailure(correct), null);
+const mutant = (name: string, change: Partial<OutboxLab>) => ({
+  name,
+  lab: { ...reference, ...change },
 });
+
+const MUTANTS: LabMutant<OutboxLab>[] = [
+  mutant("marks rows before publishing them", {
+    poll: (db) => {
+      const publish = db.outbox.filter((r) => !r.published);
+      return { publish, db: { ...db, outbox: db.outbox.map((r) => ({ ...r, published: true })) } };
+    },
+  }),
+  mutant("publishes every row, marked or not", { poll: (db) => ({ publish: db.outbox, db }) }),
+  mutant("never marks a row (publishes forever)", { ack: (db) => db }),
+  mutant("marks every row on any ack", {
+    ack: (db) => ({ ...db, outbox: db.outbox.map((r) => ({ ...r, published: true })) }),
+  }),
+  mutant("toggles the mark on ack (a second ack unmarks)", {
+    ack: (db, id) => ({
+      ...db,
+      outbox: db.outbox.map((r) => r.eventId === id ? { ...r, published: !r.published } : r),
+    }),
+  }),
+  mutant("looks the acknowledged row up by order id", {
+    ack: (db, id) => ({
+      ...db,
+      outbox: db.outbox.map((r) => r.orderId === id ? { ...r, published: true } : r),
+    }),
+  }),
+  mutant("applies every delivery", {
+    consume: (db, event) => ({
+      db: {
+        ...db,
+        applied: { ...db.applied, [event.orderId]: (db.applied[event.orderId] ?? 0) + 1 },
+      },
+      applied: true,
+    }),
+  }),
+  mutant("deduplicates by order id instead of event id", {
+    consume: (db, event) =>
+      db.seen.includes(event.orderId)
+        ? { db, applied: false }
+        : reference.consume({ ...db, seen: [...db.seen] }, event).applied
+        ? {
+          db: { ...reference.consume(db, event).db, seen: [...db.seen, event.orderId] },
+          applied: true,
+        }
+        : { db, applied: false },
+  }),
+  mutant("records the event as seen but forgets to apply it", {
+    consume: (db, event) =>
+      db.seen.includes(event.eventId)
+        ? { db, applied: false }
+        : { db: { ...db, seen: [...db.seen, event.eventId] }, applied: true },
+  }),
+  mutant("says a skipped duplicate was applied", {
+    consume: (db, event) => ({ db: reference.consume(db, event).db, applied: true }),
+  }),
+  mutant("reads the order's count with a plain lookup (prototype keys)", {
+    consume: (db, event) =>
+      db.seen.includes(event.eventId) ? { db, applied: false } : {
+        db: {
+          applied: { ...db.applied, [event.orderId]: (db.applied[event.orderId] ?? 0) + 1 },
+          seen: [...db.seen, event.eventId],
+        },
+        applied: true,
+      },
+  }),
+];
+
+registerMutationBattery({ lab: "outbox", checks: OUTBOX_CHECKS, reference, mutants: MUTANTS });

@@ -28,7 +28,13 @@ export function consume(
   if (db.seen.includes(event.eventId)) return { db, applied: false };
   return {
     db: {
-      applied: { ...db.applied, [event.orderId]: (db.applied[event.orderId] ?? 0) + 1 },
+      // Own keys only: an order id like "constructor" must not read Object.prototype's member.
+      applied: {
+        ...db.applied,
+        [event.orderId]:
+          (Object.hasOwn(db.applied, event.orderId) ? db.applied[event.orderId] : 0) +
+          1,
+      },
       seen: [...db.seen, event.eventId],
     },
     applied: true,

@@ -12,6 +12,8 @@ import {
   search,
   Simulation,
 } from "../../src/mod.ts";
+import fc from "fast-check";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { PbftQuorumsLab, Quorums, Vote } from "./api.ts";
 
 /**
@@ -227,3 +229,45 @@ export function simulationFailure(
     })`,
   ].join("\n");
 }
+
+/** Two commit quorums share a correct replica for every n in 4 … 40 (a seeded property). */
+export function overlapPropertyFailure(lab: Pick<PbftQuorumsLab, "quorums">): string | null {
+  const seed = 4242;
+  // Two quorums of q among n replicas share at least 2q - n of them; all f liars may be there.
+  const result = fc.check(
+    fc.property(fc.integer({ min: 4, max: 40 }), (n) => {
+      const q = lab.quorums(n);
+      return 2 * q.commits - n - q.f >= 1 && q.commits <= n - q.f;
+    }),
+    { seed, numRuns: 200 },
+  );
+  if (!result.failed) return null;
+  return `n = ${JSON.stringify(result.counterexample?.[0])}: either two commit quorums can meet ` +
+    `only in liars, or a quorum needs a liar's vote\nreplay: ${
+      JSON.stringify({ seed, path: result.counterexamplePath })
+    }`;
+}
+
+/** The lab's checks, in the order they run: tables first, the fault search last. */
+export const PBFT_CHECKS: readonly LabCheck<PbftQuorumsLab>[] = [
+  failuresCheck(
+    "quorum sizes overlap in f + 1 replicas (2f + 1 of 3f + 1) and clients wait for f + 1 replies, for n = 4 to 13",
+    quorumFailures,
+  ),
+  failuresCheck(
+    "two commit quorums share a correct replica whichever f replicas lie (property)",
+    overlapPropertyFailure,
+  ),
+  failuresCheck(
+    "isPrepared needs the primary's PrePrepare and 2f matching Prepares from distinct backups",
+    preparedFailures,
+  ),
+  failuresCheck(
+    "isCommittedLocal needs a prepared request and 2f + 1 matching Commits from distinct replicas",
+    committedFailures,
+  ),
+  failuresCheck(
+    "four replicas on your rules complete requests and survive an equivocating primary",
+    (lab) => simulationFailure(lab, { behaviour: "equivocate" }),
+  ),
+];

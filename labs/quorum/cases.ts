@@ -16,6 +16,7 @@ import {
   type QuorumOp,
   quorumReplica,
 } from "../../src/replication/mod.ts";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { QuorumLab, Reply } from "./api.ts";
 
 const v = (counter: number, writer = "c1") => ({ counter, writer });
@@ -53,6 +54,11 @@ export function quorumCaseFailures(lab: QuorumLab): string[] {
   expect(
     lab.newestReply(tie).value === 7,
     "newestReply must break equal counters by writer (c2 > c1)",
+  );
+  const decimal = [reply("n1", 9, 9), reply("n2", 10, 10), reply("n3", 2, 2)];
+  expect(
+    lab.newestReply(decimal).value === 10,
+    "newestReply must compare counters as numbers (10 is newer than 9 and 2)",
   );
   const chosen = reply("n3", 3, 3);
   const stale = lab.staleNodes([reply("n1", 1, 1), reply("n2", 3, 3), chosen], chosen);
@@ -136,3 +142,22 @@ export function quorumSimulationVerdict(lab: QuorumLab): string {
   sim.run({ untilMs: 500 });
   return checkHistory(sim.history, { model: "kv" }).verdict;
 }
+
+/** The lab's checks, in the order they run: the case table, the properties, the simulation. */
+export const QUORUM_CHECKS: readonly LabCheck<QuorumLab>[] = [
+  failuresCheck(
+    "quorumsOverlap, newestReply and staleNodes answer the case table",
+    quorumCaseFailures,
+  ),
+  failuresCheck(
+    "A read never returns an older version than a reply, and repairs exactly the stale replicas",
+    (lab) => quorumPropertyFailure(lab),
+  ),
+  failuresCheck(
+    "A quorum store reading with your newestReply stays linearizable when a failed write lingers",
+    (lab) =>
+      quorumSimulationVerdict(lab) === "linearizable"
+        ? null
+        : "the checker found a stale read: the read picked an older reply than one it had in hand",
+  ),
+];

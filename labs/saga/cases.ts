@@ -12,6 +12,7 @@ import {
   sagaCompensationOrder,
   sagaSimulation,
 } from "../../src/check/mod.ts";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { SagaLab, SagaLogRecord, SagaNext } from "./api.ts";
 
 const r = (kind: string, extra: Record<string, unknown> = {}) =>
@@ -24,6 +25,11 @@ export const NEXT_CASES: { name: string; log: SagaLogRecord[]; expected: SagaNex
     name: "after step 0 is done, step 1 runs",
     log: [r("begin"), r("step-done", { step: 0 })],
     expected: req("do", 1),
+  },
+  {
+    name: "after steps 0 and 1 are done, step 2 runs (the last step too)",
+    log: [r("begin"), r("step-done", { step: 0 }), r("step-done", { step: 1 })],
+    expected: req("do", 2),
   },
   {
     name: "after every step is done, the saga commits",
@@ -65,6 +71,11 @@ export const NEXT_CASES: { name: string; log: SagaLogRecord[]; expected: SagaNex
     name: "a step abandoned without an answer may have run, so it is compensated too",
     log: [r("begin"), r("step-done", { step: 0 }), r("step-failed", { step: 1, abandoned: true })],
     expected: req("undo", 1),
+  },
+  {
+    name: "an abandoned first step is compensated too (it may have run)",
+    log: [r("begin"), r("step-failed", { step: 0, abandoned: true })],
+    expected: req("undo", 0),
   },
   {
     name: "a refused first step ends compensated at once",
@@ -150,3 +161,30 @@ export function findCrashFailure(
   }
   return null;
 }
+
+/** Explains a crash failure: the seed, the smallest crash schedule and what broke. */
+export function describeCrashFailure(failure: CrashFailure): string {
+  return [
+    `Seed ${failure.seed}, the smallest crash schedule that breaks it:`,
+    ...(failure.faults.length
+      ? failure.faults.map((f) => `  ${f.atMs} ms ${f.kind} ${"node" in f ? f.node : ""}`)
+      : ["  (no crash at all)"]),
+    "What broke:",
+    ...failure.violations.slice(0, 5).map((v) => `  ${v}`),
+  ].join("\n");
+}
+
+/** The lab's checks, in the order they run: the table of logs, then the crash runs. */
+export const SAGA_CHECKS: readonly LabCheck<SagaLab>[] = [
+  failuresCheck(
+    `next() gives the right move for each of ${NEXT_CASES.length} saga logs`,
+    nextCaseFailures,
+  ),
+  failuresCheck(
+    "every saga ends committed or compensated, in reverse, whenever the orchestrator crashes",
+    (lab) => {
+      const failure = findCrashFailure(lab);
+      return failure === null ? null : describeCrashFailure(failure);
+    },
+  ),
+];

@@ -5,6 +5,7 @@
  */
 
 import { parseTraceparent, spanTreeViolations } from "../../src/mod.ts";
+import { failuresCheck, type LabCheck } from "../_lib/checks.ts";
 import type { TracingLab } from "./api.ts";
 import { CHAIN, runChain } from "./harness.ts";
 
@@ -33,8 +34,23 @@ export function chainFailures(lab: TracingLab, seed = 1): string[] {
       const client = spans.find((s) =>
         s.service === caller && s.kind === "client" && s.name.includes(callee)
       );
-      if (client === undefined) out.push(`no client span in ${caller} for its call to ${callee}`);
+      if (client === undefined) {
+        out.push(`no client span in ${caller} for its call to ${callee}`);
+        continue;
+      }
+      // OpenTelemetry's semantic conventions: the callee records a server span whose parent is
+      // the caller's client span for that very call.
+      const server = spans.find((s) => s.service === callee && s.kind === "server");
+      if (server === undefined) out.push(`no server span in ${callee} (kind "server")`);
+      else if (server.parentSpanId !== client.spanId) {
+        out.push(
+          `${callee}'s server span should be the child of ${caller}'s client span "${client.name}"`,
+        );
+      }
     }
+  }
+  if (!spans.some((s) => s.service === "web" && s.kind === "server")) {
+    out.push(`no server span in web (kind "server")`);
   }
   const expected = Object.values(CHAIN).flat().length * 2 + 1;
   if (spans.length !== expected) out.push(`expected ${expected} spans, got ${spans.length}`);
@@ -69,3 +85,31 @@ export function entryFailures(lab: TracingLab): string[] {
   }
   return out;
 }
+
+/** The chain's failures for seeds 1–3, each with the spans recorded drawn as a table. */
+export function chainFailuresDrawn(lab: TracingLab): string[] {
+  for (const seed of [1, 2, 3]) {
+    const failures = chainFailures(lab, seed);
+    if (failures.length === 0) continue;
+    const { spans } = runChain(lab, { seed });
+    const drawn = spans.map((s) =>
+      `  ${s.service.padEnd(6)} ${s.kind.padEnd(6)} ${s.name.padEnd(12)} trace ${
+        s.traceId.slice(0, 8)
+      } span ${s.spanId.slice(0, 8)} parent ${s.parentSpanId.slice(0, 8) || "(root)"}`
+    );
+    return [...failures, `Spans recorded (seed ${seed}):`, ...drawn];
+  }
+  return [];
+}
+
+/** The lab's checks, in the order they run. */
+export const TRACING_CHECKS: readonly LabCheck<TracingLab>[] = [
+  failuresCheck(
+    "every hop carries a traceparent and the spans form one tree of server and client spans",
+    chainFailuresDrawn,
+  ),
+  failuresCheck(
+    "a request without a valid traceparent starts a new trace, and a valid one is continued",
+    entryFailures,
+  ),
+];

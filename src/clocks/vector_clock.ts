@@ -25,6 +25,13 @@ function entry(vector: VectorClock, id: string): number {
   return Object.hasOwn(vector, id) ? vector[id] : 0;
 }
 
+// Process ids are any strings. `out[id] = n` with id "__proto__" sets the object's prototype in
+// browsers (Deno removes that accessor, so tests there never see it) and the entry vanishes;
+// defining the property makes an own entry whatever the id is named.
+function setEntry(out: Record<string, number>, id: string, value: number): void {
+  Object.defineProperty(out, id, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function assertCounter(id: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(
@@ -50,7 +57,7 @@ export function vectorClock(entries: Record<string, number> = {}): VectorClock {
   const out: Record<string, number> = {};
   for (const id of Object.keys(entries).sort()) {
     assertCounter(id, entries[id]);
-    if (entries[id] > 0) out[id] = entries[id];
+    if (entries[id] > 0) setEntry(out, id, entries[id]);
   }
   return Object.freeze(out);
 }
@@ -85,7 +92,7 @@ export function incrementVector(vector: VectorClock, id: string): VectorClock {
  */
 export function mergeVectors(a: VectorClock, b: VectorClock): VectorClock {
   const out: Record<string, number> = { ...a };
-  for (const id of Object.keys(b)) out[id] = Math.max(entry(a, id), entry(b, id));
+  for (const id of Object.keys(b)) setEntry(out, id, Math.max(entry(a, id), entry(b, id)));
   return vectorClock(out);
 }
 

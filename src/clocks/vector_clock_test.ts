@@ -100,3 +100,58 @@ for (const broken of [vectorWithoutIncrementOnReceive, vectorMinMerge]) {
     assert.match(found.message, /Vector clocks disagree with causality/);
   });
 }
+
+/**
+ * Runs `body` with Object.prototype's `__proto__` accessor restored, as browsers have it (Deno
+ * removes it, so an `out[id] = n` with id "__proto__" works here and loses the entry there).
+ */
+function withBrowserProto(body: () => void): void {
+  const accessor = {
+    get(this: object) {
+      return Object.getPrototypeOf(this);
+    },
+    set(this: object, proto: object | null) {
+      if (typeof proto === "object") Object.setPrototypeOf(this, proto);
+    },
+    configurable: true,
+  };
+  Object.defineProperty(Object.prototype, "__proto__", accessor);
+  try {
+    body();
+  } finally {
+    delete (Object.prototype as { __proto__?: unknown }).__proto__;
+  }
+}
+
+const PROTO_IDS = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "a"];
+const protoVector: fc.Arbitrary<VectorClock> = fc
+  .array(fc.tuple(fc.constantFrom(...PROTO_IDS), fc.nat({ max: 4 })), { maxLength: 6 })
+  .map((pairs) => vectorClock(Object.fromEntries(pairs)));
+
+Deno.test("Vector clocks keep processes named like Object.prototype members, as in a browser", () => {
+  const seed = 1637;
+  withBrowserProto(() => {
+    const details = fc.check(
+      fc.property(protoVector, protoVector, fc.constantFrom(...PROTO_IDS), (a, b, id) => {
+        const merged = mergeVectors(a, b);
+        for (const p of PROTO_IDS) {
+          const want = Math.max(Object.hasOwn(a, p) ? a[p] : 0, Object.hasOwn(b, p) ? b[p] : 0);
+          const got = Object.hasOwn(merged, p) ? merged[p] : 0;
+          assert.equal(got, want, `merged entry ${p}`);
+        }
+        assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+        const ticked = incrementVector(a, id);
+        assert.equal(ticked[id], (Object.hasOwn(a, id) ? a[id] : 0) + 1);
+        assert.equal(compareVectors(a, ticked), "before");
+        assert.equal(compareVectors(receiveVector(a, b, id), merged), "after");
+      }),
+      { seed, numRuns: 300 },
+    );
+    assert.ok(
+      !details.failed,
+      `${details.errorInstance}\nreplay: ${
+        JSON.stringify({ seed, path: details.counterexamplePath })
+      }`,
+    );
+  });
+});

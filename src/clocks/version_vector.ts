@@ -63,7 +63,8 @@ export function dominates(a: VersionVector, b: VersionVector): boolean {
  * ```
  */
 export function covers(vector: VersionVector, dot: Dot): boolean {
-  return (vector[dot.replica] ?? 0) >= dot.counter;
+  // Own entries only: a replica named "constructor" must not read Object.prototype's member.
+  return (Object.hasOwn(vector, dot.replica) ? vector[dot.replica] : 0) >= dot.counter;
 }
 
 /**
@@ -164,7 +165,8 @@ export function putVersioned<T>(
 ): Versioned<T>[] {
   const context = vectorClock({ ...(options.context ?? contextOf(stored)) });
   const known = mergeVectors(contextOf(stored), context);
-  const dot = { replica: options.replica, counter: (known[options.replica] ?? 0) + 1 };
+  const counter = Object.hasOwn(known, options.replica) ? known[options.replica] : 0;
+  const dot = { replica: options.replica, counter: counter + 1 };
   const kept = stored.filter((s) => !covers(context, s.dot));
   return siblings([...kept, { value, dot, context }]);
 }

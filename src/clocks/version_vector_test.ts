@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   contextOf,
+  covers,
   dominates,
   mergeVersioned,
   putVersioned,
@@ -95,4 +96,15 @@ Deno.test("siblings is idempotent and order-independent", () => {
       assert.deepEqual(dots(siblings([...vs].reverse())), dots(once));
     }),
   );
+});
+
+Deno.test("A replica named like an Object.prototype member starts at counter 1 and is covered by its own dot", () => {
+  for (const replica of ["constructor", "toString", "__proto__", "valueOf"]) {
+    const first = putVersioned([], "a", { replica });
+    assert.deepEqual(first[0].dot, { replica, counter: 1 });
+    assert.equal(covers({}, { replica, counter: 1 }), false);
+    const second = putVersioned(first, "b", { replica });
+    assert.equal(second.length, 1, `${replica}: a write that saw the first one replaces it`);
+    assert.deepEqual(second[0].dot, { replica, counter: 2 });
+  }
 });

@@ -12,6 +12,17 @@
 
 import { badCrdtOp, type CrdtType, type ReplicaId } from "./types.ts";
 
+// Replica ids are any strings: read own entries only (an id like "constructor" must not find
+// Object.prototype's member) and define entries rather than assign them (assigning "__proto__"
+// sets the prototype in browsers, and the entry vanishes).
+function own(map: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(map, id) ? map[id] : 0;
+}
+
+function define(map: Record<string, number>, id: string, value: number): void {
+  Object.defineProperty(map, id, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A G-Counter's state: each replica's own increments. */
 export type GCounterState = Readonly<Record<ReplicaId, number>>;
 
@@ -38,7 +49,7 @@ function amount(typeName: string, op: CounterOp): number {
  */
 export function mergeGCounters(a: GCounterState, b: GCounterState): GCounterState {
   const out: Record<ReplicaId, number> = { ...a };
-  for (const [r, n] of Object.entries(b)) out[r] = Math.max(out[r] ?? 0, n);
+  for (const [r, n] of Object.entries(b)) define(out, r, Math.max(own(out, r), n));
   return out;
 }
 
@@ -68,7 +79,7 @@ export function gCounter(): CrdtType<GCounterState, CounterOp, number> {
     mutate(state, op, replica) {
       if (op?.type !== "increment") badCrdtOp(name, op);
       const by = amount(name, op);
-      return by === 0 ? {} : { [replica]: (state[replica] ?? 0) + by };
+      return by === 0 ? {} : { [replica]: own(state, replica) + by };
     },
     merge: mergeGCounters,
     value: sum,
@@ -104,7 +115,7 @@ export function pnCounter(): CrdtType<PnCounterState, CounterOp, number> {
       const by = amount(name, op);
       if (by === 0) return { p: {}, n: {} };
       const side = op.type === "increment" ? "p" : "n";
-      const delta = { [replica]: (state[side][replica] ?? 0) + by };
+      const delta = { [replica]: own(state[side], replica) + by };
       return side === "p" ? { p: delta, n: {} } : { p: {}, n: delta };
     },
     merge: (a, b) => ({ p: mergeGCounters(a.p, b.p), n: mergeGCounters(a.n, b.n) }),

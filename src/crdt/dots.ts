@@ -15,6 +15,17 @@
 
 import type { ReplicaId } from "./types.ts";
 
+// Replica ids are any strings: read own entries only (an id like "constructor" must not find
+// Object.prototype's member) and define entries rather than assign them (assigning "__proto__"
+// sets the prototype in browsers, and the entry vanishes).
+function own(map: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(map, id) ? map[id] : 0;
+}
+
+function define(map: Record<string, number>, id: string, value: number): void {
+  Object.defineProperty(map, id, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The n-th event (n >= 1) of a replica. */
 export type CrdtDot = readonly [replica: ReplicaId, counter: number];
 
@@ -56,7 +67,7 @@ export function compareDots(a: CrdtDot, b: CrdtDot): number {
  * ```
  */
 export function contextHas(context: CausalContext, dot: CrdtDot): boolean {
-  return dot[1] <= (context.vv[dot[0]] ?? 0) ||
+  return dot[1] <= own(context.vv, dot[0]) ||
     context.cloud.some((d) => d[0] === dot[0] && d[1] === dot[1]);
 }
 
@@ -72,14 +83,14 @@ export function compactContext(
   const pending = [...dots].sort(compareDots);
   const cloud: CrdtDot[] = [];
   for (const dot of pending) {
-    const have = next[dot[0]] ?? 0;
-    if (dot[1] === have + 1) next[dot[0]] = dot[1];
+    const have = own(next, dot[0]);
+    if (dot[1] === have + 1) define(next, dot[0], dot[1]);
     else if (dot[1] > have) cloud.push(dot);
   }
   // Folding one dot can make a later cloud dot contiguous; sorted order already handled a
   // replica's own run, so what is left is a true gap, except duplicates and covered dots.
   const unique = cloud.filter((d, i) =>
-    d[1] > (next[d[0]] ?? 0) && (i === 0 || compareDots(cloud[i - 1], d) !== 0)
+    d[1] > own(next, d[0]) && (i === 0 || compareDots(cloud[i - 1], d) !== 0)
   );
   return { vv: next, cloud: unique };
 }
@@ -97,13 +108,13 @@ export function compactContext(
  */
 export function joinContexts(a: CausalContext, b: CausalContext): CausalContext {
   const vv: Record<ReplicaId, number> = { ...a.vv };
-  for (const [r, n] of Object.entries(b.vv)) vv[r] = Math.max(vv[r] ?? 0, n);
+  for (const [r, n] of Object.entries(b.vv)) define(vv, r, Math.max(own(vv, r), n));
   return compactContext(vv, [...a.cloud, ...b.cloud]);
 }
 
 /** The next dot of a replica: one past every dot of it the context has seen. */
 export function nextDot(context: CausalContext, replica: ReplicaId): CrdtDot {
-  let n = context.vv[replica] ?? 0;
+  let n = own(context.vv, replica);
   for (const d of context.cloud) if (d[0] === replica) n = Math.max(n, d[1]);
   return [replica, n + 1];
 }

@@ -27,6 +27,17 @@ import {
   type Versioned,
 } from "../clocks/version_vector.ts";
 
+// Replica ids are any strings: read own entries only (an id like "constructor" must not find
+// Object.prototype's member) and define entries rather than assign them (assigning "__proto__"
+// sets the prototype in browsers, and the entry vanishes).
+function own(map: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(map, id) ? map[id] : 0;
+}
+
+function define(map: Record<string, number>, id: string, value: number): void {
+  Object.defineProperty(map, id, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** How a multi-leader store merges concurrent states of one key. */
 export interface MergeStrategy<S> {
   readonly name: string;
@@ -119,12 +130,12 @@ export const counterStrategy: MergeStrategy<CounterState> = {
         `A G-Counter only grows: increment must be an integer >= 0, got ${value}`,
       );
     }
-    return { ...state, [replica]: (state[replica] ?? 0) + value };
+    return { ...state, [replica]: own(state, replica) + value };
   },
   merge: (a, b) => {
     const out: Record<NodeId, number> = { ...a };
     for (const [replica, count] of Object.entries(b)) {
-      out[replica] = Math.max(out[replica] ?? 0, count);
+      define(out, replica, Math.max(own(out, replica), count));
     }
     return Object.fromEntries(Object.entries(out).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
   },

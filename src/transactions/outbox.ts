@@ -22,6 +22,17 @@
 
 import type { DurableStorage, NodeId, ProcessFactory, Runtime } from "../sim/mod.ts";
 
+// Replica ids are any strings: read own entries only (an id like "constructor" must not find
+// Object.prototype's member) and define entries rather than assign them (assigning "__proto__"
+// sets the prototype in browsers, and the entry vanishes).
+function own(map: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(map, id) ? map[id] : 0;
+}
+
+function define(map: Record<string, number>, id: string, value: number): void {
+  Object.defineProperty(map, id, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Client → service: place order `orderId` (re-sent until placed). */
 export interface PlaceOrder {
   type: "PlaceOrder";
@@ -171,7 +182,7 @@ export function consumeOutboxEvent(
   if (idempotent && db.seen.includes(event.eventId)) return { db, applied: false };
   return {
     db: {
-      applied: { ...db.applied, [event.orderId]: (db.applied[event.orderId] ?? 0) + 1 },
+      applied: { ...db.applied, [event.orderId]: own(db.applied, event.orderId) + 1 },
       seen: db.seen.includes(event.eventId) ? db.seen : [...db.seen, event.eventId],
     },
     applied: true,
@@ -231,7 +242,7 @@ export function loadOutboxConsumer(storage: DurableStorage): OutboxConsumerDatab
   for (const key of storage.keys()) {
     if (key.startsWith(SEEN_PREFIX)) seen.push(key.slice(SEEN_PREFIX.length));
     if (key.startsWith(APPLIED_PREFIX)) {
-      applied[key.slice(APPLIED_PREFIX.length)] = storage.get<number>(key)!;
+      define(applied, key.slice(APPLIED_PREFIX.length), storage.get<number>(key)!);
     }
   }
   return { applied, seen };
@@ -394,7 +405,7 @@ export function outboxConsumerProcess(
         const { db, applied } = consume(cached, { eventId: msg.eventId, orderId: msg.orderId });
         if (applied) {
           // Effect and seen id in one local transaction.
-          rt.storage.set(APPLIED_PREFIX + msg.orderId, db.applied[msg.orderId] ?? 0);
+          rt.storage.set(APPLIED_PREFIX + msg.orderId, own(db.applied, msg.orderId));
           if (db.seen.includes(msg.eventId)) rt.storage.set(SEEN_PREFIX + msg.eventId, true);
           cached = db;
         }
