@@ -15,8 +15,9 @@
  * definite operation is linearized, which drops any unknown one not yet placed.
  *
  * The configuration key is exact and compact: the register value, the length `p` of the
- * longest prefix of definite operations (in call order) all linearized, the definite
- * operations beyond `p` that are linearized, and a bitset of the linearized unknown ones.
+ * longest prefix of definite operations (in call order) all linearized, a bitset of the
+ * definite operations beyond `p` that are linearized, and how many of each group of
+ * interchangeable unknown-outcome operations are; a few 32-bit words in a {@linkcode KeySet}.
  * Definite operations linearized beyond `p` were all called before the pending return of
  * operation `p`, so that list stays as short as the concurrency.
  *
@@ -32,6 +33,7 @@ import {
   unknownOutcomeGroups,
 } from "./model.ts";
 import { frontierSearch } from "./frontier.ts";
+import { KeySet } from "./key_set.ts";
 
 /** Limits of {@linkcode searchLinearization}. */
 export interface LinearizationSearchOptions {
@@ -163,22 +165,47 @@ export function searchLinearization(
       linearizedInfoCount--;
     }
   };
-  const configurationKey = (state: number): string => {
-    let key = `${state}:${prefix}`;
+  // The configuration key, as words for the KeySet: [value, prefix, words of the bitset of
+  // definite operations linearized beyond prefix (bit j: prefix + 1 + j), those bitset
+  // words..., then the unknown-outcome groups' counts packed (8 bits each when every group
+  // has under 256 members, else 32) with trailing zero words dropped]. The bitset spans at
+  // most the concurrency, so a key is a few words where its text was 100-250 characters.
+  const packCounts = classMembers.every((members) => members.length < 256);
+  const scratch = new Int32Array(
+    3 + ((definiteOps.length + 31) >> 5) + classMembers.length,
+  );
+  const configurationKey = (state: number): number => {
+    scratch[0] = state;
+    scratch[1] = prefix;
+    let length = 3;
     let beyond = linearizedDefCount - prefix;
+    let word = 0;
+    let bit = 0;
     for (let d = prefix + 1; beyond > 0; d++) {
       if (linearizedDef[d] === 1) {
-        key += `,${d}`;
+        word |= 1 << bit;
         beyond--;
       }
+      if (++bit === 32 || beyond === 0) {
+        scratch[length++] = word;
+        word = 0;
+        bit = 0;
+      }
     }
+    scratch[2] = length - 3;
     if (linearizedInfoCount > 0) {
       let top = classLinearized.length - 1;
       while (classLinearized[top] === 0) top--;
-      key += "|";
-      for (let c = 0; c <= top; c++) key += `${classLinearized[c]}.`;
+      if (packCounts) {
+        for (let c = 0; c <= top; c += 4) {
+          scratch[length++] = classLinearized[c] | (classLinearized[c + 1] ?? 0) << 8 |
+            (classLinearized[c + 2] ?? 0) << 16 | (classLinearized[c + 3] ?? 0) << 24;
+        }
+      } else {
+        for (let c = 0; c <= top; c++) scratch[length++] = classLinearized[c];
+      }
     }
-    return key;
+    return length;
   };
 
   // Append-only registers only grow, so a value that is not a prefix of what a pending read
@@ -217,7 +244,7 @@ export function searchLinearization(
     );
   };
 
-  const seen = new Set<string>();
+  const seen = new KeySet();
   const stack: { op: number; state: number }[] = [];
   let state = 0;
   let remaining = definiteOps.length;
@@ -252,13 +279,11 @@ export function searchLinearization(
         continue;
       }
       mark(i);
-      const key = configurationKey(nextState);
-      if (seen.has(key)) {
+      if (!seen.add(scratch, configurationKey(nextState))) {
         unmark(i);
         entry = next[entry];
         continue;
       }
-      seen.add(key);
       if (seen.size > options.maxStates) return finish("unknown");
       stack.push({ op: i, state });
       state = nextState;
