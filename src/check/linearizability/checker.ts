@@ -38,7 +38,7 @@ import {
   pairOperations,
   validateEvent,
 } from "./history.ts";
-import { checkRegisterOperations, type RegisterCheck } from "./depth_first.ts";
+import { type RegisterCheck, type RegisterChecker, registerChecker } from "./depth_first.ts";
 import { explainViolation, keyName, type Violation } from "./explain.ts";
 
 /**
@@ -230,15 +230,17 @@ function checkKeys(
   const lists = [...byKey.values()];
   const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
   let open = keys.map((_, i) => i);
+  // Each key's checker lives across rounds, so its depth-first search resumes.
+  const checkers: (RegisterChecker | undefined)[] = [];
   let budget = Math.min(FIRST_ROUND_STATES, maxStates);
   rounds: while (open.length > 0) {
     const stillOpen: number[] = [];
     for (const i of open) {
-      const check = checkRegisterOperations(lists[i], maxStates, {
-        firstBudget: budget,
-        lastBudget: budget,
-      });
+      const checker = checkers[i] ??= registerChecker(lists[i], maxStates);
+      const check = checker.round(budget);
       keys[i].statesExplored += check.statesExplored;
+      // A decided key's searches are not needed any more: let their memory go.
+      if (check.verdict !== "unknown" || budget === maxStates) checkers[i] = undefined;
       if (check.verdict === "unknown") {
         if (budget === maxStates) keys[i].verdict = "unknown";
         else stillOpen.push(i);

@@ -84,6 +84,53 @@ export function searchLinearization(
   operations: readonly ModelOperation[],
   options: LinearizationSearchOptions,
 ): LinearizationSearchResult {
+  return depthFirstSearch(model, operations).run(options.maxStates);
+}
+
+/** A depth-first search that can be given more budget and go on where it stopped. */
+export interface ResumableSearch {
+  /**
+   * Runs until a verdict or until `maxStates` distinct configurations were explored in all
+   * (this call and the earlier ones), then returns; after `unknown` it can be run again with
+   * a larger budget, exploring exactly what one run with that budget would.
+   */
+  run(maxStates: number): LinearizationSearchResult;
+}
+
+/**
+ * The search of {@linkcode searchLinearization}, resumable: the checker's rounds of growing
+ * budgets go on from the configurations already explored instead of starting over.
+ *
+ * @param model The register model the operations were compiled with.
+ * @param operations Compiled operations in invocation order.
+ * @returns The search, not started.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RegisterModel } from "./model.ts";
+ * import { depthFirstSearch } from "./depth_first.ts";
+ * import { pairOperations } from "./history.ts";
+ * const model = new RegisterModel();
+ * const ops = model.compile(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 2, type: "invoke", f: "write", value: 2 },
+ *   { process: 1, type: "ok", f: "write", value: 1 },
+ *   { process: 2, type: "ok", f: "write", value: 2 },
+ *   { process: 3, type: "invoke", f: "read" },
+ *   { process: 3, type: "ok", f: "read", value: 3 },
+ * ]));
+ * const search = depthFirstSearch(model, ops);
+ * assert.equal(search.run(1).verdict, "unknown");
+ * const resumed = search.run(100);
+ * assert.equal(resumed.verdict, "not-linearizable");
+ * assert.equal(resumed.statesExplored, depthFirstSearch(model, ops).run(100).statesExplored);
+ * ```
+ */
+export function depthFirstSearch(
+  model: RegisterModel,
+  operations: readonly ModelOperation[],
+): ResumableSearch {
   const n = operations.length;
   // Entries: 0 is the list head; call entry of op i and its return entry (definite ops only).
   const points: { line: number; entry: number }[] = [];
@@ -258,49 +305,61 @@ export function searchLinearization(
     return result;
   };
 
-  while (true) {
-    if (remaining === 0) return finish("linearizable");
-    if (entry === END) {
-      // Unreachable: an unlinearized definite op's return entry is always ahead.
-      throw new Error(`Linearizability search ran off the list with ${remaining} ops left`);
+  let settled: LinearizationSearchResult | undefined;
+  const run = (maxStates: number): LinearizationSearchResult => {
+    if (settled !== undefined) return settled;
+    const result = search(maxStates);
+    if (result.verdict !== "unknown") settled = result;
+    return result;
+  };
+  // The loop's state (entry, state, stack, marks) is consistent at its top, so a budget that
+  // runs out there can be raised and the loop resumed as if it had never stopped.
+  const search = (maxStates: number): LinearizationSearchResult => {
+    while (true) {
+      if (remaining === 0) return finish("linearizable");
+      if (seen.size > maxStates) return finish("unknown");
+      if (entry === END) {
+        // Unreachable: an unlinearized definite op's return entry is always ahead.
+        throw new Error(`Linearizability search ran off the list with ${remaining} ops left`);
+      }
+      const i = entryOp[entry];
+      if (entryIsCall[entry] === 1) {
+        const c = infoClass[i];
+        if (c >= 0 && classMembers[c][classLinearized[c]] !== i) {
+          entry = next[entry];
+          continue;
+        }
+        const nextState = appendOnly && !viable(state, i)
+          ? INVALID
+          : model.step(state, operations[i]);
+        if (nextState === INVALID) {
+          entry = next[entry];
+          continue;
+        }
+        mark(i);
+        if (!seen.add(scratch, configurationKey(nextState))) {
+          unmark(i);
+          entry = next[entry];
+          continue;
+        }
+        stack.push({ op: i, state });
+        state = nextState;
+        lift(i);
+        if (operations[i].definite) remaining--;
+        entry = next[0];
+      } else {
+        // A pending return: the operation it closes must already have taken effect.
+        const frame = stack.pop();
+        if (frame === undefined) return finish("not-linearizable");
+        unmark(frame.op);
+        unlift(frame.op);
+        if (operations[frame.op].definite) remaining++;
+        state = frame.state;
+        entry = next[callEntry[frame.op]];
+      }
     }
-    const i = entryOp[entry];
-    if (entryIsCall[entry] === 1) {
-      const c = infoClass[i];
-      if (c >= 0 && classMembers[c][classLinearized[c]] !== i) {
-        entry = next[entry];
-        continue;
-      }
-      const nextState = appendOnly && !viable(state, i)
-        ? INVALID
-        : model.step(state, operations[i]);
-      if (nextState === INVALID) {
-        entry = next[entry];
-        continue;
-      }
-      mark(i);
-      if (!seen.add(scratch, configurationKey(nextState))) {
-        unmark(i);
-        entry = next[entry];
-        continue;
-      }
-      if (seen.size > options.maxStates) return finish("unknown");
-      stack.push({ op: i, state });
-      state = nextState;
-      lift(i);
-      if (operations[i].definite) remaining--;
-      entry = next[0];
-    } else {
-      // A pending return: the operation it closes must already have taken effect.
-      const frame = stack.pop();
-      if (frame === undefined) return finish("not-linearizable");
-      unmark(frame.op);
-      unlift(frame.op);
-      if (operations[frame.op].definite) remaining++;
-      state = frame.state;
-      entry = next[callEntry[frame.op]];
-    }
-  }
+  };
+  return { run };
 }
 
 /** A check of one register's history operations, with value ids decoded. */
@@ -366,26 +425,74 @@ export function checkRegisterOperations(
   maxStates: number,
   options: RegisterCheckOptions = {},
 ): RegisterCheck {
+  const checker = registerChecker(operations, maxStates);
+  const first = Math.min(options.firstBudget ?? 10_000, maxStates);
+  const last = options.lastBudget ?? maxStates;
+  let explored = 0;
+  for (let budget = first;; budget = Math.min(budget * 4, maxStates)) {
+    const check = checker.round(budget);
+    explored += check.statesExplored;
+    if (check.verdict !== "unknown" || budget === maxStates || budget >= last) {
+      return { ...check, statesExplored: explored };
+    }
+  }
+}
+
+/** One key's check, run round by round (see {@linkcode registerChecker}). */
+export interface RegisterChecker {
+  /**
+   * Runs one round at `budget` (rounds must not shrink). Returns its verdict, and the states
+   * explored in this round alone: `unknown` means undecided at this budget.
+   */
+  round(budget: number): RegisterCheck;
+}
+
+/**
+ * The rounds of {@linkcode checkRegisterOperations}, one at a time, for a caller that
+ * interleaves keys (the checker's rounds over keys). The depth-first search goes on from
+ * where the last round stopped; the breadth-first one starts over with its new share.
+ *
+ * @param operations Operations of a single key, in invocation order.
+ * @param maxStates The largest budget.
+ * @returns The checker, no round run yet.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { registerChecker } from "./depth_first.ts";
+ * import { pairOperations } from "./history.ts";
+ * const checker = registerChecker(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 1, type: "ok", f: "write", value: 1 },
+ * ]), 100);
+ * assert.equal(checker.round(10).verdict, "linearizable");
+ * ```
+ */
+export function registerChecker(
+  operations: readonly Operation[],
+  maxStates: number,
+): RegisterChecker {
   const model = new RegisterModel();
   const depthFirstOps = model.compile(operations);
   const breadthFirstOps = model.compile(operations, true);
-  let explored = 0;
+  const depthFirst = depthFirstSearch(model, depthFirstOps);
+  // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
+  // with them (it weighs alternatives against each other): four times the budget, or a
+  // quarter of it, until the last round or once the depth-first search proved a violation.
+  const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
+  let depthFirstExplored = 0;
   let proven: "not-linearizable" | undefined;
-  const first = Math.min(options.firstBudget ?? 10_000, maxStates);
-  const last = options.lastBudget ?? maxStates;
-  for (let budget = first;; budget = Math.min(budget * 4, maxStates)) {
+  const round = (budget: number): RegisterCheck => {
+    let explored = 0;
     if (proven === undefined) {
-      const depthFirst = searchLinearization(model, depthFirstOps, { maxStates: budget });
-      explored += depthFirst.statesExplored;
-      if (depthFirst.verdict === "linearizable") {
+      const result = depthFirst.run(budget);
+      explored += result.statesExplored - depthFirstExplored;
+      depthFirstExplored = result.statesExplored;
+      if (result.verdict === "linearizable") {
         return { verdict: "linearizable", statesExplored: explored };
       }
-      if (depthFirst.verdict === "not-linearizable") proven = "not-linearizable";
+      if (result.verdict === "not-linearizable") proven = "not-linearizable";
     }
-    // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
-    // with them (it weighs alternatives against each other): four times the budget, or a
-    // quarter of it, until the last round or once the depth-first search proved a violation.
-    const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
     const breadthFirst = frontierSearch(
       model,
       breadthFirstOps,
@@ -406,10 +513,9 @@ export function checkRegisterOperations(
         frontierValues: breadthFirst.frontierStates?.map((id) => model.value(id)),
       };
     }
-    if (budget === maxStates || budget >= last) {
-      return { verdict: proven ?? "unknown", statesExplored: explored };
-    }
-  }
+    return { verdict: proven ?? "unknown", statesExplored: explored };
+  };
+  return { round };
 }
 
 /**

@@ -31,12 +31,12 @@
  */
 export class KeySet {
   /** Keys stored back to back, each as its length then its words. */
-  #arena = new Int32Array(1 << 16);
+  #arena = new Int32Array(1 << 10);
   #arenaUsed = 0;
   /** Open addressing: arena offset + 1 of the key in each slot, 0 for an empty slot. */
-  #slots = new Int32Array(1 << 12);
+  #slots = new Int32Array(1 << 8);
   /** Each slot's key hash, so most probes are settled without reading the arena. */
-  #hashes = new Int32Array(1 << 12);
+  #hashes = new Int32Array(1 << 8);
   /** Keys in the set. */
   size = 0;
 
@@ -88,8 +88,10 @@ export class KeySet {
       this.#arena = arena;
     }
     const offset = this.#arenaUsed;
-    this.#arena[offset] = length;
-    this.#arena.set(words.subarray(0, length), offset + 1);
+    const arena = this.#arena;
+    arena[offset] = length;
+    // A loop, not set(subarray()): keys are a few words, and a subarray is an allocation.
+    for (let k = 0; k < length; k++) arena[offset + 1 + k] = words[k];
     this.#arenaUsed += length + 1;
     return offset;
   }
