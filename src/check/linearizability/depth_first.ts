@@ -312,12 +312,11 @@ export function depthFirstSearch(
     if (result.verdict !== "unknown") settled = result;
     return result;
   };
-  // The loop's state (entry, state, stack, marks) is consistent at its top, so a budget that
-  // runs out there can be raised and the loop resumed as if it had never stopped.
+  // The budget runs out only once a step is complete, when the loop's state (entry, state,
+  // stack, marks) is consistent at its top: raised, the loop resumes as if it never stopped.
   const search = (maxStates: number): LinearizationSearchResult => {
     while (true) {
       if (remaining === 0) return finish("linearizable");
-      if (seen.size > maxStates) return finish("unknown");
       if (entry === END) {
         // Unreachable: an unlinearized definite op's return entry is always ahead.
         throw new Error(`Linearizability search ran off the list with ${remaining} ops left`);
@@ -347,6 +346,7 @@ export function depthFirstSearch(
         lift(i);
         if (operations[i].definite) remaining--;
         entry = next[0];
+        if (seen.size > maxStates) return finish("unknown");
       } else {
         // A pending return: the operation it closes must already have taken effect.
         const frame = stack.pop();
@@ -454,6 +454,10 @@ export interface RegisterChecker {
  *
  * @param operations Operations of a single key, in invocation order.
  * @param maxStates The largest budget.
+ * @param options `prefix` (default true): once the depth-first search has proven a
+ *   violation, run the breadth-first one to its full budget for the minimal prefix
+ *   (`failedAtLine`, which explanations need); false returns the verdict at once.
+ *   `prefixMaxStates` (default `maxStates`): that search's budget then.
  * @returns The checker, no round run yet.
  *
  * @example
@@ -471,7 +475,10 @@ export interface RegisterChecker {
 export function registerChecker(
   operations: readonly Operation[],
   maxStates: number,
+  options: { prefix?: boolean; prefixMaxStates?: number } = {},
 ): RegisterChecker {
+  const wantPrefix = options.prefix ?? true;
+  const prefixMaxStates = Math.min(options.prefixMaxStates ?? maxStates, maxStates);
   const model = new RegisterModel();
   const depthFirstOps = model.compile(operations);
   const breadthFirstOps = model.compile(operations, true);
@@ -491,12 +498,18 @@ export function registerChecker(
       if (result.verdict === "linearizable") {
         return { verdict: "linearizable", statesExplored: explored };
       }
-      if (result.verdict === "not-linearizable") proven = "not-linearizable";
+      if (result.verdict === "not-linearizable") {
+        proven = "not-linearizable";
+        // The verdict is settled; the prefix search below is explanation work.
+        if (!wantPrefix) return { verdict: proven, statesExplored: explored };
+      }
     }
     const breadthFirst = frontierSearch(
       model,
       breadthFirstOps,
-      budget === maxStates || proven !== undefined
+      proven !== undefined
+        ? prefixMaxStates
+        : budget === maxStates
         ? maxStates
         : Math.min(maxStates, Math.ceil(budget * weight)),
     );
