@@ -14,6 +14,10 @@
  * @module
  */
 
+/** Words per arena page (4 MB). */
+const PAGE_BITS = 20;
+const PAGE_WORDS = 1 << PAGE_BITS;
+
 /**
  * A set of `Int32` word sequences.
  *
@@ -30,9 +34,15 @@
  * ```
  */
 export class KeySet {
-  /** Keys stored back to back, each as its length then its words. */
-  #arena = new Int32Array(1 << 10);
-  #arenaUsed = 0;
+  /**
+   * Keys stored back to back, each as its length then its words, in pages of
+   * {@linkcode PAGE_WORDS} words (the first grows to that size by doubling, the later ones
+   * are allocated full): a key never spans two pages, and the arena grows without copying
+   * what it holds (no transient second copy of a large arena).
+   */
+  #pages: Int32Array[] = [new Int32Array(1 << 10)];
+  /** Words used in the last page. */
+  #pageUsed = 0;
   /** Open addressing: arena offset + 1 of the key in each slot, 0 for an empty slot. */
   #slots = new Int32Array(1 << 8);
   /** Each slot's key hash, so most probes are settled without reading the arena. */
@@ -67,33 +77,46 @@ export class KeySet {
     this.#slots[slot] = offset + 1;
     this.#hashes[slot] = hash;
     this.size++;
-    // Keep the load under one half so probe runs stay short.
-    if (this.size * 2 > this.#slots.length) this.#grow();
+    // Keep the load under three quarters: probe runs stay short (the hash is stored, so a
+    // probe past another key rarely reads the arena), and the table stays small.
+    if (this.size * 4 > this.#slots.length * 3) this.#grow();
     return true;
   }
 
   #equals(offset: number, words: Int32Array, length: number): boolean {
-    const arena = this.#arena;
-    if (arena[offset] !== length) return false;
-    for (let k = 0; k < length; k++) if (arena[offset + 1 + k] !== words[k]) return false;
+    const arena = this.#pages[offset >>> PAGE_BITS];
+    const start = offset & (PAGE_WORDS - 1);
+    if (arena[start] !== length) return false;
+    for (let k = 0; k < length; k++) if (arena[start + 1 + k] !== words[k]) return false;
     return true;
   }
 
   #store(words: Int32Array, length: number): number {
-    if (this.#arenaUsed + length + 1 > this.#arena.length) {
-      let capacity = this.#arena.length * 2;
-      while (capacity < this.#arenaUsed + length + 1) capacity *= 2;
-      const arena = new Int32Array(capacity);
-      arena.set(this.#arena.subarray(0, this.#arenaUsed));
-      this.#arena = arena;
+    if (length + 1 > PAGE_WORDS) {
+      throw new RangeError(`KeySet: a key of ${length} words is longer than a page`);
     }
-    const offset = this.#arenaUsed;
-    const arena = this.#arena;
-    arena[offset] = length;
+    let page = this.#pages.length - 1;
+    let arena = this.#pages[page];
+    if (this.#pageUsed + length + 1 > arena.length) {
+      if (page === 0 && arena.length < PAGE_WORDS) {
+        const grown = new Int32Array(
+          PAGE_WORDS >= arena.length * 4 ? arena.length * 4 : PAGE_WORDS,
+        );
+        grown.set(arena.subarray(0, this.#pageUsed));
+        arena = this.#pages[0] = grown;
+      } else {
+        arena = new Int32Array(PAGE_WORDS);
+        this.#pages.push(arena);
+        page++;
+        this.#pageUsed = 0;
+      }
+    }
+    const start = this.#pageUsed;
+    arena[start] = length;
     // A loop, not set(subarray()): keys are a few words, and a subarray is an allocation.
-    for (let k = 0; k < length; k++) arena[offset + 1 + k] = words[k];
-    this.#arenaUsed += length + 1;
-    return offset;
+    for (let k = 0; k < length; k++) arena[start + 1 + k] = words[k];
+    this.#pageUsed += length + 1;
+    return page * PAGE_WORDS + start;
   }
 
   #grow(): void {
