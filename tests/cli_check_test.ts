@@ -104,3 +104,22 @@ Deno.test("check --no-explain gives the verdict alone, and the explain budget is
     assert.equal(refused.stderr.split("\n").length, 1);
   }
 });
+
+Deno.test("check --from=jepsen-log checks a Jepsen etcd log, and --convert prints it as JSON lines", async () => {
+  const log = "INFO  jepsen.util - 0\t:invoke\t:write\t2\n" +
+    "INFO  jepsen.util - 0\t:ok\t:write\t2\n" +
+    "INFO  jepsen.util - 1\t:invoke\t:read\tnil\n" +
+    "INFO  jepsen.util - 1\t:ok\t:read\tnil\n";
+  const r = await check(log, "--from=jepsen-log", "--no-explain");
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /NOT linearizable \(2 operations/);
+  const converted = await check(log, "--from=jepsen-log", "--convert");
+  assert.equal(converted.code, 0, converted.stderr);
+  assert.equal(
+    converted.stdout.split("\n")[3],
+    '{"process":1,"type":"ok","f":"read","value":null}',
+  );
+  const bad = await check(log, "--from=edn");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--from must be jsonl, jepsen-log, porcupine-kv, got "edn"/);
+});

@@ -1,7 +1,11 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
- * [--max-states=N] [--explain-max-states=N] [--no-explain]`: checks a JSON-lines history for
- * linearizability.
+ * [--max-states=N] [--explain-max-states=N] [--no-explain] [--from=jsonl|jepsen-log|porcupine-kv]
+ * [--convert]`: checks a JSON-lines history for linearizability.
+ *
+ * `--from` reads another format instead (a Jepsen etcd log, a Porcupine key-value log; see
+ * src/check/linearizability/convert.ts); `--convert` prints the history as JSON lines instead
+ * of checking it.
  *
  * Several files, or a folder (its `*.jsonl` files, in name order), are checked in one
  * process: one line per file, then a summary (`--format=json`: one object with `files` and
@@ -21,13 +25,31 @@
  * @module
  */
 
-import { checkHistory, type CheckResult, HistoryError, parseHistory } from "../src/check/mod.ts";
+import {
+  checkHistory,
+  type CheckResult,
+  convertHistory,
+  HISTORY_FORMATS,
+  HistoryError,
+  type HistoryEvent,
+  type HistoryFormat,
+  historyToJsonLines,
+  parseHistory,
+} from "../src/check/mod.ts";
 // Paths are the caller's (`deno task` runs in the repository root): read through fromCaller,
 // print as given.
 import { fromCaller } from "./_lib/caller_paths.ts";
 
 const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
-  "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain]";
+  "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain] " +
+  "[--from=jsonl|jepsen-log|porcupine-kv] [--convert]";
+
+/** The files a folder contributes in the many-file mode, by `--from`. */
+const EXTENSIONS: Record<HistoryFormat, string> = {
+  "jsonl": ".jsonl",
+  "jepsen-log": ".log",
+  "porcupine-kv": ".txt",
+};
 
 /** The explanation's default budget: states per search while shortening the prefix. */
 const DEFAULT_EXPLAIN_MAX_STATES = 20_000;
@@ -48,6 +70,10 @@ interface Arguments {
   maxStates?: number;
   explain: boolean;
   explainMaxStates: number;
+  /** The input format. */
+  from: HistoryFormat;
+  /** Print the history as JSON lines instead of checking it. */
+  convert: boolean;
 }
 
 class UsageError extends Error {}
@@ -59,6 +85,8 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
   let maxStates: number | undefined;
   let explain = true;
   let explainMaxStates = DEFAULT_EXPLAIN_MAX_STATES;
+  let from: HistoryFormat = "jsonl";
+  let convert = false;
   const budget = (flag: string, value: string | undefined) => {
     const parsed = Number(value);
     if (
@@ -96,6 +124,18 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
       case "--explain-max-states":
         explainMaxStates = budget(name, value);
         break;
+      case "--from":
+        if (!HISTORY_FORMATS.includes(value as HistoryFormat)) {
+          throw new UsageError(
+            `--from must be ${HISTORY_FORMATS.join(", ")}, got "${value ?? ""}"`,
+          );
+        }
+        from = value as HistoryFormat;
+        break;
+      case "--convert":
+        if (value !== undefined) throw new UsageError(`--convert takes no value`);
+        convert = true;
+        break;
       case "--no-explain":
         if (value !== undefined) throw new UsageError(`--no-explain takes no value`);
         explain = false;
@@ -105,7 +145,17 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
     }
   }
   if (paths.length === 0) throw new UsageError("Missing the history file");
-  return { path: paths[0], paths, model, format, maxStates, explain, explainMaxStates };
+  return {
+    path: paths[0],
+    paths,
+    model,
+    format,
+    maxStates,
+    explain,
+    explainMaxStates,
+    from,
+    convert,
+  };
 }
 
 function exitCode(result: CheckResult): number {
@@ -200,6 +250,7 @@ function main(args: readonly string[]): number {
     return 0;
   }
   const { path, model, format, maxStates, explain, explainMaxStates } = parsed;
+  if (parsed.convert) return convertFiles(parsed);
   if (parsed.paths.length > 1 || isDirectory(path)) return checkMany(parsed);
   const read = readHistoryText(path);
   if (typeof read !== "string") {
@@ -209,7 +260,12 @@ function main(args: readonly string[]): number {
   const text = read;
   let result: CheckResult;
   try {
-    result = checkHistory(parseHistory(text), { model, maxStates, explain, explainMaxStates });
+    result = checkHistory(readEvents(text, parsed.from), {
+      model,
+      maxStates,
+      explain,
+      explainMaxStates,
+    });
   } catch (error) {
     if (error instanceof HistoryError) {
       console.error(`${path}:${error.line}: ${error.detail}`);
@@ -248,8 +304,37 @@ interface FileOutcome {
   ms: number;
 }
 
-/** The files to check: the paths given, with each folder replaced by its `*.jsonl` files. */
-function expandPaths(paths: readonly string[]): string[] {
+/** The events of a history text in the format `--from` names. */
+function readEvents(text: string, from: HistoryFormat): HistoryEvent[] {
+  return from === "jsonl" ? parseHistory(text) : convertHistory(text, from);
+}
+
+/** `--convert`: every file's history as JSON lines on stdout, in order. */
+function convertFiles(parsed: Arguments): number {
+  for (const file of expandPaths(parsed.paths, EXTENSIONS[parsed.from])) {
+    const text = readHistoryText(file);
+    if (typeof text !== "string") {
+      console.error(text.error);
+      return 2;
+    }
+    try {
+      Deno.stdout.writeSync(
+        new TextEncoder().encode(historyToJsonLines(readEvents(text, parsed.from))),
+      );
+    } catch (error) {
+      if (!(error instanceof HistoryError)) throw error;
+      console.error(`${file}:${error.line}: ${error.detail}`);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+/**
+ * The files to check: the paths given, with each folder replaced by its files ending in
+ * `extension` (`*.jsonl`, or the `--from` format's).
+ */
+function expandPaths(paths: readonly string[], extension = ".jsonl"): string[] {
   const files: string[] = [];
   for (const path of paths) {
     if (!isDirectory(path)) {
@@ -257,7 +342,7 @@ function expandPaths(paths: readonly string[]): string[] {
       continue;
     }
     const names = [...Deno.readDirSync(fromCaller(path))]
-      .filter((entry) => entry.isFile && entry.name.endsWith(".jsonl"))
+      .filter((entry) => entry.isFile && entry.name.endsWith(extension))
       .map((entry) => entry.name)
       .sort();
     for (const name of names) files.push(`${path.replace(/\/+$/, "")}/${name}`);
@@ -301,7 +386,7 @@ function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">):
   const text = readHistoryText(path);
   if (typeof text !== "string") return { path, verdict: "bad-input", error: text.error, ms: 0 };
   try {
-    const result = checkHistory(parseHistory(text), {
+    const result = checkHistory(readEvents(text, options.from), {
       model: options.model,
       maxStates: options.maxStates,
       explain: false,
@@ -369,9 +454,10 @@ function fileLine(outcome: FileOutcome): string {
 
 /** The many-file mode: one line per file, a summary, the worst exit code. */
 function checkMany(parsed: Arguments): number {
-  const files = expandPaths(parsed.paths);
+  const extension = EXTENSIONS[parsed.from];
+  const files = expandPaths(parsed.paths, extension);
   if (files.length === 0) {
-    console.error(`${parsed.paths.join(", ")}: no *.jsonl history files. ${USAGE}`);
+    console.error(`${parsed.paths.join(", ")}: no *${extension} history files. ${USAGE}`);
     return 2;
   }
   const outcomes: FileOutcome[] = [];

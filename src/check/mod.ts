@@ -49,6 +49,13 @@ export {
   type Violation,
 } from "./linearizability/explain.ts";
 export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
+export {
+  convertHistory,
+  fromJepsenLog,
+  fromPorcupineKv,
+  HISTORY_FORMATS,
+  type HistoryFormat,
+} from "./linearizability/convert.ts";
 export { generateKvHistory, type KvHistoryOptions } from "./linearizability/generate_kv.ts";
 export * from "./invariants/paxos.ts";
 export * from "./invariants/raft.ts";

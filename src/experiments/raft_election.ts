@@ -326,6 +326,8 @@ function runRange(
 ) {
   const seeds = new Random(seed);
   const samples: number[] = [];
+  /** The trials that elected a leader before the cap (the CDF is drawn from these). */
+  const completed: number[] = [];
   const hashes: string[] = [];
   let capped = 0;
   for (let i = 0; i < trials; i++) {
@@ -339,9 +341,10 @@ function runRange(
     samples.push(round(r.downtimeMs));
     hashes.push(r.traceHash);
     if (r.capped) capped++;
+    else completed.push(round(r.downtimeMs));
     onTrial();
   }
-  return { samples, capped, hash: combineHashes(hashes) };
+  return { samples, completed, capped, hash: combineHashes(hashes) };
 }
 
 const rangeName = ([min, max]: [number, number]) => `${min}–${max}`;
@@ -373,17 +376,26 @@ export const raftElectionExperiment: Experiment = defineExperiment({
       if (done % progressEvery === 0 || done === total) options.onProgress?.(done, total);
     };
     const byRange: Record<string, number[]> = {};
+    const completedByRange: Record<string, number[]> = {};
     const perRange = [];
     const hashes: string[] = [];
     for (const range of ranges) {
       const r = runRange(seed, params, range, trials, onTrial);
       byRange[rangeName(range)] = r.samples;
+      completedByRange[rangeName(range)] = r.completed;
       hashes.push(r.hash);
       perRange.push({ range: rangeName(range), ...downtimeStats(r.samples), capped: r.capped });
     }
     const main = params.ranges === "paper" ? "150–300" : rangeName([min, max]);
     const samplesMs = byRange[main];
-    const points = cdfPoints(byRange);
+    // A trial that hit the cap has no downtime to plot, only a lower bound: each curve is drawn
+    // from the trials that elected a leader, as a share of all trials, so it stops short of 1
+    // by the share capped (the paper's 150–150 runs past 10 s too: "consistently took longer
+    // than 10 seconds", §9.3) instead of jumping to 1 at the cap.
+    const points = cdfPoints(completedByRange).map((p) => ({
+      ...p,
+      fraction: p.fraction * completedByRange[p.range].length / trials,
+    }));
     const timeline = electionTimelineRun(seed, {
       servers: params.servers,
       timeoutMinMs: params.ranges === "paper" ? 150 : min,
@@ -397,7 +409,8 @@ export const raftElectionExperiment: Experiment = defineExperiment({
         title: "Figure 16 (top): varying randomness",
         spec: electionCdfChart(points.filter((p) => top.includes(p.range)), {
           logScale: true,
-          title: "Figure 16 (top): more randomness, less downtime (log scale)",
+          title: "Figure 16 (top): more randomness, less downtime (log scale; a curve below 1 " +
+            "at the right: trials with no leader within 60 s)",
         }),
       });
       charts.push({

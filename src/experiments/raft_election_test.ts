@@ -64,3 +64,19 @@ Deno.test("raft-election rejects bad parameters, naming them", () => {
     /timeoutMaxMs \(150\) must be ≥ timeoutMinMs \(300\)/,
   );
 });
+
+Deno.test("raft-election draws trials that hit the 60 s cap as missing from the CDF, not at 60 s", () => {
+  // Equal timeouts split votes until clock drift pulls the servers apart; some trials of
+  // 150–150 hit the cap (seed chosen so that a few do).
+  const run = runExperiment(
+    "raft-election",
+    { timeoutMinMs: 150, timeoutMaxMs: 150, trials: 40 },
+    1,
+  );
+  const s = run.summary as { capped: number; samplesMs: number[] };
+  assert.ok(s.capped > 0, "some trials capped");
+  const cdf = (run.data as { cdf: { fraction: number; ms: number }[] }).cdf;
+  const top = Math.max(...cdf.map((p) => p.fraction));
+  assert.ok(Math.abs(top - (40 - s.capped) / 40) < 1e-9, `CDF tops out at ${top}`);
+  assert.equal(s.samplesMs.length, 40); // the statistics still count every trial
+});

@@ -103,6 +103,8 @@ export class Network<M extends Message = Message> {
   #defaults: Partial<LinkOptions>;
   #linkOverrides: Record<string, Partial<LinkOptions>>;
   #links = new Map<NodeId, Map<NodeId, LinkState>>();
+  #lastFrom: NodeId | undefined;
+  #lastOutgoing: Map<NodeId, LinkState> | undefined;
   #authenticate: boolean;
   #groupOf: Map<NodeId, number> | null = null;
   #cuts = new Set<string>();
@@ -156,6 +158,8 @@ export class Network<M extends Message = Message> {
     resolveLink({ ...this.#defaults, ...set });
     this.#defaults = { ...this.#defaults, ...set };
     this.#links.clear();
+    this.#lastFrom = undefined;
+    this.#lastOutgoing = undefined;
     this.#needsSize = this.#computeNeedsSize();
   }
 
@@ -176,9 +180,7 @@ export class Network<M extends Message = Message> {
     const options = link.options;
     const sizeBytes = this.#account(options, msg);
     const kernel = this.#kernel;
-    if (kernel.trace.enabled) {
-      kernel.trace.add({ t: kernel.now(), kind: "send", id, from, to, msg });
-    }
+    if (kernel.trace.enabled) kernel.trace.addMessage("send", kernel.now(), id, from, to, msg);
     if (this.blocked(from, to)) return this.#drop(id, from, to, msg, "partition");
     if (options.lossProbability > 0 && this.#random.next() < options.lossProbability) {
       return this.#drop(id, from, to, msg, "loss");
@@ -257,7 +259,7 @@ export class Network<M extends Message = Message> {
     kernel.stats.delivered++;
     if (kernel.trace.enabled) {
       const { id, from, to, msg } = delivery;
-      kernel.trace.add({ t: kernel.now(), kind: "deliver", id, from, to, msg });
+      kernel.trace.addMessage("deliver", kernel.now(), id, from, to, msg);
     }
   }
 
@@ -332,11 +334,15 @@ export class Network<M extends Message = Message> {
   }
 
   #link(from: NodeId, to: NodeId): LinkState {
-    let outgoing = this.#links.get(from);
+    // A node usually sends several messages in a row (a broadcast, a reply after a reply):
+    // remembering the last sender's links saves the outer lookup then.
+    let outgoing = from === this.#lastFrom ? this.#lastOutgoing : this.#links.get(from);
     if (outgoing === undefined) {
       outgoing = new Map();
       this.#links.set(from, outgoing);
     }
+    this.#lastFrom = from;
+    this.#lastOutgoing = outgoing;
     let link = outgoing.get(to);
     if (link === undefined) {
       const override = this.#linkOverrides[`${from}->${to}`];

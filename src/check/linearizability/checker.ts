@@ -38,7 +38,7 @@ import {
   pairOperations,
   validateEvent,
 } from "./history.ts";
-import { checkRegisterOperations, type RegisterCheck } from "./depth_first.ts";
+import { type RegisterCheck, type RegisterChecker, registerChecker } from "./depth_first.ts";
 import { explainViolation, keyName, type Violation } from "./explain.ts";
 
 /**
@@ -161,6 +161,12 @@ export function checkHistory(
   if (!Number.isSafeInteger(maxStates) || maxStates < 1) {
     throw new RangeError(`checkHistory: maxStates must be an integer >= 1, got ${maxStates}`);
   }
+  const explainMaxStates = options.explainMaxStates ?? maxStates;
+  if (!Number.isSafeInteger(explainMaxStates) || explainMaxStates < 1) {
+    throw new RangeError(
+      `checkHistory: explainMaxStates must be an integer >= 1, got ${explainMaxStates}`,
+    );
+  }
   const validated = events.map((event, i) => validateEvent(event, i + 1));
   if (model === "kv") {
     const keyless = validated.findIndex((event) => event.key === undefined);
@@ -171,7 +177,13 @@ export function checkHistory(
   const operations = pairOperations(validated);
   const byKey = partitionByKey(operations);
 
-  const { keys, failing, unknownKeys } = checkKeys(byKey, maxStates, options.checkAllKeys);
+  // Without an explanation, a key the depth-first search refuted needs no minimal prefix; with
+  // one, the prefix search is explanation work and gets the explanation's budget.
+  const { keys, failing, unknownKeys } = checkKeys(byKey, maxStates, {
+    checkAllKeys: options.checkAllKeys,
+    prefix: options.explain !== false,
+    prefixMaxStates: explainMaxStates,
+  });
   const unknownReason = unknownKeys.length === 0 ? undefined : `Search budget exceeded: more ` +
     `than ${maxStates} states explored on ${unknownKeys.map(keyName).join(", ")}; raise maxStates`;
   const verdict: Verdict = failing.length > 0
@@ -189,12 +201,6 @@ export function checkHistory(
   };
   if (verdict === "unknown") result.reason = unknownReason;
   if (verdict === "not-linearizable" && options.explain !== false) {
-    const explainMaxStates = options.explainMaxStates ?? maxStates;
-    if (!Number.isSafeInteger(explainMaxStates) || explainMaxStates < 1) {
-      throw new RangeError(
-        `checkHistory: explainMaxStates must be an integer >= 1, got ${explainMaxStates}`,
-      );
-    }
     result.violation = explainViolation(failing, explainMaxStates);
   }
   return result;
@@ -215,7 +221,7 @@ const FIRST_ROUND_STATES = 10_000;
 function checkKeys(
   byKey: ReadonlyMap<string | number | null, Operation[]>,
   maxStates: number,
-  checkAllKeys = false,
+  options: { checkAllKeys?: boolean; prefix: boolean; prefixMaxStates: number },
 ): {
   keys: KeyResult[];
   failing: { operations: Operation[]; check: RegisterCheck }[];
@@ -230,15 +236,17 @@ function checkKeys(
   const lists = [...byKey.values()];
   const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
   let open = keys.map((_, i) => i);
+  // Each key's checker lives across rounds, so its depth-first search resumes.
+  const checkers: (RegisterChecker | undefined)[] = [];
   let budget = Math.min(FIRST_ROUND_STATES, maxStates);
   rounds: while (open.length > 0) {
     const stillOpen: number[] = [];
     for (const i of open) {
-      const check = checkRegisterOperations(lists[i], maxStates, {
-        firstBudget: budget,
-        lastBudget: budget,
-      });
+      const checker = checkers[i] ??= registerChecker(lists[i], maxStates, options);
+      const check = checker.round(budget);
       keys[i].statesExplored += check.statesExplored;
+      // A decided key's searches are not needed any more: let their memory go.
+      if (check.verdict !== "unknown" || budget === maxStates) checkers[i] = undefined;
       if (check.verdict === "unknown") {
         if (budget === maxStates) keys[i].verdict = "unknown";
         else stillOpen.push(i);
@@ -247,7 +255,7 @@ function checkKeys(
       keys[i].verdict = check.verdict;
       if (check.verdict !== "not-linearizable") continue;
       failing.push({ operations: lists[i], check });
-      if (!checkAllKeys) break rounds;
+      if (!options.checkAllKeys) break rounds;
     }
     if (budget === maxStates) break;
     open = stillOpen;

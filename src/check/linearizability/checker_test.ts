@@ -499,3 +499,22 @@ Deno.test("checkHistory accepts the client operations a simulation records", () 
   ];
   assert.equal(checkHistory(recorded, { model: "kv" }).verdict, "linearizable");
 });
+
+Deno.test("checkHistory with explain: false stops at the refutation, without the prefix search", () => {
+  // The depth-first search refutes key "1"; only an explanation needs the minimal prefix.
+  const events = generateKvHistory(new Random(4), {
+    operations: 300,
+    clients: 20,
+    keys: 3,
+    corruptKeys: ["1"],
+  });
+  const bare = checkHistory(events, { model: "kv", explain: false });
+  const explained = checkHistory(events, { model: "kv" });
+  assert.equal(bare.verdict, "not-linearizable");
+  assert.equal(explained.verdict, "not-linearizable");
+  assert.equal(bare.violation, undefined);
+  assert.ok(
+    bare.statesExplored < explained.statesExplored,
+    `${bare.statesExplored} states without, ${explained.statesExplored} with an explanation`,
+  );
+});

@@ -15,8 +15,9 @@
  * definite operation is linearized, which drops any unknown one not yet placed.
  *
  * The configuration key is exact and compact: the register value, the length `p` of the
- * longest prefix of definite operations (in call order) all linearized, the definite
- * operations beyond `p` that are linearized, and a bitset of the linearized unknown ones.
+ * longest prefix of definite operations (in call order) all linearized, a bitset of the
+ * definite operations beyond `p` that are linearized, and how many of each group of
+ * interchangeable unknown-outcome operations are; a few 32-bit words in a {@linkcode KeySet}.
  * Definite operations linearized beyond `p` were all called before the pending return of
  * operation `p`, so that list stays as short as the concurrency.
  *
@@ -32,6 +33,7 @@ import {
   unknownOutcomeGroups,
 } from "./model.ts";
 import { frontierSearch } from "./frontier.ts";
+import { KeySet } from "./key_set.ts";
 
 /** Limits of {@linkcode searchLinearization}. */
 export interface LinearizationSearchOptions {
@@ -82,6 +84,53 @@ export function searchLinearization(
   operations: readonly ModelOperation[],
   options: LinearizationSearchOptions,
 ): LinearizationSearchResult {
+  return depthFirstSearch(model, operations).run(options.maxStates);
+}
+
+/** A depth-first search that can be given more budget and go on where it stopped. */
+export interface ResumableSearch {
+  /**
+   * Runs until a verdict or until `maxStates` distinct configurations were explored in all
+   * (this call and the earlier ones), then returns; after `unknown` it can be run again with
+   * a larger budget, exploring exactly what one run with that budget would.
+   */
+  run(maxStates: number): LinearizationSearchResult;
+}
+
+/**
+ * The search of {@linkcode searchLinearization}, resumable: the checker's rounds of growing
+ * budgets go on from the configurations already explored instead of starting over.
+ *
+ * @param model The register model the operations were compiled with.
+ * @param operations Compiled operations in invocation order.
+ * @returns The search, not started.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RegisterModel } from "./model.ts";
+ * import { depthFirstSearch } from "./depth_first.ts";
+ * import { pairOperations } from "./history.ts";
+ * const model = new RegisterModel();
+ * const ops = model.compile(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 2, type: "invoke", f: "write", value: 2 },
+ *   { process: 1, type: "ok", f: "write", value: 1 },
+ *   { process: 2, type: "ok", f: "write", value: 2 },
+ *   { process: 3, type: "invoke", f: "read" },
+ *   { process: 3, type: "ok", f: "read", value: 3 },
+ * ]));
+ * const search = depthFirstSearch(model, ops);
+ * assert.equal(search.run(1).verdict, "unknown");
+ * const resumed = search.run(100);
+ * assert.equal(resumed.verdict, "not-linearizable");
+ * assert.equal(resumed.statesExplored, depthFirstSearch(model, ops).run(100).statesExplored);
+ * ```
+ */
+export function depthFirstSearch(
+  model: RegisterModel,
+  operations: readonly ModelOperation[],
+): ResumableSearch {
   const n = operations.length;
   // Entries: 0 is the list head; call entry of op i and its return entry (definite ops only).
   const points: { line: number; entry: number }[] = [];
@@ -163,22 +212,47 @@ export function searchLinearization(
       linearizedInfoCount--;
     }
   };
-  const configurationKey = (state: number): string => {
-    let key = `${state}:${prefix}`;
+  // The configuration key, as words for the KeySet: [value, prefix, words of the bitset of
+  // definite operations linearized beyond prefix (bit j: prefix + 1 + j), those bitset
+  // words..., then the unknown-outcome groups' counts packed (8 bits each when every group
+  // has under 256 members, else 32) with trailing zero words dropped]. The bitset spans at
+  // most the concurrency, so a key is a few words where its text was 100-250 characters.
+  const packCounts = classMembers.every((members) => members.length < 256);
+  const scratch = new Int32Array(
+    3 + ((definiteOps.length + 31) >> 5) + classMembers.length,
+  );
+  const configurationKey = (state: number): number => {
+    scratch[0] = state;
+    scratch[1] = prefix;
+    let length = 3;
     let beyond = linearizedDefCount - prefix;
+    let word = 0;
+    let bit = 0;
     for (let d = prefix + 1; beyond > 0; d++) {
       if (linearizedDef[d] === 1) {
-        key += `,${d}`;
+        word |= 1 << bit;
         beyond--;
       }
+      if (++bit === 32 || beyond === 0) {
+        scratch[length++] = word;
+        word = 0;
+        bit = 0;
+      }
     }
+    scratch[2] = length - 3;
     if (linearizedInfoCount > 0) {
       let top = classLinearized.length - 1;
       while (classLinearized[top] === 0) top--;
-      key += "|";
-      for (let c = 0; c <= top; c++) key += `${classLinearized[c]}.`;
+      if (packCounts) {
+        for (let c = 0; c <= top; c += 4) {
+          scratch[length++] = classLinearized[c] | (classLinearized[c + 1] ?? 0) << 8 |
+            (classLinearized[c + 2] ?? 0) << 16 | (classLinearized[c + 3] ?? 0) << 24;
+        }
+      } else {
+        for (let c = 0; c <= top; c++) scratch[length++] = classLinearized[c];
+      }
     }
-    return key;
+    return length;
   };
 
   // Append-only registers only grow, so a value that is not a prefix of what a pending read
@@ -217,7 +291,7 @@ export function searchLinearization(
     );
   };
 
-  const seen = new Set<string>();
+  const seen = new KeySet();
   const stack: { op: number; state: number }[] = [];
   let state = 0;
   let remaining = definiteOps.length;
@@ -231,51 +305,61 @@ export function searchLinearization(
     return result;
   };
 
-  while (true) {
-    if (remaining === 0) return finish("linearizable");
-    if (entry === END) {
-      // Unreachable: an unlinearized definite op's return entry is always ahead.
-      throw new Error(`Linearizability search ran off the list with ${remaining} ops left`);
+  let settled: LinearizationSearchResult | undefined;
+  const run = (maxStates: number): LinearizationSearchResult => {
+    if (settled !== undefined) return settled;
+    const result = search(maxStates);
+    if (result.verdict !== "unknown") settled = result;
+    return result;
+  };
+  // The budget runs out only once a step is complete, when the loop's state (entry, state,
+  // stack, marks) is consistent at its top: raised, the loop resumes as if it never stopped.
+  const search = (maxStates: number): LinearizationSearchResult => {
+    while (true) {
+      if (remaining === 0) return finish("linearizable");
+      if (entry === END) {
+        // Unreachable: an unlinearized definite op's return entry is always ahead.
+        throw new Error(`Linearizability search ran off the list with ${remaining} ops left`);
+      }
+      const i = entryOp[entry];
+      if (entryIsCall[entry] === 1) {
+        const c = infoClass[i];
+        if (c >= 0 && classMembers[c][classLinearized[c]] !== i) {
+          entry = next[entry];
+          continue;
+        }
+        const nextState = appendOnly && !viable(state, i)
+          ? INVALID
+          : model.step(state, operations[i]);
+        if (nextState === INVALID) {
+          entry = next[entry];
+          continue;
+        }
+        mark(i);
+        if (!seen.add(scratch, configurationKey(nextState))) {
+          unmark(i);
+          entry = next[entry];
+          continue;
+        }
+        stack.push({ op: i, state });
+        state = nextState;
+        lift(i);
+        if (operations[i].definite) remaining--;
+        entry = next[0];
+        if (seen.size > maxStates) return finish("unknown");
+      } else {
+        // A pending return: the operation it closes must already have taken effect.
+        const frame = stack.pop();
+        if (frame === undefined) return finish("not-linearizable");
+        unmark(frame.op);
+        unlift(frame.op);
+        if (operations[frame.op].definite) remaining++;
+        state = frame.state;
+        entry = next[callEntry[frame.op]];
+      }
     }
-    const i = entryOp[entry];
-    if (entryIsCall[entry] === 1) {
-      const c = infoClass[i];
-      if (c >= 0 && classMembers[c][classLinearized[c]] !== i) {
-        entry = next[entry];
-        continue;
-      }
-      const nextState = appendOnly && !viable(state, i)
-        ? INVALID
-        : model.step(state, operations[i]);
-      if (nextState === INVALID) {
-        entry = next[entry];
-        continue;
-      }
-      mark(i);
-      const key = configurationKey(nextState);
-      if (seen.has(key)) {
-        unmark(i);
-        entry = next[entry];
-        continue;
-      }
-      seen.add(key);
-      if (seen.size > options.maxStates) return finish("unknown");
-      stack.push({ op: i, state });
-      state = nextState;
-      lift(i);
-      if (operations[i].definite) remaining--;
-      entry = next[0];
-    } else {
-      // A pending return: the operation it closes must already have taken effect.
-      const frame = stack.pop();
-      if (frame === undefined) return finish("not-linearizable");
-      unmark(frame.op);
-      unlift(frame.op);
-      if (operations[frame.op].definite) remaining++;
-      state = frame.state;
-      entry = next[callEntry[frame.op]];
-    }
-  }
+  };
+  return { run };
 }
 
 /** A check of one register's history operations, with value ids decoded. */
@@ -341,30 +425,91 @@ export function checkRegisterOperations(
   maxStates: number,
   options: RegisterCheckOptions = {},
 ): RegisterCheck {
+  const checker = registerChecker(operations, maxStates);
+  const first = Math.min(options.firstBudget ?? 10_000, maxStates);
+  const last = options.lastBudget ?? maxStates;
+  let explored = 0;
+  for (let budget = first;; budget = Math.min(budget * 4, maxStates)) {
+    const check = checker.round(budget);
+    explored += check.statesExplored;
+    if (check.verdict !== "unknown" || budget === maxStates || budget >= last) {
+      return { ...check, statesExplored: explored };
+    }
+  }
+}
+
+/** One key's check, run round by round (see {@linkcode registerChecker}). */
+export interface RegisterChecker {
+  /**
+   * Runs one round at `budget` (rounds must not shrink). Returns its verdict, and the states
+   * explored in this round alone: `unknown` means undecided at this budget.
+   */
+  round(budget: number): RegisterCheck;
+}
+
+/**
+ * The rounds of {@linkcode checkRegisterOperations}, one at a time, for a caller that
+ * interleaves keys (the checker's rounds over keys). The depth-first search goes on from
+ * where the last round stopped; the breadth-first one starts over with its new share.
+ *
+ * @param operations Operations of a single key, in invocation order.
+ * @param maxStates The largest budget.
+ * @param options `prefix` (default true): once the depth-first search has proven a
+ *   violation, run the breadth-first one to its full budget for the minimal prefix
+ *   (`failedAtLine`, which explanations need); false returns the verdict at once.
+ *   `prefixMaxStates` (default `maxStates`): that search's budget then.
+ * @returns The checker, no round run yet.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { registerChecker } from "./depth_first.ts";
+ * import { pairOperations } from "./history.ts";
+ * const checker = registerChecker(pairOperations([
+ *   { process: 1, type: "invoke", f: "write", value: 1 },
+ *   { process: 1, type: "ok", f: "write", value: 1 },
+ * ]), 100);
+ * assert.equal(checker.round(10).verdict, "linearizable");
+ * ```
+ */
+export function registerChecker(
+  operations: readonly Operation[],
+  maxStates: number,
+  options: { prefix?: boolean; prefixMaxStates?: number } = {},
+): RegisterChecker {
+  const wantPrefix = options.prefix ?? true;
+  const prefixMaxStates = Math.min(options.prefixMaxStates ?? maxStates, maxStates);
   const model = new RegisterModel();
   const depthFirstOps = model.compile(operations);
   const breadthFirstOps = model.compile(operations, true);
-  let explored = 0;
+  const depthFirst = depthFirstSearch(model, depthFirstOps);
+  // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
+  // with them (it weighs alternatives against each other): four times the budget, or a
+  // quarter of it, until the last round or once the depth-first search proved a violation.
+  const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
+  let depthFirstExplored = 0;
   let proven: "not-linearizable" | undefined;
-  const first = Math.min(options.firstBudget ?? 10_000, maxStates);
-  const last = options.lastBudget ?? maxStates;
-  for (let budget = first;; budget = Math.min(budget * 4, maxStates)) {
+  const round = (budget: number): RegisterCheck => {
+    let explored = 0;
     if (proven === undefined) {
-      const depthFirst = searchLinearization(model, depthFirstOps, { maxStates: budget });
-      explored += depthFirst.statesExplored;
-      if (depthFirst.verdict === "linearizable") {
+      const result = depthFirst.run(budget);
+      explored += result.statesExplored - depthFirstExplored;
+      depthFirstExplored = result.statesExplored;
+      if (result.verdict === "linearizable") {
         return { verdict: "linearizable", statesExplored: explored };
       }
-      if (depthFirst.verdict === "not-linearizable") proven = "not-linearizable";
+      if (result.verdict === "not-linearizable") {
+        proven = "not-linearizable";
+        // The verdict is settled; the prefix search below is explanation work.
+        if (!wantPrefix) return { verdict: proven, statesExplored: explored };
+      }
     }
-    // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
-    // with them (it weighs alternatives against each other): four times the budget, or a
-    // quarter of it, until the last round or once the depth-first search proved a violation.
-    const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
     const breadthFirst = frontierSearch(
       model,
       breadthFirstOps,
-      budget === maxStates || proven !== undefined
+      proven !== undefined
+        ? prefixMaxStates
+        : budget === maxStates
         ? maxStates
         : Math.min(maxStates, Math.ceil(budget * weight)),
     );
@@ -381,10 +526,9 @@ export function checkRegisterOperations(
         frontierValues: breadthFirst.frontierStates?.map((id) => model.value(id)),
       };
     }
-    if (budget === maxStates || budget >= last) {
-      return { verdict: proven ?? "unknown", statesExplored: explored };
-    }
-  }
+    return { verdict: proven ?? "unknown", statesExplored: explored };
+  };
+  return { round };
 }
 
 /**
