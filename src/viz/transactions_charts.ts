@@ -286,9 +286,10 @@ export function outboxDuplicatesChart(
         scale: { domain: series.map(([l]) => l), range: [[6, 4], [1, 0], [1, 0]] },
         legend: null,
       },
+      // Ordinal, not nominal: a width channel needs an order, given here by the domain.
       strokeWidth: {
         field: "series",
-        type: "nominal",
+        type: "ordinal",
         scale: { domain: series.map(([l]) => l), range: [2.5, 3.5, 2] },
         legend: null,
       },
