@@ -84,6 +84,8 @@ const favicon = "data:image/svg+xml," + encodeURIComponent(
 const phoneStyle = [
   "#observablehq-main{overflow-wrap:break-word}",
   ".ns-player-meta{min-width:0;overflow-wrap:anywhere}",
+  // A grid item's min-width is auto (its content's), so one wide chart widened the column.
+  ".grid>*{min-width:0}",
   "@media (max-width:640px){#observablehq-main table{display:block;overflow-x:auto}}",
 ].join("");
 
