@@ -45,6 +45,8 @@ export interface PerfRow {
   firstChartMs: number | null;
   /** Navigation start to every chart settled, in ms. */
   chartsSettledMs: number;
+  /** The chart that took longest to compile and draw (User Timing "chart: <title>"). */
+  slowestChart: { title: string; ms: number } | null;
 }
 
 /**
@@ -117,7 +119,7 @@ export function perfTable(rows: PerfRow[]): string {
     header,
     `${"page".padEnd(22)} ${"width".padStart(5)} ${"longest task ms".padStart(16)} ${
       "long tasks".padStart(10)
-    } ${"first chart ms".padStart(15)} ${"settled ms".padStart(10)}`,
+    } ${"first chart ms".padStart(15)} ${"settled ms".padStart(10)}  slowest chart`,
   ];
   for (const row of rows) {
     const taskFlag = row.longestTaskMs > longTaskBudgetMs ? "!" : " ";
@@ -129,7 +131,11 @@ export function perfTable(rows: PerfRow[]): string {
         `${Math.round(row.longestTaskMs)}${taskFlag}`.padStart(16)
       } ${String(row.longTasks).padStart(10)} ${
         `${row.firstChartMs === null ? "-" : Math.round(row.firstChartMs)}${chartFlag}`.padStart(15)
-      } ${String(Math.round(row.chartsSettledMs)).padStart(10)}`,
+      } ${String(Math.round(row.chartsSettledMs)).padStart(10)}  ${
+        row.slowestChart
+          ? `${row.slowestChart.ms} ms "${row.slowestChart.title.slice(0, 50)}"`
+          : "-"
+      }`,
     );
   }
   return lines.join("\n");
@@ -172,7 +178,16 @@ Deno.test({
                   __netsplitPerf: { longTasks: number[]; firstChartMs: number | null };
                 }).__netsplitPerf
               );
+              const slowestChart = await opened.page.evaluate(() => {
+                const charts = performance.getEntriesByType("measure")
+                  .filter((entry) => entry.name.startsWith("chart: "))
+                  .sort((a, b) => b.duration - a.duration);
+                return charts.length === 0
+                  ? null
+                  : { title: charts[0].name.slice(7), ms: Math.round(charts[0].duration) };
+              });
               rows.push({
+                slowestChart,
                 page: file.replace(/\.html$/, ""),
                 width,
                 longestTaskMs: Math.max(0, ...probe.longTasks),
