@@ -76,6 +76,19 @@ const favicon = "data:image/svg+xml," + encodeURIComponent(
     `</svg>`,
 );
 
+/**
+ * Site-wide rules that keep pages from scrolling sideways on a phone (390 px): long unbroken
+ * strings (a search's replay path, a player's parameters) wrap; wide tables scroll inside
+ * their own box.
+ */
+const phoneStyle = [
+  "#observablehq-main{overflow-wrap:break-word}",
+  ".ns-player-meta{min-width:0;overflow-wrap:anywhere}",
+  // A grid item's min-width is auto (its content's), so one wide chart widened the column.
+  ".grid>*{min-width:0}",
+  "@media (max-width:640px){#observablehq-main table{display:block;overflow-x:auto}}",
+].join("");
+
 export default {
   root: "docs",
   output: "dist",
@@ -88,7 +101,7 @@ export default {
   interpreters: {
     ".ts": ["node", fileURLToPath(new URL("./node_modules/tsx/dist/cli.mjs", import.meta.url))],
   },
-  head: `<link rel="icon" href="${favicon}" type="image/svg+xml">`,
+  head: `<link rel="icon" href="${favicon}" type="image/svg+xml"><style>${phoneStyle}</style>`,
   pages: existing(sidebar),
   // Links end in .html (./raft.html, not ./raft), so dist/ works from any static file server,
   // not only from one that maps clean URLs to files.

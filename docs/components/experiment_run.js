@@ -14,6 +14,7 @@ import { button, el } from "./dom.js";
 
 const WORKER_URL = FileAttachment("./experiment_worker.js").href;
 const BUNDLE_URL = FileAttachment("../lib/netsplit.js").href;
+const TASKS_URL = FileAttachment("./page_tasks.js").href;
 const POOL_SIZE = Math.max(1, Math.min(2, (navigator.hardwareConcurrency ?? 2) - 1));
 
 class Slot {
@@ -34,7 +35,11 @@ class Slot {
       this.worker.onerror = (event) =>
         reject(new Error(`The experiment worker failed: ${event.message ?? "unknown error"}`));
     });
-    this.worker.postMessage({ type: "init", bundleUrl: new URL(BUNDLE_URL, location.href).href });
+    this.worker.postMessage({
+      type: "init",
+      bundleUrl: new URL(BUNDLE_URL, location.href).href,
+      tasksUrl: new URL(TASKS_URL, location.href).href,
+    });
   }
 
   restart() {
@@ -68,6 +73,14 @@ function pump() {
 }
 
 let nextId = 1;
+let running = 0;
+
+// How many runs are queued or running, on the root element, so tests (and the curious) can
+// tell a page that is still computing from one that has settled.
+function countRunning(delta) {
+  running += delta;
+  document.documentElement.dataset.experimentsRunning = String(running);
+}
 
 /**
  * Starts an experiment in a worker.
@@ -80,6 +93,38 @@ let nextId = 1;
  * @returns {{result: Promise<object>, status: HTMLElement, stop: () => void}}
  */
 export function experimentRun(name, params, seed, options = {}) {
+  return startJob({ type: "run", id: 0, name, params, seed }, options);
+}
+
+/**
+ * Starts a page task (a function of page_tasks.js) in a worker, like {@link experimentRun}.
+ *
+ * @param {string} name Task name, a key of `PAGE_TASKS`.
+ * @param {object} params Its parameters (structured-cloneable).
+ * @param {{invalidation?: Promise<unknown>, label?: string}} [options]
+ * @returns {{result: Promise<object>, status: HTMLElement, stop: () => void}}
+ */
+export function pageTask(name, params, options = {}) {
+  return startJob({ type: "task", id: 0, name, params, seed: 0 }, options);
+}
+
+/**
+ * The finished run of an experiment started in a worker: for cells that only need the
+ * result (`const run = await experimentResult("cap", params, seed, { invalidation })`), so
+ * a simulation never blocks the page while it loads or while a control moves.
+ *
+ * @param {string} name Experiment name.
+ * @param {object} params Parameters.
+ * @param {number} seed Seed.
+ * @param {{invalidation?: Promise<unknown>}} [options]
+ * @returns {Promise<object>}
+ */
+export function experimentResult(name, params, seed, options = {}) {
+  return experimentRun(name, params, seed, options).result;
+}
+
+function startJob(message, options) {
+  const name = message.name;
   const label = options.label ?? name;
   const startedMs = performance.now();
   const text = el("span", { className: "ns-run-text" }, [`Running ${label}…`]);
@@ -107,7 +152,7 @@ export function experimentRun(name, params, seed, options = {}) {
     id: nextId++,
     slot: null,
     done: false,
-    message: { type: "run", id: 0, name, params, seed },
+    message,
     receive(message) {
       if (job.done || (message.id !== undefined && message.id !== job.id)) return;
       if (message.type === "progress") {
@@ -138,6 +183,8 @@ export function experimentRun(name, params, seed, options = {}) {
     },
   };
   job.message.id = job.id;
+  countRunning(1);
+  result.then(() => countRunning(-1), () => countRunning(-1));
   queue.push(job);
   pump();
   options.invalidation?.then(() => job.stop(null));

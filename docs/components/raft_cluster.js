@@ -174,6 +174,11 @@ export function RaftLive(ns, options = {}) {
     tableBox.append(table);
     status.replaceChildren(clock, tableBox, history);
 
+    // Charts wait until the widget is on the page and has a width (the ResizeObserver below
+    // draws them then): drawn earlier they would take a guessed width, and drawing them twice
+    // doubled the main-thread work of loading the page.
+    if (!root.isConnected || root.clientWidth === 0) return;
+    drawnWidth = root.clientWidth;
     const windowMs = 3000;
     const from = Math.max(0, now() - windowMs);
     const bars = ns.roleIntervals(sim.trace.events, now())
@@ -195,9 +200,14 @@ export function RaftLive(ns, options = {}) {
     );
   }
 
+  let drawnWidth = 0;
   reset();
-  // The first render happens before the page attaches the widget, so its charts took the
-  // default width; once attached, draw again at the width the page gives it.
-  requestAnimationFrame(() => root.isConnected && root.clientWidth > 0 && render());
+  // The first render happens before the page attaches the widget; once attached (and whenever
+  // its width changes, as when a phone turns) the charts are drawn at the width it has.
+  const resizeObserver = new ResizeObserver(() => {
+    if (root.clientWidth > 0 && Math.abs(root.clientWidth - drawnWidth) > 1) render();
+  });
+  resizeObserver.observe(root);
+  options.invalidation?.then(() => resizeObserver.disconnect());
   return root;
 }

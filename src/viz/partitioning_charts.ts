@@ -263,7 +263,8 @@ export function hashRingChart(
           color,
           size: {
             field: "moved",
-            type: "nominal",
+            // Ordinal, not nominal: a size channel needs an order (false < true).
+            type: "ordinal",
             scale: { domain: [false, true], range: [18, 110] },
             title: "moved",
           },

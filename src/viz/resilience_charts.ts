@@ -9,7 +9,7 @@
 
 import type { VegaLiteSpec } from "./types.ts";
 
-const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** A stretch of time the breaker spent in one state. */
 export interface BreakerSpan {
@@ -242,7 +242,8 @@ export function resilienceBarChart(
         field: "value",
         type: "quantitative",
         title: options.xTitle ?? "",
-        ...(options.logScale ? { scale: { type: "log" } } : {}),
+        // symlog, not log: a bar of zero is a value here (a log scale would drop it, and warn).
+        ...(options.logScale ? { scale: { type: "symlog" } } : {}),
       },
       color: grouped
         ? { field: "group", type: "nominal", title: null, legend: { orient: "bottom" } }

@@ -279,18 +279,18 @@ export function outboxDuplicatesChart(
         legend: { orient: "bottom", direction: "vertical", labelLimit: 0 },
       },
       // Every duplicate delivered is applied twice by the naive consumer, so those two lines
-      // coincide: dash one and draw it on top so both stay visible.
+      // coincide: dash one and draw it on top so both stay visible. Dash and width join the
+      // colour legend (one legend per field; hiding theirs made Vega-Lite warn of a conflict).
       strokeDash: {
         field: "series",
         type: "nominal",
         scale: { domain: series.map(([l]) => l), range: [[6, 4], [1, 0], [1, 0]] },
-        legend: null,
       },
+      // Ordinal, not nominal: a width channel needs an order, given here by the domain.
       strokeWidth: {
         field: "series",
-        type: "nominal",
+        type: "ordinal",
         scale: { domain: series.map(([l]) => l), range: [2.5, 3.5, 2] },
-        legend: null,
       },
     },
   };

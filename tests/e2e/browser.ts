@@ -160,6 +160,10 @@ export interface OpenedPage {
 export interface OpenOptions {
   /** Longest wait for the page and its charts, in milliseconds. @default 60000 */
   timeoutMs?: number;
+  /** Also count console warnings as problems (Vega's spec-version and legend warnings). @default false */
+  warnings?: boolean;
+  /** Viewport to open the page at, before it loads. @default the context's (1280 x 900) */
+  viewport?: { width: number; height: number };
 }
 
 /**
@@ -178,9 +182,13 @@ export async function openPage(
 ): Promise<OpenedPage> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const page = await context.newPage();
+  if (options.viewport) await page.setViewportSize(options.viewport);
   const problems: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    if (options.warnings && message.type() === "warning") {
+      problems.push(`console warning: ${message.text()}`);
+    }
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("requestfailed", (request) => {
@@ -287,7 +295,8 @@ export async function expectChartsRendered(page: Page): Promise<ChartStatus[]> {
 }
 
 /**
- * Waits until no chart on the page is still pending.
+ * Waits until no experiment runs in a worker (`data-experiments-running` on the root element,
+ * from experiment_run.js) and no chart on the page is still pending.
  *
  * @param page A page.
  * @param options Timeout in milliseconds (default 60000).
@@ -296,14 +305,21 @@ export async function waitForCharts(
   page: Page,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((element) =>
-        element.dataset.chartState !== "pending"
-      ),
-    undefined,
-    { timeout: options.timeoutMs ?? 60_000 },
-  );
+  const settled = () =>
+    page.waitForFunction(
+      () =>
+        (document.documentElement.dataset.experimentsRunning ?? "0") === "0" &&
+        [...document.querySelectorAll<HTMLElement>("[data-chart]")].every((element) =>
+          element.dataset.chartState !== "pending"
+        ),
+      undefined,
+      { timeout: options.timeoutMs ?? 60_000 },
+    );
+  // A finished worker run hands its result to cells that then create charts: settled means
+  // no run and no pending chart, twice, a moment apart.
+  await settled();
+  await page.waitForTimeout(200);
+  await settled();
 }
 
 /**
