@@ -35,7 +35,8 @@ export interface EpaxosCommand {
 
 /** The attributes an instance is committed with (§4.3.1). */
 export interface EpaxosCommitted {
-  command: EpaxosCommand;
+  /** The command, or null for the no-op a recovery commits when it finds nothing (§4.5). */
+  command: EpaxosCommand | null;
   seq: number;
   deps: readonly EpaxosInstanceId[];
 }
