@@ -173,7 +173,7 @@ export interface EpaxosOutgoing {
 /**
  * What the caller must do after a call into the replica, in this order: persist `persist`
  * (instance records, and this replica's next instance number), then send `messages` and trace
- * `changes` (`committed`, `executed`, `recovery`).
+ * `changes` (`proposed`, `committed`, `executed`, `recovery`).
  */
 export interface EpaxosReady {
   persist: { instances: [EpaxosInstanceId, EpaxosInstance][]; nextInstance: number | null };
@@ -468,7 +468,11 @@ export class EpaxosNode {
     command: EpaxosCommand,
     client: { client: NodeId; requestId: string; command: EpaxosCommand } | null,
   ): void {
-    if (client !== null) this.#clients.set(id, client);
+    if (client !== null) {
+      this.#clients.set(id, client);
+      // Where a command's latency starts, for the experiment's commit latency.
+      this.#ready.changes.push(["proposed", { id, requestId: client.requestId }]);
+    }
     const ballot = { round: 0, proposer: this.id };
     const { seq, deps } = this.#attributes(id, command);
     this.#set(id, {
