@@ -22,7 +22,7 @@ export interface EpaxosLatencyPoint {
 
 /**
  * Commit latency (median solid, p99 dashed) against the share of conflicting commands, one
- * colour per protocol, beside the fast-path ratio.
+ * colour per protocol, beside the fast-path ratio (below it with `stacked`, for phones).
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export interface EpaxosLatencyPoint {
  */
 export function epaxosLatencyChart(
   points: readonly EpaxosLatencyPoint[],
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; stacked?: boolean } = {},
 ): VegaLiteSpec {
   const width = options.width ?? 260;
   const height = options.height ?? 220;
@@ -54,10 +54,12 @@ export function epaxosLatencyChart(
     title: "conflicting commands (%)",
     axis: { labelAngle: 0 },
   };
+  // Side by side on a wide page; stacked when the two would not fit (phones).
+  const stacked = options.stacked ?? false;
   return {
     $schema: SCHEMA,
-    title: "Commit latency and fast path against conflicts",
-    hconcat: [
+    title: "Latency and fast path vs conflicts",
+    [stacked ? "vconcat" : "hconcat"]: [
       {
         width,
         height,
@@ -66,8 +68,18 @@ export function epaxosLatencyChart(
         encoding: {
           x,
           y: { field: "ms", type: "quantitative", title: "commit latency (ms)" },
-          color: { field: "protocol", type: "nominal", title: "protocol" },
-          strokeDash: { field: "quantile", type: "nominal", title: "latency" },
+          color: {
+            field: "protocol",
+            type: "nominal",
+            title: "protocol",
+            ...(stacked ? { legend: { orient: "bottom" } } : {}),
+          },
+          strokeDash: {
+            field: "quantile",
+            type: "nominal",
+            title: "latency",
+            ...(stacked ? { legend: { orient: "bottom" } } : {}),
+          },
           detail: { field: "quantile" },
           tooltip: [{ field: "protocol" }, { field: "conflictPercent" }, { field: "quantile" }, {
             field: "ms",
@@ -76,8 +88,8 @@ export function epaxosLatencyChart(
         },
       },
       {
-        width: Math.round(width * 0.7),
-        height,
+        width: stacked ? width : Math.round(width * 0.7),
+        height: stacked ? Math.round(height * 0.6) : height,
         data: { values: fast },
         mark: { type: "bar", color: "#54a24b" },
         encoding: {
@@ -121,7 +133,7 @@ export function epaxosSiteChart(
 ): VegaLiteSpec {
   return {
     $schema: SCHEMA,
-    title: options.title ?? "Median commit latency by client site",
+    title: options.title ?? "Median commit latency by site",
     width: options.width ?? 320,
     height: options.height ?? 220,
     data: { values: points.filter((p) => p.medianMs !== null) },
@@ -130,7 +142,13 @@ export function epaxosSiteChart(
       x: { field: "site", type: "nominal", title: "client site", axis: { labelAngle: 0 } },
       xOffset: { field: "protocol" },
       y: { field: "medianMs", type: "quantitative", title: "median commit latency (ms)" },
-      color: { field: "protocol", type: "nominal", title: "protocol" },
+      // The legend goes below, so that on a narrow card the bars keep the width.
+      color: {
+        field: "protocol",
+        type: "nominal",
+        title: null,
+        legend: { orient: "bottom", direction: "vertical" },
+      },
       tooltip: [{ field: "protocol" }, { field: "site" }, { field: "medianMs", format: ".1f" }],
     },
   };
