@@ -7,8 +7,8 @@
  * client histories (model `kv`).
  *
  * With the paper's protocol it must find nothing; with the fast quorum one replica too small
- * (`small-fast-quorum`) or execution in commit order (`ignore-dependencies`) it must find a
- * violation.
+ * (`small-fast-quorum`), execution in commit order (`ignore-dependencies`) or a recovery that
+ * ignores a possible fast commit (`no-recovery-check`) it must find a violation.
  *
  * @module
  */

@@ -37,8 +37,10 @@
  * Non-goals: the technical report's TryPreAccept for N ≥ 5 with the optimized fast quorum,
  * reconfiguration, checkpoints and log truncation, batching, client retries.
  *
- * Known-broken variants: `small-fast-quorum` (the fast quorum one replica too small) and
- * `ignore-dependencies` (execution in commit order, see `execution.ts`).
+ * Known-broken variants: `small-fast-quorum` (the fast quorum one replica too small),
+ * `ignore-dependencies` (execution in commit order, see `execution.ts`) and
+ * `no-recovery-check` (recovery skips Figure 3's line 34 and restarts Phase 1 even where a fast
+ * commit may have happened, so it can commit other attributes).
  *
  * @module
  */
@@ -60,13 +62,18 @@ import {
 import { type EpaxosInstance, epaxosInstanceLeader, type EpaxosMessage } from "./types.ts";
 
 /** A way to run EPaxos: the paper's, or a known-broken variant for the checkers to catch. */
-export type EpaxosVariant = "correct" | "small-fast-quorum" | "ignore-dependencies";
+export type EpaxosVariant =
+  | "correct"
+  | "small-fast-quorum"
+  | "ignore-dependencies"
+  | "no-recovery-check";
 
 /** Every variant, the correct one first. */
 export const EPAXOS_VARIANTS: readonly EpaxosVariant[] = [
   "correct",
   "small-fast-quorum",
   "ignore-dependencies",
+  "no-recovery-check",
 ];
 
 /** The knobs of an EPaxos deployment (shared by every replica). */
@@ -800,7 +807,8 @@ export class EpaxosNode {
     // A reply from the leader itself means it is alive and did not commit (it would say so).
     const unchanged = preaccepted.filter((k) => k.instance.unchanged && k.node !== leader);
     const leaderReplied = known.some((k) => k.node === leader);
-    if (!leaderReplied && unchanged.length >= this.quorums.recovery) {
+    const check = this.#options.variant !== "no-recovery-check";
+    if (check && !leaderReplied && unchanged.length >= this.quorums.recovery) {
       const u = unchanged[0].instance;
       return this.#accept(id, p.ballot, u.command, u.seq, u.deps, true);
     }
