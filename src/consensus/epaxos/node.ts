@@ -788,6 +788,10 @@ export class EpaxosNode {
     p.replies.set(from, { seq: msg.instance.seq, deps: msg.instance.deps, instance: msg.instance });
     if (p.replies.size < this.quorums.slow) return;
     const id = msg.id;
+    // Meanwhile this replica promised a higher ballot to another recoverer: step aside.
+    if (!sameBallot(this.#instances.get(id)!.ballot, p.ballot)) {
+      return void this.#proposals.delete(id);
+    }
     const leader = epaxosInstanceLeader(id);
     const known = [...p.replies].map(([node, r]) => ({ node, instance: r.instance! }));
     const committed = known.find((k) => k.instance.status === "committed");

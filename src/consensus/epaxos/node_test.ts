@@ -53,7 +53,13 @@ Deno.test("A command leader commits on the fast path when the fast quorum (2F = 
   const r1 = new EpaxosNode({ id: "r1", nodes: NODES });
   request(r1, "x", 1);
   assert.equal(log(r1).length, 4);
-  const ok: EpaxosMessage = { type: "PreAcceptOK", ballot: DEFAULT("r1"), id: "r1.1", seq: 1, deps: [] };
+  const ok: EpaxosMessage = {
+    type: "PreAcceptOK",
+    ballot: DEFAULT("r1"),
+    id: "r1.1",
+    seq: 1,
+    deps: [],
+  };
   r1.step("r2", ok);
   r1.step("r3", ok);
   assert.deepEqual(log(r1), [], "a majority is not yet a fast quorum, and nothing differs");
@@ -195,8 +201,23 @@ Deno.test("A command leader preempted by a higher ballot no longer decides its i
   log(r1);
   r1.step("r2", { type: "Prepare", ballot: { round: 1, proposer: "r2" }, id: "r1.1" });
   assert.deepEqual(log(r1).map((l) => l.split(" ").slice(0, 2).join(" ")), ["r1->r2 PrepareOK"]);
-  const ok: EpaxosMessage = { type: "PreAcceptOK", ballot: DEFAULT("r1"), id: "r1.1", seq: 1, deps: [] };
+  const ok: EpaxosMessage = {
+    type: "PreAcceptOK",
+    ballot: DEFAULT("r1"),
+    id: "r1.1",
+    seq: 1,
+    deps: [],
+  };
   for (const from of ["r2", "r3", "r4"]) r1.step(from, ok);
   assert.deepEqual(log(r1), []);
   assert.equal(r1.instance("r1.1")?.status, "preaccepted");
+});
+
+Deno.test("A recoverer that promised a higher ballot to another recoverer drops its own recovery", () => {
+  const r2 = recoverer();
+  r2.step("r3", { type: "Prepare", ballot: { round: 2, proposer: "r3" }, id: "r1.1" });
+  assert.deepEqual(log(r2).map((l) => l.split(" ").slice(0, 2).join(" ")), ["r2->r3 PrepareOK"]);
+  r2.step("r4", prepareOK({}));
+  r2.step("r5", prepareOK({}));
+  assert.deepEqual(log(r2), [], "its ballot-1 quorum is stale");
 });
