@@ -82,3 +82,4 @@ export * from "./invariants/replication.ts";
 export * from "./search/replication_target.ts";
 export * from "./invariants/messaging.ts";
 export * from "./invariants/messaging_run.ts";
+export * from "./search/epaxos_target.ts";

@@ -21,3 +21,19 @@ export { type QuorumRunOptions, type QuorumRunResult, runQuorumOnce } from "./qu
 export { runShop, SHOP_SERVICES } from "./trace_shop.ts";
 export type { ShopOptions, ShopRequest, ShopResult, ShopService } from "./trace_shop.ts";
 export { GAME_DAY_FAULTS, gameDayFault } from "./game_day.ts";
+export {
+  EPAXOS_CONFLICT_PERCENTS,
+  EPAXOS_SITES,
+  EPAXOS_WAN_MS,
+  epaxosGraph,
+  epaxosWanMs,
+  runEpaxosScenario,
+  runEpaxosWan,
+  runMultiPaxosWan,
+} from "./epaxos.ts";
+export type {
+  EpaxosLatencySample,
+  EpaxosScenario,
+  EpaxosScenarioOptions,
+  EpaxosWanRun,
+} from "./epaxos.ts";

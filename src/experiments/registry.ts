@@ -34,6 +34,7 @@ import { deliverySemanticsExperiment } from "./delivery_semantics.ts";
 import { consumerRebalanceExperiment } from "./consumer_rebalance.ts";
 import { traceExperiment } from "./trace.ts";
 import { gameDayExperiment } from "./game_day.ts";
+import { epaxosExperiment } from "./epaxos.ts";
 
 /** All experiments, in the order `--list` shows them. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -64,4 +65,5 @@ export const EXPERIMENTS: readonly Experiment[] = [
   consumerRebalanceExperiment,
   traceExperiment,
   gameDayExperiment,
+  epaxosExperiment,
 ];

@@ -25,6 +25,7 @@ import { RAFT_VARIANTS } from "../consensus/raft/types.ts";
 import type { RaftVariant } from "../consensus/raft/types.ts";
 import type { Message, NodeId, Process } from "../sim/types.ts";
 import { pbftPlayerScenario } from "./pbft_scenario.ts";
+import { epaxosPlayerScenario } from "./epaxos_scenario.ts";
 import { sagaSimulation } from "../check/search/saga_target.ts";
 import { SAGA_VARIANTS } from "../transactions/saga.ts";
 import type { SagaOrchestratorProcess, SagaServiceProcess } from "../transactions/saga_process.ts";
@@ -308,6 +309,7 @@ export const PLAYER_SCENARIOS: readonly PlayerScenario[] = [
   raftScenario,
   pbftPlayerScenario,
   sagaScenario,
+  epaxosPlayerScenario,
 ];
 
 /**

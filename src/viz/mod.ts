@@ -20,3 +20,4 @@ export * from "./replication_charts.ts";
 export * from "./messaging_charts.ts";
 export * from "./observe_charts.ts";
 export * from "./chaos_charts.ts";
+export * from "./epaxos_charts.ts";

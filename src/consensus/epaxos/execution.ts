@@ -35,7 +35,8 @@ export interface EpaxosCommand {
 
 /** The attributes an instance is committed with (§4.3.1). */
 export interface EpaxosCommitted {
-  command: EpaxosCommand;
+  /** The command, or null for the no-op a recovery commits when it finds nothing (§4.5). */
+  command: EpaxosCommand | null;
   seq: number;
   deps: readonly EpaxosInstanceId[];
 }
@@ -86,6 +87,8 @@ export class EpaxosExecutor {
   #committed = new Map<EpaxosInstanceId, EpaxosCommitted>();
   #executed = new Set<EpaxosInstanceId>();
   #order: EpaxosInstanceId[] = [];
+  /** Uncommitted instance -> the instances whose execution waits for it. */
+  #waiting = new Map<EpaxosInstanceId, Set<EpaxosInstanceId>>();
 
   constructor(options: { variant?: EpaxosExecutionVariant } = {}) {
     const variant = options.variant ?? "correct";
@@ -120,8 +123,11 @@ export class EpaxosExecutor {
     if (this.variant === "ignore-dependencies") {
       this.#run([id]);
     } else {
-      // Any unexecuted committed instance may have become executable.
-      for (const candidate of [...this.#committed.keys()].sort()) {
+      // Only this instance and those that were waiting for it to commit can have become
+      // executable; trying every unexecuted instance would cost quadratic time under conflicts.
+      const waiting = [...(this.#waiting.get(id) ?? [])].sort();
+      this.#waiting.delete(id);
+      for (const candidate of [id, ...waiting]) {
         if (!this.#executed.has(candidate)) this.#tryExecute(candidate);
       }
     }
@@ -145,7 +151,12 @@ export class EpaxosExecutor {
       const id = stack.pop()!;
       if (reachable.has(id) || this.#executed.has(id)) continue;
       const c = this.#committed.get(id);
-      if (c === undefined) return; // a dependency is not committed yet: wait
+      if (c === undefined) {
+        // A dependency is not committed yet: wait, and try again when it is.
+        if (!this.#waiting.has(id)) this.#waiting.set(id, new Set());
+        this.#waiting.get(id)!.add(root);
+        return;
+      }
       reachable.add(id);
       for (const d of c.deps) stack.push(d);
     }
