@@ -87,6 +87,8 @@ export class EpaxosExecutor {
   #committed = new Map<EpaxosInstanceId, EpaxosCommitted>();
   #executed = new Set<EpaxosInstanceId>();
   #order: EpaxosInstanceId[] = [];
+  /** Committed instance -> its deps not yet executed (pruned as they execute). */
+  #pending = new Map<EpaxosInstanceId, EpaxosInstanceId[]>();
   /** Uncommitted instance -> the instances whose execution waits for it. */
   #waiting = new Map<EpaxosInstanceId, Set<EpaxosInstanceId>>();
 
@@ -119,6 +121,7 @@ export class EpaxosExecutor {
       return [];
     }
     this.#committed.set(id, { ...committed, deps: [...committed.deps].sort() });
+    this.#pending.set(id, [...committed.deps].sort());
     const before = this.#order.length;
     if (this.variant === "ignore-dependencies") {
       this.#run([id]);
@@ -158,7 +161,11 @@ export class EpaxosExecutor {
         return;
       }
       reachable.add(id);
-      for (const d of c.deps) stack.push(d);
+      // Executed dependencies never matter again: drop them, so that long-lived conflict
+      // chains cost each dependency once rather than once per attempt.
+      const pending = this.#pending.get(id)!.filter((d) => !this.#executed.has(d));
+      this.#pending.set(id, pending);
+      for (const d of pending) stack.push(d);
     }
     for (const component of this.#components(root, reachable)) {
       const ordered = [...component].sort((a, b) =>
@@ -177,8 +184,7 @@ export class EpaxosExecutor {
     const stack: EpaxosInstanceId[] = [];
     const out: EpaxosInstanceId[][] = [];
     let counter = 0;
-    const edges = (id: EpaxosInstanceId) =>
-      this.#committed.get(id)!.deps.filter((d) => nodes.has(d));
+    const edges = (id: EpaxosInstanceId) => this.#pending.get(id)!.filter((d) => nodes.has(d));
     const work: { id: EpaxosInstanceId; next: number }[] = [{ id: root, next: 0 }];
     index.set(root, counter);
     low.set(root, counter++);
