@@ -479,20 +479,27 @@ export function registerChecker(
 ): RegisterChecker {
   const wantPrefix = options.prefix ?? true;
   const prefixMaxStates = Math.min(options.prefixMaxStates ?? maxStates, maxStates);
-  const model = new RegisterModel();
-  const depthFirstOps = model.compile(operations);
-  const breadthFirstOps = model.compile(operations, true);
-  const depthFirst = depthFirstSearch(model, depthFirstOps);
+  // One model per search: each interns the values it reaches (on a hard key, millions of
+  // appended strings), so the depth-first one's go with it when it is dropped.
+  let depthFirst: ResumableSearch | undefined = (() => {
+    const model = new RegisterModel();
+    return depthFirstSearch(model, model.compile(operations));
+  })();
+  // The breadth-first search starts over each round, with a fresh model for the same reason.
+  const allDefinite = new RegisterModel().compile(operations, true).every((op) => op.definite);
   // Per configuration, the breadth-first search is cheap without unknown outcomes and dear
   // with them (it weighs alternatives against each other): four times the budget, or a
   // quarter of it, until the last round or once the depth-first search proved a violation.
-  const weight = breadthFirstOps.every((op) => op.definite) ? 4 : 1 / 4;
+  const weight = allDefinite ? 4 : 1 / 4;
   let depthFirstExplored = 0;
   let proven: "not-linearizable" | undefined;
   const round = (budget: number): RegisterCheck => {
     let explored = 0;
-    if (proven === undefined) {
+    if (proven === undefined && depthFirst !== undefined) {
       const result = depthFirst.run(budget);
+      // No round comes after the one at maxStates: let the memo go before the breadth-first
+      // search fills memory of its own (on a hard key both hold millions of configurations).
+      if (budget >= maxStates) depthFirst = undefined;
       explored += result.statesExplored - depthFirstExplored;
       depthFirstExplored = result.statesExplored;
       if (result.verdict === "linearizable") {
@@ -504,6 +511,8 @@ export function registerChecker(
         if (!wantPrefix) return { verdict: proven, statesExplored: explored };
       }
     }
+    const model = new RegisterModel();
+    const breadthFirstOps = model.compile(operations, true);
     const breadthFirst = frontierSearch(
       model,
       breadthFirstOps,

@@ -45,7 +45,7 @@ interface Configuration {
   /** Open definite operations already linearized, as a bitmask over their slots. */
   mask: number;
   /** Per group of unknown-outcome operations, how many were used. */
-  used: number[];
+  used: readonly number[];
 }
 
 /** Slots for open definite operations: one bit each in a configuration's mask. */
@@ -56,49 +56,133 @@ const SLOT_SPAN = 2 ** MAX_SLOTS;
  * Configurations grouped by (value, mask), keeping only those not dominated: one dominates
  * another with the same value and mask if it used no more unknown-outcome operations of any
  * group (whatever the other can reach, it can reach too).
+ *
+ * Stored as columns of typed arrays (value, mask, chain) plus one reference per configuration
+ * to its counts (shared between configurations whenever they used the same), and an open-
+ * addressing table from (value, mask) to the newest configuration of that group: a hard key's
+ * completion can visit millions of configurations, which as objects in a `Map` cost about five
+ * times as much. Configurations are numbered in the order they were added, dominated ones
+ * included, which is the breadth-first queue's order. `reset` empties the set in O(1) (a
+ * generation stamp per table slot), so one store serves every completion of a search.
  */
-class ParetoSet {
-  // One configuration per (value, mask) in the common case, an array only when several used
-  // incomparable counts of unknown-outcome operations; without unknown outcomes every `used`
-  // is empty, all configurations of a key are equal, and `add` allocates nothing.
-  #groups = new Map<number, Configuration | Configuration[]>();
+class ParetoStore {
+  state = new Int32Array(1024);
+  mask = new Int32Array(1024);
+  used: (readonly number[])[] = [];
+  /** 1 while kept; 0 once a configuration that dominates it was added. */
+  #alive = new Uint8Array(1024);
+  /** The previous configuration of the same group, or -1. */
+  #chain = new Int32Array(1024);
+  /** Configurations added since the last reset (kept or not). */
+  count = 0;
+  /** Configurations kept. */
   size = 0;
+  #keys = new Float64Array(1024);
+  #heads = new Int32Array(1024);
+  #generations = new Int32Array(1024);
+  #generation = 1;
+  #groups = 0;
 
-  /** Adds `c` unless dominated (returns false then), dropping those it dominates. */
-  add(c: Configuration): boolean {
-    const key = c.state * SLOT_SPAN + c.mask;
-    const group = this.#groups.get(key);
-    if (group === undefined) {
-      this.#groups.set(key, c);
-      this.size++;
-      return true;
-    }
-    if (!Array.isArray(group)) {
-      if (dominates(group.used, c.used)) return false;
-      if (dominates(c.used, group.used)) this.#groups.set(key, c);
-      else {
-        this.#groups.set(key, [group, c]);
-        this.size++;
+  reset(): void {
+    this.count = 0;
+    this.size = 0;
+    this.#groups = 0;
+    this.used.length = 0;
+    this.#generation++;
+  }
+
+  /** Adds the configuration unless dominated (returns false then), dropping those it dominates. */
+  add(state: number, mask: number, used: readonly number[]): boolean {
+    const key = state * SLOT_SPAN + mask;
+    const slot = this.#slot(key);
+    const fresh = this.#generations[slot] !== this.#generation;
+    let head = fresh ? -1 : this.#heads[slot];
+    if (!fresh) {
+      for (let d = head; d >= 0; d = this.#chain[d]) {
+        if (dominates(this.used[d], used)) return false;
       }
-      return true;
+      // Unlink the ones the new configuration dominates.
+      let kept = -1;
+      let last = -1;
+      for (let d = head; d >= 0; d = this.#chain[d]) {
+        if (dominates(used, this.used[d])) {
+          this.#alive[d] = 0;
+          this.size--;
+          continue;
+        }
+        if (last < 0) kept = d;
+        else this.#chain[last] = d;
+        last = d;
+      }
+      if (last >= 0) this.#chain[last] = -1;
+      head = kept;
     }
-    for (const d of group) if (dominates(d.used, c.used)) return false;
-    const kept = group.filter((d) => !dominates(c.used, d.used));
-    this.size += kept.length + 1 - group.length;
-    kept.push(c);
-    this.#groups.set(key, kept);
+    const c = this.count++;
+    if (c === this.state.length) this.#growColumns();
+    this.state[c] = state;
+    this.mask[c] = mask;
+    this.used[c] = used;
+    this.#alive[c] = 1;
+    this.#chain[c] = head;
+    this.size++;
+    if (fresh) {
+      this.#generations[slot] = this.#generation;
+      this.#keys[slot] = key;
+      this.#groups++;
+    }
+    this.#heads[slot] = c;
+    if (this.#groups * 2 > this.#keys.length) this.#growTable();
     return true;
   }
 
-  /** All configurations kept. */
-  values(): Configuration[] {
-    const all: Configuration[] = [];
-    for (const group of this.#groups.values()) {
-      if (Array.isArray(group)) all.push(...group);
-      else all.push(group);
-    }
-    return all;
+  /** Whether configuration `c` is still kept. */
+  alive(c: number): boolean {
+    return this.#alive[c] === 1;
   }
+
+  /** The slot of `key` in this generation: where it is, or the empty slot it would take. */
+  #slot(key: number): number {
+    const mask = this.#keys.length - 1;
+    for (let slot = mixKey(key) & mask;; slot = (slot + 1) & mask) {
+      if (this.#generations[slot] !== this.#generation || this.#keys[slot] === key) return slot;
+    }
+  }
+
+  #growColumns(): void {
+    const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.state = grow(this.state, (n) => new Int32Array(n));
+    this.mask = grow(this.mask, (n) => new Int32Array(n));
+    this.#alive = grow(this.#alive, (n) => new Uint8Array(n));
+    this.#chain = grow(this.#chain, (n) => new Int32Array(n));
+  }
+
+  #growTable(): void {
+    const keys = this.#keys;
+    const heads = this.#heads;
+    const generations = this.#generations;
+    this.#keys = new Float64Array(keys.length * 2);
+    this.#heads = new Int32Array(keys.length * 2);
+    this.#generations = new Int32Array(keys.length * 2);
+    for (let slot = 0; slot < keys.length; slot++) {
+      if (generations[slot] !== this.#generation) continue;
+      const to = this.#slot(keys[slot]);
+      this.#generations[to] = this.#generation;
+      this.#keys[to] = keys[slot];
+      this.#heads[to] = heads[slot];
+    }
+  }
+}
+
+/** Scrambles both 32-bit halves of a (value, mask) key into a table slot hash. */
+function mixKey(key: number): number {
+  const low = key >>> 0;
+  const high = (key - low) / 2 ** 32;
+  const hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /** Whether counts `a` use no more of any group than `b` (so `a`'s configuration can do all `b`'s can). */
@@ -153,6 +237,9 @@ export function frontierSearch(
   const invoked = new Uint8Array(operations.length);
   let frontier: Configuration[] = [{ state: 0, mask: 0, used: members.map(() => 0) }];
   let explored = 0;
+  // Reused by every completion: the configurations reached, and those with `target` linearized.
+  const visited = new ParetoStore();
+  const next = new ParetoStore();
   const ascending = (ids: Iterable<number>) => [...new Set(ids)].sort((x, y) => x - y);
   const violated = (line: number, culprit: number, culpritStates: number[]): FrontierResult => ({
     verdict: "not-linearizable",
@@ -187,49 +274,55 @@ export function frontierSearch(
       frontier = survivors;
       continue;
     }
-    const next = new ParetoSet();
-    const visited = new ParetoSet();
+    next.reset();
+    visited.reset();
     const culpritStates = new Set<number>();
     // Breadth-first over the ways to linearize available operations until `target` is: a
     // configuration reached with fewer operations comes first, so the dominance check meets
-    // the cheap way to a value before the wasteful ones.
-    const queue: Configuration[] = [];
+    // the cheap way to a value before the wasteful ones. The queue is `visited` in the order
+    // configurations were added.
     for (const c of frontier) {
-      if (c.mask & targetBit) next.add({ ...c, mask: c.mask & ~targetBit });
-      else if (visited.add(c)) queue.push(c);
+      if (c.mask & targetBit) next.add(c.state, c.mask & ~targetBit, c.used);
+      else visited.add(c.state, c.mask, c.used);
     }
     const candidates: number[] = [];
-    for (let head = 0; head < queue.length; head++) {
-      const c = queue[head];
+    for (let head = 0; head < visited.count; head++) {
+      const cState = visited.state[head];
+      const cMask = visited.mask[head];
+      const cUsed = visited.used[head];
       candidates.length = 0;
       candidates.push(target);
-      for (const i of open) if ((c.mask & (1 << slotOf[i])) === 0) candidates.push(i);
-      for (let k = 0; k < c.used.length; k++) {
-        const i = members[k][c.used[k]];
+      for (const i of open) if ((cMask & (1 << slotOf[i])) === 0) candidates.push(i);
+      for (let k = 0; k < cUsed.length; k++) {
+        const i = members[k][cUsed[k]];
         if (i !== undefined && invoked[i] === 1) candidates.push(i);
       }
       for (const i of candidates) {
-        const state = model.step(c.state, operations[i]);
+        const state = model.step(cState, operations[i]);
         // An unknown-outcome operation that leaves the value as it is only uses it up.
-        if (classOf[i] >= 0 && state === c.state) continue;
+        if (classOf[i] >= 0 && state === cState) continue;
         if (state === INVALID) {
-          if (i === target) culpritStates.add(c.state);
+          if (i === target) culpritStates.add(cState);
           continue;
         }
         if (i === target) {
-          next.add({ state, mask: c.mask, used: c.used });
+          next.add(state, cMask, cUsed);
           continue;
         }
-        const successor = classOf[i] >= 0
-          ? { state, mask: c.mask, used: c.used.map((n, k) => k === classOf[i] ? n + 1 : n) }
-          : { state, mask: c.mask | (1 << slotOf[i]), used: c.used };
-        if (!visited.add(successor)) continue;
+        const added = classOf[i] >= 0
+          ? visited.add(state, cMask, cUsed.map((n, k) => k === classOf[i] ? n + 1 : n))
+          : visited.add(state, cMask | (1 << slotOf[i]), cUsed);
+        if (!added) continue;
         if (++explored > maxStates) return { verdict: "unknown", statesExplored: explored };
-        queue.push(successor);
       }
     }
     if (next.size === 0) return violated(event.line, target, [...culpritStates]);
-    frontier = next.values();
+    frontier = [];
+    for (let c = 0; c < next.count; c++) {
+      if (next.alive(c)) {
+        frontier.push({ state: next.state[c], mask: next.mask[c], used: next.used[c] });
+      }
+    }
     explored += frontier.length;
     if (explored > maxStates) return { verdict: "unknown", statesExplored: explored };
   }
