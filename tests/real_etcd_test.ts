@@ -142,16 +142,10 @@ Deno.test({
   name: "deno task real etcd, exactly as the README writes it, records, checks and draws a run",
   ignore: !hasEtcd,
   async fn() {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "real", "etcd"],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(stdout);
+    const { code, stdout: text, stderr } = await taskIn(root, ["real", "etcd"]);
     const out = /wrote\s+(\S+)\//.exec(text)?.[1];
     try {
-      assert.equal(code, 0, text + new TextDecoder().decode(stderr));
+      assert.equal(code, 0, text + stderr);
       assert.match(text, /verdict\s+linearizable/);
       assert.match(text, /downtime\s+etcd: median \d+ ms/);
       assert.ok(out?.startsWith("real-runs/etcd-"), `output folder: ${out}`);
@@ -176,13 +170,7 @@ Deno.test({
     const command =
       "deno task real etcd --reads=serializable --nemesis=crash,pause --election-trials=0";
     assert.ok(page.includes(command), "the page shows the command");
-    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-      args: command.split(" ").slice(1),
-      cwd: root,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const text = new TextDecoder().decode(stdout);
+    const { code, stdout: text } = await taskIn(root, command.split(" ").slice(2));
     const out = /wrote\s+(\S+)\//.exec(text)?.[1];
     try {
       // Stale reads show up in most runs, not all: exit 1 with a violation, or 0.
