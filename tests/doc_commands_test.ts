@@ -214,11 +214,13 @@ function howTested(command: string): string | undefined {
 const commands = allCommands();
 const decoder = new TextDecoder();
 
-/** Runs a shell line as a reader's shell would (no inherited INIT_CWD or lab target). */
+/**
+ * Runs a shell line as a reader's shell would: no inherited INIT_CWD, lab target or caller
+ * folder (the experiments running in this process set one meanwhile).
+ */
 async function shell(command: string, cwd: string) {
   const env = { ...Deno.env.toObject(), NO_COLOR: "1" } as Record<string, string>;
-  delete env.INIT_CWD;
-  delete env.NETSPLIT_LAB_TARGET;
+  for (const name of ["INIT_CWD", "NETSPLIT_LAB_TARGET", "NETSPLIT_CALLER_DIR"]) delete env[name];
   // The test's own deno first on PATH: `deno` in a command means the one running this suite.
   const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
   env.PATH = `${denoDir}:${env.PATH ?? ""}`;
