@@ -77,7 +77,10 @@ const COVERED: Record<string, { test: string; evidence: string }> = {
     test: "tests/real_etcd_test.ts",
     evidence: "re-check +(deno task check run",
   },
-  "deno task real etcd": { test: "tests/real_etcd_test.ts", evidence: `["task", "real", "etcd"]` },
+  "deno task real etcd": {
+    test: "tests/real_etcd_test.ts",
+    evidence: `taskIn(root, ["real", "etcd"])`,
+  },
   "deno task real etcd --reads=serializable --nemesis=crash,pause --election-trials=0": {
     test: "tests/real_etcd_test.ts",
     evidence:
