@@ -284,9 +284,11 @@ Deno.test("the tests named as covering a documented command exist and still run 
 
 /** Runs `deno task run …` commands in this process, from `scratch`; throws on the first wrong one. */
 async function runExperiments(experiments: string[], scratch: string): Promise<void> {
-  const saved = { log: console.log, error: console.error };
+  const saved = { log: console.log, error: console.error, progress: Deno.stderr.writeSync };
   const previous = Deno.env.get("NETSPLIT_CALLER_DIR");
   Deno.env.set("NETSPLIT_CALLER_DIR", scratch);
+  // Long runs write progress straight to stderr; in a test it is only noise.
+  Deno.stderr.writeSync = (bytes: Uint8Array) => bytes.length;
   try {
     for (const command of experiments) {
       const args = experimentArgs(command)!;
@@ -326,6 +328,7 @@ async function runExperiments(experiments: string[], scratch: string): Promise<v
       }
     }
   } finally {
+    Deno.stderr.writeSync = saved.progress;
     if (previous === undefined) Deno.env.delete("NETSPLIT_CALLER_DIR");
     else Deno.env.set("NETSPLIT_CALLER_DIR", previous);
   }
