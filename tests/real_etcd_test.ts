@@ -142,16 +142,10 @@ Deno.test({
   name: "deno task real etcd, exactly as the README writes it, records, checks and draws a run",
   ignore: !hasEtcd,
   async fn() {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "real", "etcd"],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = new TextDecoder().decode(stdout);
+    const { code, stdout: text, stderr } = await taskIn(root, ["real", "etcd"]);
     const out = /wrote\s+(\S+)\//.exec(text)?.[1];
     try {
-      assert.equal(code, 0, text + new TextDecoder().decode(stderr));
+      assert.equal(code, 0, text + stderr);
       assert.match(text, /verdict\s+linearizable/);
       assert.match(text, /downtime\s+etcd: median \d+ ms/);
       assert.ok(out?.startsWith("real-runs/etcd-"), `output folder: ${out}`);
@@ -176,13 +170,7 @@ Deno.test({
     const command =
       "deno task real etcd --reads=serializable --nemesis=crash,pause --election-trials=0";
     assert.ok(page.includes(command), "the page shows the command");
-    const { code, stdout } = await new Deno.Command(Deno.execPath(), {
-      args: command.split(" ").slice(1),
-      cwd: root,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const text = new TextDecoder().decode(stdout);
+    const { code, stdout: text } = await taskIn(root, command.split(" ").slice(2));
     const out = /wrote\s+(\S+)\//.exec(text)?.[1];
     try {
       // Stale reads show up in most runs, not all: exit 1 with a violation, or 0.
@@ -190,6 +178,80 @@ Deno.test({
       assert.match(text, code === 1 ? /verdict\s+not-linearizable/ : /verdict\s+linearizable/);
     } finally {
       if (out !== undefined) await Deno.remove(`${root}/${out}`, { recursive: true });
+    }
+  },
+});
+
+/**
+ * Runs `deno task <args>` in `cwd` as a shell would: without an inherited `INIT_CWD` (an outer
+ * `npm test` sets one naming another folder), so deno sets it to `cwd`.
+ */
+async function taskIn(cwd: string, args: string[]) {
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", ...args],
+    cwd,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+Deno.test("deno task real from a subfolder takes --out from that folder, before any cluster starts", async () => {
+  const scratch = await Deno.makeTempDir({ dir: root, prefix: ".real-paths-" });
+  // A name unique to this run, so that a wrong resolution (the repository root, where deno task
+  // runs) finds no such file, starts a short run instead of refusing, and is cleaned up here.
+  const name = scratch.split("/").pop() + "-taken";
+  try {
+    await Deno.writeTextFile(`${scratch}/${name}`, "a file, not a folder\n");
+    const { code, stderr } = await taskIn(scratch, [
+      "real",
+      "etcd",
+      `--out=${name}`,
+      "--seconds=1",
+      "--election-trials=0",
+      "--nodes=1",
+    ]);
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, new RegExp(`--out must name a folder, but ${name} is a file`));
+    assert.doesNotMatch(stderr, /starting \d+ etcd members/);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+    await Deno.remove(`${root}/${name}`, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test({
+  name:
+    "deno task real from a subfolder writes the run there and prints paths and a re-check command true there",
+  ignore: !hasEtcd,
+  async fn() {
+    const scratch = await Deno.makeTempDir({ dir: root, prefix: ".real-paths-" });
+    try {
+      const run = await taskIn(scratch, [
+        "real",
+        "etcd",
+        "--out=./runs/../run",
+        "--seconds=1",
+        "--nemesis=none",
+        "--election-trials=0",
+        "--nodes=1",
+      ]);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /^ {2}wrote +run\/ \(history\.jsonl/m);
+      const recheck = /re-check +(deno task check run\/history\.jsonl --model=kv)$/m
+        .exec(run.stdout)?.[1];
+      assert.ok(recheck, run.stdout);
+      assert.ok(Deno.statSync(`${scratch}/run/report.json`).isFile);
+      assert.match(await Deno.readTextFile(`${scratch}/run/chart-1.svg`), /^<svg/);
+      const check = await taskIn(scratch, recheck.split(" ").slice(2));
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
     }
   },
 });

@@ -92,37 +92,79 @@ export async function dev(options: DevOptions = {}): Promise<number> {
 
 /**
  * Whether a line of Framework's preview log is routine chatter: one `GET` per module and asset
- * a page loads, and the live-reload socket opening and closing. Everything else (the URL,
- * warnings, errors, "page changed") is shown.
+ * a page loads, the live-reload socket opening and closing and each message on it (`↑ {...}`,
+ * `↓ {...}`), and one line per npm package it resolves or bundles from node_modules
+ * (`vega → docs/.observablehq/cache/_node/vega@6.4.0/index.js`, about 60 on a fresh cache).
+ * Everything else (the URL, warnings, errors) is shown. A message spread over several lines is
+ * {@linkcode quietFilter}'s business.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * assert.equal(isChatter("GET /_import/components/cell.js"), true);
  * assert.equal(isChatter("socket open /raft"), true);
+ * assert.equal(isChatter("↓ { type: 'welcome' }"), true);
+ * assert.equal(isChatter("vega → docs/.observablehq/cache/_node/vega@6.4.0/index.js"), true);
+ * assert.equal(isChatter("npm:d3 → npm:d3@7.9.0"), true);
  * assert.equal(isChatter("↳ http://127.0.0.1:3000/"), false);
  * assert.equal(isChatter("Error: unable to load docs/raft.md"), false);
  * ```
  */
 export function isChatter(line: string): boolean {
-  // deno-lint-ignore no-control-regex
-  const plain = line.replace(/\x1b\[[0-9;]*m/g, "").trim();
-  return /^(GET|HEAD) \//.test(plain) || /^socket (open|close)\b/.test(plain);
+  const plain = withoutColours(line).trim();
+  return /^(GET|HEAD) \//.test(plain) || /^socket (open|close)\b/.test(plain) ||
+    /^[↑↓] /.test(plain) || /^\S+ → \S+$/.test(plain);
 }
 
-/** Copies a child's output to ours line by line, leaving out {@linkcode isChatter}. */
+/**
+ * A stateful line filter for the preview's log: leaves out {@linkcode isChatter} lines and the
+ * rest of a live-reload message that Node printed over several lines (`↑ {` up to its `}`).
+ *
+ * @returns A function that says whether to show each line, in order.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const show = quietFilter();
+ * const log = ["↑ {", "  type: 'hello',", "  path: '/'", "}", "Error: boom", "↓ { type: 'welcome' }"];
+ * assert.deepEqual(log.filter(show), ["Error: boom"]);
+ * ```
+ */
+export function quietFilter(): (line: string) => boolean {
+  // The closing bracket Node puts at column 0 of the message still open, if any.
+  let closing: string | undefined;
+  return (line) => {
+    const plain = withoutColours(line);
+    if (closing !== undefined) {
+      if (plain.trimEnd() === closing) closing = undefined;
+      return false;
+    }
+    if (!isChatter(line)) return true;
+    const open = /^\s*[↑↓] .*([{[])\s*$/.exec(plain)?.[1];
+    if (open !== undefined) closing = open === "{" ? "}" : "]";
+    return false;
+  };
+}
+
+function withoutColours(line: string): string {
+  // deno-lint-ignore no-control-regex
+  return line.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** Copies a child's output to ours line by line, leaving out {@linkcode quietFilter}'s chatter. */
 async function filterLines(stream: ReadableStream<Uint8Array>, out: typeof Deno.stdout) {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
+  const show = quietFilter();
   let pending = "";
   for await (const chunk of stream) {
     pending += decoder.decode(chunk, { stream: true });
     const lines = pending.split("\n");
     pending = lines.pop() ?? "";
-    const kept = lines.filter((line) => !isChatter(line));
+    const kept = lines.filter(show);
     if (kept.length > 0) await out.write(encoder.encode(kept.join("\n") + "\n"));
   }
-  if (pending !== "" && !isChatter(pending)) await out.write(encoder.encode(pending + "\n"));
+  if (pending !== "" && show(pending)) await out.write(encoder.encode(pending + "\n"));
 }
 
 function spawn(command: string[], quiet = false): Deno.ChildProcess {

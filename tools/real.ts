@@ -22,6 +22,7 @@ import type {
 import { cdfPoints, electionCdfChart, historyTimeline } from "../src/mod.ts";
 import { quantile } from "../src/experiments/stats.ts";
 import { DEFAULT_ETCD_PATH, etcdAvailable, EtcdCluster } from "./real/etcd.ts";
+import { fromCaller, shownPath } from "./_lib/caller_paths.ts";
 import {
   type NemesisEvent,
   REAL_NEMESES,
@@ -323,10 +324,19 @@ export async function main(args: readonly string[]): Promise<number> {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
-  if (!await ensureEtcd(options.install)) return 2;
+  // `deno task` runs in the repository root; --out (and the default real-runs/) is taken from
+  // the folder the command was typed in, and printed as typed, so the paths shown are true there.
   const out = options.out ||
     `real-runs/etcd-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`;
-  await Deno.mkdir(out, { recursive: true });
+  const outPath = fromCaller(out);
+  // A file in the way is refused before a cluster starts, not after a whole run.
+  const existing = await Deno.stat(outPath).catch(() => null);
+  if (existing !== null && !existing.isDirectory) {
+    console.error(`--out must name a folder, but ${out} is a file`);
+    return 2;
+  }
+  if (!await ensureEtcd(options.install)) return 2;
+  await Deno.mkdir(outPath, { recursive: true });
 
   console.error(
     `starting ${options.nodes} etcd members (heartbeat ${options.heartbeatMs} ms, election timeout ${options.electionTimeoutMs} ms)…`,
@@ -421,14 +431,14 @@ export async function main(args: readonly string[]): Promise<number> {
     downtime,
     charts,
   };
-  await Deno.writeTextFile(`${out}/history.jsonl`, historyToJsonLines(run.history));
+  await Deno.writeTextFile(`${outPath}/history.jsonl`, historyToJsonLines(run.history));
   await Deno.writeTextFile(
-    `${out}/nemesis.jsonl`,
+    `${outPath}/nemesis.jsonl`,
     run.nemesis.map((n) => JSON.stringify(n)).join("\n") + "\n",
   );
-  await Deno.writeTextFile(`${out}/report.json`, JSON.stringify(report, null, 2) + "\n");
+  await Deno.writeTextFile(`${outPath}/report.json`, JSON.stringify(report, null, 2) + "\n");
   for (const [i, chart] of charts.entries()) {
-    await Deno.writeTextFile(`${out}/chart-${i + 1}.svg`, await toSvg(chart.spec));
+    await Deno.writeTextFile(`${outPath}/chart-${i + 1}.svg`, await toSvg(chart.spec));
   }
 
   console.log(`etcd ${report.etcdVersion}, ${options.nodes} members, ${options.seconds} s`);
@@ -447,8 +457,12 @@ export async function main(args: readonly string[]): Promise<number> {
     console.log(`  downtime    etcd: ${summarise(downtime.measuredMs)}`);
     console.log(`              simulator: ${summarise(downtime.predictedMs)}`);
   }
-  console.log(`  wrote       ${out}/ (history.jsonl, nemesis.jsonl, report.json, charts as SVG)`);
-  console.log(`  re-check    deno task check ${out}/history.jsonl --model=kv`);
+  console.log(
+    `  wrote       ${
+      shownPath(out, ".")
+    }/ (history.jsonl, nemesis.jsonl, report.json, charts as SVG)`,
+  );
+  console.log(`  re-check    deno task check ${shownPath(out, "history.jsonl")} --model=kv`);
   return result.verdict === "linearizable" ? 0 : result.verdict === "not-linearizable" ? 1 : 3;
 }
 

@@ -340,6 +340,7 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
     "labs_mutation_test.ts",
     "workshop_test.ts",
     "lab_commands_test.ts",
+    "doc_commands_test.ts",
     "real_etcd_test.ts",
   ]);
   if (exists(`${ROOT}/tests`)) {

@@ -3,7 +3,8 @@
 /**
  * `deno task dev` end to end: the preview serves pages, an edited page updates in an open tab,
  * a change under `src/` rebuilds `docs/lib/netsplit.js` and the open tab picks the new bundle
- * up, and Ctrl-C (SIGINT) stops the bundler and the preview.
+ * up, its log stays quiet through all that (no line per request, per npm package resolved or
+ * per live-reload message: issue 12), and Ctrl-C (SIGINT) stops the bundler and the preview.
  *
  * The test edits only a probe page it creates (`docs/__dev_probe.md`) and touches
  * `src/mod.ts` (its modification time, never its contents) to trigger the watcher; it removes
@@ -55,12 +56,24 @@ async function poll<T>(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** What the dev log may say without being asked: the bundle, the greeting, the URL. */
+const STARTUP_LINES = [/^bundle: /, /^dev: /, /^Observable Framework v/, /^↳ http:/];
+
+/** The lines of a dev log that are not {@linkcode STARTUP_LINES}, colours removed. */
+function noise(log: string): string[] {
+  return log.split("\n")
+    // deno-lint-ignore no-control-regex
+    .map((line) => line.replace(/\x1b\[[0-9;]*m/g, "").trim())
+    .filter((line) => line !== "" && !STARTUP_LINES.some((pattern) => pattern.test(line)));
+}
+
 if (chromiumMissing !== undefined) {
   console.warn(`SKIPPED dev server test (tests/e2e/dev_server_test.ts): ${chromiumMissing}`);
 }
 
 Deno.test({
-  name: "deno task dev live-reloads pages and the core bundle, and Ctrl-C stops it",
+  name:
+    "deno task dev live-reloads pages and the core bundle, logs only its startup lines, and Ctrl-C stops it",
   ignore: chromiumMissing !== undefined,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -105,6 +118,15 @@ Deno.test({
       assert.equal(await text("h1"), "Probe one");
       const exports = await text("#exports");
 
+      // A page load is quiet: no line per request, per module Framework resolves or bundles
+      // from node_modules, or per live-reload message; only the startup lines remain. The home
+      // page loads the npm packages (Vega, Inputs), which a fresh cache resolves.
+      const home = await context.newPage();
+      await home.goto(`http://127.0.0.1:${port}/`, { waitUntil: "networkidle", timeout: 90_000 });
+      await home.close();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.deepEqual(noise(log), [], `deno task dev logged more than its startup lines:\n${log}`);
+
       // A page edit reaches the open tab without a reload.
       await poll(
         "the edited page",
@@ -142,6 +164,8 @@ Deno.test({
       await drained;
       const refused = await fetch(url).then((r) => r.body?.cancel()).then(() => false, () => true);
       assert.ok(refused, `the preview still answers after Ctrl-C:\n${log}`);
+      // Edits, reloads and rebuilds were as quiet as the first page load.
+      assert.deepEqual(noise(log), [], `deno task dev logged more than its startup lines`);
     } catch (error) {
       console.error(`deno task dev output:\n${log}`);
       throw error;
