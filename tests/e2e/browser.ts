@@ -425,12 +425,19 @@ export async function screenshot(page: Page, name: string): Promise<string[]> {
   if (height > screenshotTileHeight) {
     for (let y = 0, part = 1; y < height; y += screenshotTileHeight, part++) {
       const path = `${base}.part${part}.png`;
-      await page.screenshot({
-        path,
-        fullPage: true,
-        clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
-      });
-      paths.push(path);
+      try {
+        await page.screenshot({
+          path,
+          fullPage: true,
+          clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
+        });
+        paths.push(path);
+      } catch (error) {
+        // The page got shorter since it was measured (a chart redrew smaller): the full-page
+        // image above still shows everything.
+        if (!String(error).includes("Clipped area")) throw error;
+        break;
+      }
     }
   }
   return paths;

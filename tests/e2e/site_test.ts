@@ -22,6 +22,7 @@ import {
   screenshotsWanted,
   siteMissing,
   waitForChange,
+  waitForCharts,
   withSite,
 } from "./browser.ts";
 
@@ -51,6 +52,14 @@ Deno.test({
           try {
             if (screenshotsWanted) {
               const paths = await screenshot(opened.page, file.replace(/\.html$/, ""));
+              // And at phone width: Framework's `width` is reactive, so cells redraw for it.
+              await opened.page.setViewportSize({ width: 390, height: 900 });
+              await opened.page.waitForTimeout(500);
+              await waitForCharts(opened.page);
+              paths.push(...await screenshot(opened.page, `${file.replace(/\.html$/, "")}.390`));
+              await opened.page.setViewportSize({ width: 1280, height: 900 });
+              await opened.page.waitForTimeout(500);
+              await waitForCharts(opened.page);
               console.log(`screenshots: ${paths.join(" ")}`);
             }
             assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
