@@ -315,11 +315,15 @@ export async function waitForCharts(
       undefined,
       { timeout: options.timeoutMs ?? 60_000 },
     );
-  // A finished worker run hands its result to cells that then create charts: settled means
-  // no run and no pending chart, twice, a moment apart.
-  await settled();
-  await page.waitForTimeout(200);
-  await settled();
+  // A finished worker run hands its result to cells that then create charts, later on a busy
+  // machine: settled means no run, no pending chart, and the page unchanged for a moment.
+  for (let round = 0; round < 100; round++) {
+    await settled();
+    const before = await pageSignature(page);
+    await page.waitForTimeout(300);
+    await settled();
+    if (await pageSignature(page) === before) return;
+  }
 }
 
 /**
