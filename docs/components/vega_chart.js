@@ -61,6 +61,8 @@ export function sizeSpec(spec, width, height) {
   if (!composite && width !== undefined) {
     sized.width = Math.max(120, Math.floor(width));
     sized.autosize = spec.autosize ?? { type: "fit-x", contains: "padding" };
+    // A title longer than a phone is wide ends in "…" rather than run past the card.
+    sized.config.title = { limit: sized.width, ...sized.config.title };
   }
   if (!composite && height !== undefined && spec.height === undefined) sized.height = height;
   return sized;
