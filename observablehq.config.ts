@@ -86,7 +86,10 @@ const phoneStyle = [
   ".ns-player-meta{min-width:0;overflow-wrap:anywhere}",
   // A grid item's min-width is auto (its content's), so one wide chart widened the column.
   ".grid>*{min-width:0}",
-  "@media (max-width:640px){#observablehq-main table{display:block;overflow-x:auto}}",
+  // Framework's grid gives every row the tallest row's height (grid-auto-rows: 1fr); once the
+  // columns collapse into one on a phone, that left a short card mostly empty.
+  "@media (max-width:640px){#observablehq-main table{display:block;overflow-x:auto}" +
+  ".grid{grid-auto-rows:auto}}",
 ].join("");
 
 export default {

@@ -61,6 +61,16 @@ export function sizeSpec(spec, width, height) {
   if (!composite && width !== undefined) {
     sized.width = Math.max(120, Math.floor(width));
     sized.autosize = spec.autosize ?? { type: "fit-x", contains: "padding" };
+    // On a phone a title is often wider than the plot it is centred on: it starts at the
+    // chart's left edge instead, and a title longer than the chart ends in "…".
+    if (sized.width < 500) {
+      sized.config.title = {
+        anchor: "start",
+        frame: "bounds",
+        limit: sized.width,
+        ...sized.config.title,
+      };
+    }
   }
   if (!composite && height !== undefined && spec.height === undefined) sized.height = height;
   return sized;

@@ -243,6 +243,44 @@ export function messageDiagramData(
   return { nodes, arrows, marks, truncated };
 }
 
+/** Height of a 9 px label line with some air, in pixels. */
+const LABEL_LINE_PX = 11;
+
+/**
+ * The arrows and marks whose text labels can be drawn without overlapping another label: a
+ * label is kept unless one kept before it sits within a line's height (converted to
+ * milliseconds with the plot's height) and within one lane sideways. Dropped labels stay
+ * readable in the tooltips. Greedy in time order, so the earliest of a burst keeps its label.
+ */
+function legibleLabels(
+  arrows: readonly DiagramArrow[],
+  marks: readonly DiagramMark[],
+  heightPx: number,
+): { arrows: DiagramArrow[]; marks: DiagramMark[] } {
+  const ys = [...arrows.flatMap((a) => [a.y, a.y2]), ...marks.map((m) => m.y)];
+  if (ys.length === 0) return { arrows: [], marks: [] };
+  const spanMs = Math.max(...ys) - Math.min(...ys);
+  const lineMs = spanMs === 0 ? 1 : (spanMs / Math.max(heightPx, 1)) * LABEL_LINE_PX;
+  // Each kept label as the lane interval it covers and its time: an arrow's label is centred
+  // on the arrow's midpoint, a mark's starts at its lane and runs right.
+  const kept: { from: number; to: number; y: number }[] = [];
+  const fits = (from: number, to: number, y: number) =>
+    !kept.some((k) => from < k.to && k.from < to && Math.abs(k.y - y) < lineMs);
+  const keep = (from: number, to: number, y: number) => {
+    if (!fits(from, to, y)) return false;
+    kept.push({ from, to, y });
+    return true;
+  };
+  const legibleMarks = [...marks].sort((a, b) => a.y - b.y).filter((m) =>
+    keep(m.x, m.x + 0.9, m.y)
+  );
+  const legibleArrows = arrows.filter((a) => {
+    const mx = (a.x + a.x2) / 2;
+    return keep(mx - 0.4, mx + 0.4, (a.y + a.y2) / 2);
+  });
+  return { arrows: legibleArrows, marks: legibleMarks };
+}
+
 /**
  * Builds the Vega-Lite spec of a message diagram.
  *
@@ -334,9 +372,10 @@ export function messageDiagram(
       },
     },
   ];
+  const legible = legibleLabels(arrows, marks, height);
   if (labels) {
     layer.push({
-      data: { values: arrows },
+      data: { values: legible.arrows },
       transform: [
         { calculate: "(datum.x + datum.x2) / 2", as: "mx" },
         { calculate: "(datum.y + datum.y2) / 2", as: "my" },
@@ -385,7 +424,7 @@ export function messageDiagram(
         }],
       },
     }, {
-      data: { values: marks },
+      data: { values: legible.marks },
       mark: { type: "text", align: "left", dx: 7, fontSize: 9, color: "#333" },
       encoding: {
         x: { field: "x", type: "quantitative", scale: xScale },

@@ -121,3 +121,17 @@ Deno.test("messageDiagram compiles with Vega-Lite", async () => {
   const compiled = vl.compile(messageDiagram(EVENTS) as never);
   assert.ok(compiled.spec);
 });
+
+Deno.test("messageDiagram drops a label that would overlap an earlier one and keeps apart ones", () => {
+  const burst: TraceEvent[] = [];
+  // Two messages a hair apart between the same lanes, then one far later.
+  for (const [id, t] of [[1, 0], [2, 0.01], [3, 50]] as const) {
+    burst.push({ t, kind: "send", id, from: "a", to: "b", msg: ping });
+    burst.push({ t: t + 1, kind: "deliver", id, from: "a", to: "b", msg: ping });
+  }
+  const layer = messageDiagram(burst, { height: 200 }).layer as Record<string, unknown>[];
+  const labelled = (layer[2].data as { values: { id: number }[] }).values.map((a) => a.id);
+  assert.deepEqual(labelled, [1, 3]);
+  // The arrows themselves are all drawn.
+  assert.equal((layer[0].data as { values: unknown[] }).values.length, 3);
+});

@@ -315,11 +315,15 @@ export async function waitForCharts(
       undefined,
       { timeout: options.timeoutMs ?? 60_000 },
     );
-  // A finished worker run hands its result to cells that then create charts: settled means
-  // no run and no pending chart, twice, a moment apart.
-  await settled();
-  await page.waitForTimeout(200);
-  await settled();
+  // A finished worker run hands its result to cells that then create charts, later on a busy
+  // machine: settled means no run, no pending chart, and the page unchanged for a moment.
+  for (let round = 0; round < 100; round++) {
+    await settled();
+    const before = await pageSignature(page);
+    await page.waitForTimeout(300);
+    await settled();
+    if (await pageSignature(page) === before) return;
+  }
 }
 
 /**
@@ -416,22 +420,37 @@ export const screenshotTileHeight = 1800;
 export async function screenshot(page: Page, name: string): Promise<string[]> {
   await Deno.mkdir(screenshotDir, { recursive: true });
   const base = `${screenshotDir}/${name.replaceAll("/", "-")}`;
-  await page.screenshot({ path: `${base}.png`, fullPage: true });
-  const paths = [`${base}.png`];
-  const { width, height } = await page.evaluate(() => ({
-    width: document.documentElement.clientWidth,
-    height: document.documentElement.scrollHeight,
-  }));
-  if (height > screenshotTileHeight) {
-    for (let y = 0, part = 1; y < height; y += screenshotTileHeight, part++) {
-      const path = `${base}.part${part}.png`;
-      await page.screenshot({
-        path,
-        fullPage: true,
-        clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
-      });
-      paths.push(path);
+  // A full-page capture resizes the viewport to the page's height, which drops the scrollbar,
+  // widens the page, and makes width-dependent cells redraw their charts mid-capture (empty
+  // cards in the picture). So: make the viewport as tall as the page first, let the charts
+  // settle at that size, then capture what the viewport shows.
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+  let height = viewport.height;
+  for (let round = 0; round < 3; round++) {
+    const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (pageHeight === height) break;
+    height = pageHeight;
+    await page.setViewportSize({ width: viewport.width, height });
+    await waitForCharts(page);
+  }
+  const paths: string[] = [];
+  try {
+    await page.screenshot({ path: `${base}.png` });
+    paths.push(`${base}.png`);
+    const width = await page.evaluate(() => document.documentElement.clientWidth);
+    if (height > screenshotTileHeight) {
+      for (let y = 0, part = 1; y < height; y += screenshotTileHeight, part++) {
+        const path = `${base}.part${part}.png`;
+        await page.screenshot({
+          path,
+          clip: { x: 0, y, width, height: Math.min(screenshotTileHeight, height - y) },
+        });
+        paths.push(path);
+      }
     }
+  } finally {
+    await page.setViewportSize(viewport);
+    await waitForCharts(page);
   }
   return paths;
 }

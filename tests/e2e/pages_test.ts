@@ -2,10 +2,11 @@
 /// <reference lib="deno.ns" />
 /**
  * Every page of the built site, served by a plain file server, at a desktop width (1280 px)
- * and a phone width (390 px): it never scrolls sideways, logs no console warning or error, and
- * renders its charts. The same pass measures what a reader feels — the longest main-thread
+ * and a phone width (390 px): it never scrolls sideways, logs no console warning or error,
+ * shows no bare `null`, and renders its charts. The same pass measures what a reader feels — the longest main-thread
  * task (PerformanceObserver "longtask", buffered) and the time from navigation to the first
- * rendered chart — and writes them to `tests/e2e/screenshots/perf.json` and `perf.txt`.
+ * rendered chart — and writes them to `tests/e2e/screenshots/perf.json` and `perf.txt`, with
+ * the number of overlapping chart labels per page.
  *
  * The timings are measured and reported, never asserted: on a shared 2-core machine they vary
  * run to run, and a timed assertion would flake. Pages over the budget are flagged in the table.
@@ -45,6 +46,8 @@ export interface PerfRow {
   firstChartMs: number | null;
   /** Navigation start to every chart settled, in ms. */
   chartsSettledMs: number;
+  /** Pairs of text-mark labels inside one chart that overlap by more than half (reported). */
+  labelOverlaps: number;
   /** The chart that took longest to compile and draw (User Timing "chart: <title>"). */
   slowestChart: { title: string; ms: number } | null;
 }
@@ -119,7 +122,9 @@ export function perfTable(rows: PerfRow[]): string {
     header,
     `${"page".padEnd(22)} ${"width".padStart(5)} ${"longest task ms".padStart(16)} ${
       "long tasks".padStart(10)
-    } ${"first chart ms".padStart(15)} ${"settled ms".padStart(10)}  slowest chart`,
+    } ${"first chart ms".padStart(15)} ${"settled ms".padStart(10)} ${
+      "overlaps".padStart(8)
+    }  slowest chart`,
   ];
   for (const row of rows) {
     const taskFlag = row.longestTaskMs > longTaskBudgetMs ? "!" : " ";
@@ -131,7 +136,9 @@ export function perfTable(rows: PerfRow[]): string {
         `${Math.round(row.longestTaskMs)}${taskFlag}`.padStart(16)
       } ${String(row.longTasks).padStart(10)} ${
         `${row.firstChartMs === null ? "-" : Math.round(row.firstChartMs)}${chartFlag}`.padStart(15)
-      } ${String(Math.round(row.chartsSettledMs)).padStart(10)}  ${
+      } ${String(Math.round(row.chartsSettledMs)).padStart(10)} ${
+        String(row.labelOverlaps).padStart(8)
+      }  ${
         row.slowestChart
           ? `${row.slowestChart.ms} ms "${row.slowestChart.title.slice(0, 50)}"`
           : "-"
@@ -186,7 +193,26 @@ Deno.test({
                   ? null
                   : { title: charts[0].name.slice(7), ms: Math.round(charts[0].duration) };
               });
+              const labelOverlaps = await opened.page.evaluate(() => {
+                let pairs = 0;
+                for (const svg of document.querySelectorAll("[data-chart] svg")) {
+                  const boxes = [...svg.querySelectorAll(".mark-text text")]
+                    .map((text) => text.getBoundingClientRect())
+                    .filter((box) => box.width > 0 && box.height > 0);
+                  for (let i = 0; i < boxes.length; i++) {
+                    for (let j = i + 1; j < boxes.length; j++) {
+                      const a = boxes[i], b = boxes[j];
+                      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                      const smaller = Math.min(a.width * a.height, b.width * b.height);
+                      if (w > 0 && h > 0 && w * h > smaller / 2) pairs++;
+                    }
+                  }
+                }
+                return pairs;
+              });
               rows.push({
+                labelOverlaps,
                 slowestChart,
                 page: file.replace(/\.html$/, ""),
                 width,
@@ -196,6 +222,15 @@ Deno.test({
                 chartsSettledMs: settledMs,
               });
               assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
+              // A cell whose value is null or undefined shows the bare word: never meant for a
+              // reader (issue 12: Checking printed "null" under its verdicts).
+              const bareValues = await opened.page.$$eval(
+                "#observablehq-main .observablehq--inspect",
+                (elements) =>
+                  elements.map((element) => (element.textContent ?? "").trim())
+                    .filter((text) => text === "null" || text === "undefined"),
+              );
+              assert.deepEqual(bareValues, [], `${file} at ${width} px shows a bare null`);
               await expectChartsRendered(opened.page);
               const { overflowPx, culprits } = await sidewaysOverflow(opened.page);
               assert.ok(
