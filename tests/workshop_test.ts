@@ -370,6 +370,7 @@ Deno.test("a workshop fork ships no answer: no solution body, and the library's 
           `${answer.export}'s examples state the answer`,
         );
       }
+      assert.throws(() => Deno.statSync(`${fork}/labs/${lab}/answers.json`), "answers.json leaked");
       for (const test of readLabAnswers(`${root}/labs/${lab}`).testsOfTheAnswer) {
         assert.throws(() => Deno.statSync(`${fork}/${test}`), `${test} checks the reference`);
       }
