@@ -205,3 +205,26 @@ Deno.test("deno task lab runs the learner's checks, not the lab's mutation batte
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task lab --all explains every lab and prints commands for where it runs", async () => {
+  const dir = await makeRepo();
+  try {
+    // Without tools/workshop.ts this is a workshop fork: Deno is not on the learner's PATH.
+    const fork = await lab(dir, "--all");
+    assert.equal(fork.code, 1, fork.stdout + fork.stderr);
+    assert.match(fork.stdout, /Lab adder: Add two numbers/);
+    assert.match(fork.stdout, /✗ add is commutative/);
+    assert.match(fork.stdout, /Labs: 0 of 1 pass\./);
+    assert.match(fork.stdout, /Work on one at a time: npm run lab -- adder/);
+    assert.match(fork.stdout, /Re-run this check: node tools\/deno\.mjs test -A labs\/adder\//);
+    assert.doesNotMatch(fork.stdout, /(?<![\w./-])deno (task|test) /);
+    assert.equal((await lab(dir, "--all", "adder")).code, 2);
+    // In this repository (the fork maker is here) the commands are Deno's own.
+    await Deno.writeTextFile(`${dir}/tools/workshop.ts`, "");
+    const repo = await lab(dir, "--all");
+    assert.match(repo.stdout, /Work on one at a time: deno task lab adder/);
+    assert.match(repo.stdout, /Re-run this check: NETSPLIT_LAB_TARGET=starter deno test -A/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

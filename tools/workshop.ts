@@ -8,8 +8,14 @@
  * tests, and the site with only the related pages: home, labs, playground (where the lab
  * tool's player links open) and every page that links one of the chosen labs.
  *
- * In the fork `npm install` then `npm test` work: every test passes except the lab tests,
- * which fail until the learner solves the labs.
+ * The fork ships no answer: the library functions that hold a chosen lab's answer (listed in
+ * `labs/<lab>/answers.json`) call the learner's starter instead, and the library tests of those
+ * answers stay behind (see tools/_lib/workshop_answers.ts). Links to pages left out become
+ * plain text, and every `deno …` command in the fork's pages and labs becomes one that works
+ * without Deno on PATH (`npm run lab -- <lab>`, `node tools/deno.mjs …`).
+ *
+ * In the fork `npm install` then `npm test` work: every library test passes, then every lab is
+ * explained as `npm run lab` explains it, failing until the learner solves it.
  *
  * Exit codes: 0 done, 2 bad input (unknown lab, missing flag, existing non-empty folder).
  *
@@ -305,7 +311,9 @@ export async function createWorkshop(args: WorkshopArgs): Promise<string[]> {
     copyTree(
       lab.dir,
       `${dir}/labs/${lab.name}`,
-      (rel) => !/(^|\/)solutions?(\.ts|\/|$)/.test(rel) && rel !== MUTANTS_FILE,
+      // answers.json is the fork maker's own list (below): the fork has no use for it.
+      (rel) =>
+        !/(^|\/)solutions?(\.ts|\/|$)/.test(rel) && rel !== MUTANTS_FILE && rel !== "answers.json",
     );
   }
   // The library functions that hold a chosen lab's answer call the learner's starter instead
