@@ -8,8 +8,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// Under `npm run`/`npm test`, npm hands its settings on as npm_config_* variables; a nested
+// `npm ci` reads an allow-scripts one as a command-line flag and refuses to install
+// (EALLOWSCRIPTS), so it is dropped: the project's policy is package.json's "allowScripts".
+const env = { ...process.env };
+delete env.npm_config_allow_scripts;
 const run = (cmd, args, options = {}) =>
-  spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...options }).status ?? 1;
+  spawnSync(cmd, args, { stdio: "inherit", cwd: root, env, ...options }).status ?? 1;
 
 const lock = join(root, "package-lock.json");
 const stamp = join(root, "node_modules", ".package-lock.json");
@@ -23,7 +28,6 @@ if (stale) {
 
 const bundled = join(root, "node_modules", "deno", "deno");
 const denoDir = existsSync(bundled) ? dirname(bundled) : null;
-const env = { ...process.env };
 if (denoDir) env.PATH = `${denoDir}:${env.PATH ?? ""}`;
 const status = run(denoDir ? bundled : "deno", process.argv.slice(2), { env });
 process.exit(status);
