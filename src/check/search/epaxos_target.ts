@@ -31,7 +31,7 @@ export interface EpaxosSearchTargetOptions {
   nodes?: number;
   /** @default "correct" */
   variant?: EpaxosVariant;
-  /** The fast quorum's size rule (see `node.ts`). @default "simple" */
+  /** The fast quorum's size rule (see `node.ts`). @default "optimized" */
   fastQuorum?: "optimized" | "simple";
   /** Run length. @default 2000 */
   horizonMs?: number;
@@ -65,7 +65,7 @@ export function epaxosSearchTarget(
     );
   }
   const variant = options.variant ?? "correct";
-  const fastQuorum = options.fastQuorum ?? "simple";
+  const fastQuorum = options.fastQuorum ?? "optimized";
   const nodes = Array.from({ length: size }, (_, i) => `r${i + 1}`);
   const clients = nodes.map((_, i) => `c${i + 1}`);
   const horizonMs = options.horizonMs ?? 2000;
