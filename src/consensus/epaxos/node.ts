@@ -31,6 +31,12 @@
  * (TryPreAccept) and accepts, restarts or defers by what they answer; restarts Phase 1 for a
  * command someone pre-accepted, avoiding the fast path; or commits a no-op.
  *
+ * Catch-up (not in the paper): every `catchUpIntervalMs` a replica tells the others the
+ * highest instance number it knows per command leader (`Frontier`). Numbers are dense, so a
+ * replica that was crashed or cut off while some commands went by, and holds nothing that
+ * depends on them, learns they exist and recovers them; a committed one comes back with its
+ * Commit. Once faults heal, every replica executes the same commands.
+ *
  * Guarantees: every replica commits an instance with the same attributes (consistency); two
  * committed conflicting commands have a dependency between them; replicas execute conflicting
  * commands in the same order. Acceptor state is persisted before any message that reveals it.
@@ -101,6 +107,11 @@ export interface EpaxosOptions {
   fastPathTimeoutMs?: number;
   /** How long an instance may sit uncommitted before a replica recovers it. @default 300 */
   recoveryTimeoutMs?: number;
+  /**
+   * How often a replica tells the others the highest instance number it knows per command
+   * leader, so that one that missed instances (crashed, cut off) learns of them. @default 1000
+   */
+  catchUpIntervalMs?: number;
 }
 
 /**
@@ -135,6 +146,7 @@ export function resolveEpaxosOptions(
     fastQuorum: options.fastQuorum ?? "optimized",
     fastPathTimeoutMs: options.fastPathTimeoutMs ?? 100,
     recoveryTimeoutMs: options.recoveryTimeoutMs ?? 300,
+    catchUpIntervalMs: options.catchUpIntervalMs ?? 1000,
   };
   if (!EPAXOS_VARIANTS.includes(resolved.variant)) {
     throw new RangeError(
@@ -148,7 +160,7 @@ export function resolveEpaxosOptions(
       `${where} option fastQuorum must be "optimized" or "simple", got ${resolved.fastQuorum}`,
     );
   }
-  for (const name of ["fastPathTimeoutMs", "recoveryTimeoutMs"] as const) {
+  for (const name of ["fastPathTimeoutMs", "recoveryTimeoutMs", "catchUpIntervalMs"] as const) {
     if (!(resolved[name] > 0 && Number.isFinite(resolved[name]))) {
       throw new RangeError(`${where} option ${name} must be a number > 0, got ${resolved[name]}`);
     }
@@ -282,6 +294,11 @@ export class EpaxosNode {
     { client: NodeId; requestId: string; command: EpaxosCommand }
   >();
   #executor: EpaxosExecutor;
+  /** Per command leader, the highest instance number this replica has heard of. */
+  #highest = new Map<NodeId, number>();
+  /** Per command leader, the instance numbers up to which this replica knows every instance. */
+  #knownUpTo = new Map<NodeId, number>();
+  #lastFrontierMs = 0;
   #store = new Map<string, number | null>();
   #ready: EpaxosReady = emptyReady();
 
@@ -359,6 +376,8 @@ export class EpaxosNode {
         return this.#onTryPreAcceptReply(from, msg);
       case "Nack":
         return this.#onNack(msg);
+      case "Frontier":
+        return this.#onFrontier(msg);
       case "Reply":
         return; // meant for clients
       default: {
@@ -394,6 +413,10 @@ export class EpaxosNode {
           this.#touched.set(d, this.#now);
         }
       }
+    }
+    if (this.#now - this.#lastFrontierMs >= this.#options.catchUpIntervalMs) {
+      this.#lastFrontierMs = this.#now;
+      this.#broadcast({ type: "Frontier", highest: Object.fromEntries(this.#highest) });
     }
     // Stagger replicas so that they rarely duel over the same instance.
     const index = this.nodes.indexOf(this.id);
@@ -434,6 +457,7 @@ export class EpaxosNode {
 
   #remember(id: EpaxosInstanceId, instance: EpaxosInstance): void {
     this.#instances.set(id, instance);
+    this.#heardOf(id);
     if (instance.command !== null) {
       const key = instance.command.key;
       if (!this.#byKey.has(key)) this.#byKey.set(key, new Set());
@@ -456,8 +480,35 @@ export class EpaxosNode {
         executed: false,
       };
       this.#instances.set(id, instance);
+      this.#heardOf(id);
     }
     return instance;
+  }
+
+  #heardOf(id: EpaxosInstanceId): void {
+    const leader = epaxosInstanceLeader(id);
+    const number = Number(id.slice(leader.length + 1));
+    if (number > (this.#highest.get(leader) ?? 0)) this.#highest.set(leader, number);
+  }
+
+  // Catch-up: a command leader numbers its instances densely, so every number below the
+  // highest one heard of is an instance. One this replica never saw it recovers like any
+  // instance stuck uncommitted (§4.5): if it was committed, the Prepare brings back its Commit.
+  #onFrontier(msg: Extract<EpaxosMessage, { type: "Frontier" }>): void {
+    for (const [leader, highest] of Object.entries(msg.highest)) {
+      if (!this.nodes.includes(leader) || !(Number.isInteger(highest) && highest > 0)) continue;
+      if (highest > (this.#highest.get(leader) ?? 0)) this.#highest.set(leader, highest);
+      let upTo = this.#knownUpTo.get(leader) ?? 0;
+      for (let n = upTo + 1; n <= highest; n++) {
+        const id = `${leader}.${n}`;
+        if ((this.#instances.get(id)?.status ?? "none") !== "none") {
+          if (n === upTo + 1) upTo = n;
+        } else if (!this.#touched.has(id) && leader !== this.id) {
+          this.#touched.set(id, this.#now);
+        }
+      }
+      this.#knownUpTo.set(leader, upTo);
+    }
   }
 
   /** Sets an instance's command and attributes, keeping the conflict index right. */

@@ -323,3 +323,27 @@ Deno.test("An acceptor answers TryPreAccept with the conflicting instance that w
     1,
   ]);
 });
+
+Deno.test("A replica that hears of a higher instance number than it knows recovers the instances it missed (catch-up), and advertises what it knows", () => {
+  const r3 = new EpaxosNode({ id: "r3", nodes: NODES, recoveryTimeoutMs: 100 });
+  r3.step("r1", { type: "Commit", id: "r1.1", command: write("x", 1), seq: 1, deps: [] });
+  log(r3);
+  r3.step("r2", { type: "Frontier", highest: { r1: 2, r2: 1 } });
+  r3.tick(200);
+  assert.deepEqual(
+    log(r3).filter((l) => l.includes("Prepare")).map((l) => l.split(" ").slice(0, 3).join(" ")),
+    [
+      "r3->r1 Prepare r1.2",
+      "r3->r2 Prepare r1.2",
+      "r3->r4 Prepare r1.2",
+      "r3->r5 Prepare r1.2",
+      "r3->r1 Prepare r2.1",
+      "r3->r2 Prepare r2.1",
+      "r3->r4 Prepare r2.1",
+      "r3->r5 Prepare r2.1",
+    ],
+  );
+  r3.tick(1000);
+  const frontier = r3.ready().messages.find((m) => m.msg.type === "Frontier");
+  assert.deepEqual(frontier?.msg, { type: "Frontier", highest: { r1: 2, r2: 1 } });
+});

@@ -110,6 +110,13 @@ export type EpaxosMessage =
     ok: boolean;
     conflict: EpaxosTryPreAcceptConflict | null;
   }
+  /**
+   * Catch-up (not in the paper, whose replicas learn of an instance only through a message
+   * about it or a dependency on it): per command leader, the highest instance number the sender
+   * knows of. Instance numbers are dense, so a replica that knows fewer has missed some and
+   * recovers them (§4.5) — a committed one comes back with its Commit.
+   */
+  | { type: "Frontier"; highest: Record<string, number> }
   /** The replier promised a higher ballot for the instance. */
   | { type: "Nack"; id: EpaxosInstanceId; ballot: Ballot; promised: Ballot };
 
