@@ -294,6 +294,8 @@ export class EpaxosNode {
     { client: NodeId; requestId: string; command: EpaxosCommand }
   >();
   #executor: EpaxosExecutor;
+  /** Committed instances not executed yet, in commit order. */
+  #unexecuted = new Set<EpaxosInstanceId>();
   /** Per command leader, the highest instance number this replica has heard of. */
   #highest = new Map<NodeId, number>();
   /** Per command leader, the instance numbers up to which this replica knows every instance. */
@@ -319,8 +321,10 @@ export class EpaxosNode {
     // Replay committed instances: the store is volatile, the log is not. What ran before the
     // crash runs again silently; what had not yet run is traced as it runs now.
     for (const [id, instance] of recovered) {
-      if (instance.status === "committed") this.#execute(id);
-      else this.#touched.set(id, 0);
+      if (instance.status === "committed") {
+        this.#unexecuted.add(id);
+        this.#execute(id);
+      } else this.#touched.set(id, 0);
     }
   }
 
@@ -406,9 +410,9 @@ export class EpaxosNode {
       }
     }
     // A committed instance waits on dependencies this replica may never have heard of.
-    for (const instance of this.#instances.values()) {
-      if (instance.status !== "committed" || instance.executed) continue;
-      for (const d of instance.deps) {
+    // Only those not yet executed: scanning every instance on each tick costs a long log dearly.
+    for (const id of this.#unexecuted) {
+      for (const d of this.#instances.get(id)!.deps) {
         if (this.#instances.get(d)?.status !== "committed" && !this.#touched.has(d)) {
           this.#touched.set(d, this.#now);
         }
@@ -768,6 +772,7 @@ export class EpaxosNode {
     this.#proposals.delete(id);
     this.#touched.delete(id);
     this.#set(id, { command, seq, deps: [...deps].sort(), status: "committed" });
+    this.#unexecuted.add(id);
     this.#persist(id);
     const change: Record<string, unknown> = { id, command, seq, deps: [...deps].sort() };
     if (path !== null) change.path = path;
@@ -785,6 +790,7 @@ export class EpaxosNode {
     const { command, seq, deps } = this.#instances.get(id)!;
     for (const ran of this.#executor.commit(id, { command, seq, deps })) {
       const instance = this.#instances.get(ran)!;
+      this.#unexecuted.delete(ran);
       let value: number | null = null;
       if (instance.command !== null) {
         if (instance.command.op === "write") {
