@@ -232,3 +232,47 @@ export function epaxosSafety(events: readonly TraceEvent[]): InvariantViolation[
     ...epaxosExecutionConsistency(epaxosExecutions(events)),
   ];
 }
+
+/**
+ * Convergence, a liveness property checked once every fault is healed: every replica executed
+ * the same commands. With execution consistency (pairwise order) it means every replica ran the
+ * same conflicting commands in the same order. A replica that missed commands nothing it holds
+ * depends on fails it unless it catches up.
+ *
+ * @param replicas Every replica, so that one that executed nothing is reported too.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { epaxosConvergence } from "./epaxos.ts";
+ * const ran = (node: string, id: string) =>
+ *   ({ t: 1, kind: "state", node, key: "executed", value: { id, command: { key: "x", op: "write" } } }) as const;
+ * assert.equal(epaxosConvergence([ran("r1", "r1.1"), ran("r2", "r1.1")], ["r1", "r2"]).length, 0);
+ * assert.match(epaxosConvergence([ran("r1", "r1.1")], ["r1", "r2"])[0].message, /r2 never executed r1.1/);
+ * ```
+ */
+export function epaxosConvergence(
+  events: readonly TraceEvent[],
+  replicas: readonly NodeId[],
+): InvariantViolation[] {
+  const executions = epaxosExecutions(events);
+  const ran = new Map(
+    replicas.map((r) => [
+      r,
+      new Set((executions[r] ?? []).filter((e) => e.command !== null).map((e) => e.id)),
+    ]),
+  );
+  const all = [...new Set([...ran.values()].flatMap((s) => [...s]))].sort();
+  const out: InvariantViolation[] = [];
+  for (const r of replicas) {
+    const missing = all.filter((id) => !ran.get(r)!.has(id));
+    if (missing.length === 0) continue;
+    out.push({
+      invariant: "epaxos-convergence",
+      message: `Replica ${r} never executed ${missing.join(", ")}, which ${
+        replicas.filter((o) => ran.get(o)!.has(missing[0])).join(", ")
+      } executed`,
+    });
+  }
+  return out;
+}

@@ -13,17 +13,18 @@
  * @module
  */
 
-import { Simulation } from "../../sim/mod.ts";
+import { type Fault, type NodeId, Simulation } from "../../sim/mod.ts";
+import { DEFAULT_LINK } from "../../sim/link_options.ts";
 import {
   epaxosClient,
   type EpaxosMessage,
   epaxosReplica,
   type EpaxosVariant,
 } from "../../consensus/epaxos/mod.ts";
-import { epaxosSafety } from "../invariants/epaxos.ts";
+import { epaxosConvergence, epaxosSafety } from "../invariants/epaxos.ts";
 import { linearizable } from "./linearizable.ts";
 import type { NemesisKind } from "./arbitraries.ts";
-import type { SearchCase, SearchTarget } from "./search.ts";
+import type { InvariantChecker, SearchCase, SearchTarget } from "./search.ts";
 
 /** Options of {@linkcode epaxosSearchTarget}. */
 export interface EpaxosSearchTargetOptions {
@@ -31,7 +32,7 @@ export interface EpaxosSearchTargetOptions {
   nodes?: number;
   /** @default "correct" */
   variant?: EpaxosVariant;
-  /** The fast quorum's size rule (see `node.ts`). @default "simple" */
+  /** The fast quorum's size rule (see `node.ts`). @default "optimized" */
   fastQuorum?: "optimized" | "simple";
   /** Run length. @default 2000 */
   horizonMs?: number;
@@ -41,6 +42,14 @@ export interface EpaxosSearchTargetOptions {
   maxOps?: number;
   /** Nemesis verbs. @default crash, partition, cut, loss, delay */
   faultKinds?: readonly NemesisKind[];
+  /**
+   * When above 0, faults stop this many ms before the end, everything is healed then (crashed
+   * replicas restart), and every replica must have executed the same commands by the end
+   * (TigerBeetle's VOPR: safety, then heal and require liveness). 0: off. @default 0
+   */
+  convergeMs?: number;
+  /** How often replicas exchange what instances they know of (see `node.ts`). @default 200 */
+  catchUpIntervalMs?: number;
 }
 
 /**
@@ -65,10 +74,22 @@ export function epaxosSearchTarget(
     );
   }
   const variant = options.variant ?? "correct";
-  const fastQuorum = options.fastQuorum ?? "simple";
+  const fastQuorum = options.fastQuorum ?? "optimized";
   const nodes = Array.from({ length: size }, (_, i) => `r${i + 1}`);
   const clients = nodes.map((_, i) => `c${i + 1}`);
   const horizonMs = options.horizonMs ?? 2000;
+  const convergeMs = options.convergeMs ?? 0;
+  if (!(Number.isInteger(convergeMs) && convergeMs >= 0 && convergeMs < horizonMs)) {
+    throw new RangeError(
+      `epaxosSearchTarget option convergeMs must be an integer in [0, horizonMs), got ${convergeMs}`,
+    );
+  }
+  const healedAtMs = horizonMs - convergeMs;
+  const invariants: InvariantChecker<EpaxosMessage>[] = [
+    (run) => epaxosSafety(run.events),
+    linearizable<EpaxosMessage>({ model: "kv" }),
+  ];
+  if (convergeMs > 0) invariants.push((run) => epaxosConvergence(run.events, nodes));
   return {
     nodes,
     clients,
@@ -77,7 +98,7 @@ export function epaxosSearchTarget(
       maxSteps: options.maxFaultSteps ?? 3,
       kinds: options.faultKinds ?? ["crash", "partition", "cut", "loss", "delay"],
       // Faults stop halfway, so the rest of the run shows whether recovery finishes the work.
-      horizonMs: Math.floor(horizonMs / 2),
+      horizonMs: Math.min(Math.floor(horizonMs / 2), healedAtMs),
     },
     workload: {
       functions: ["write", "read"],
@@ -89,8 +110,18 @@ export function epaxosSearchTarget(
     build(testCase: SearchCase) {
       const sim = new Simulation<EpaxosMessage>({ seed: testCase.seed });
       for (const id of nodes) {
-        sim.addNode(id, epaxosReplica({ nodes, variant, fastQuorum, recoveryTimeoutMs: 150 }));
+        sim.addNode(
+          id,
+          epaxosReplica({
+            nodes,
+            variant,
+            fastQuorum,
+            recoveryTimeoutMs: 150,
+            catchUpIntervalMs: options.catchUpIntervalMs ?? 200,
+          }),
+        );
       }
+      if (convergeMs > 0) sim.schedule(healAll(healedAtMs, nodes));
       clients.forEach((client, i) => {
         // Ops are squeezed into the first quarter of the run, so that commands overlap and
         // conflict (what EPaxos's dependencies are for), while faults still strike among them.
@@ -107,9 +138,19 @@ export function epaxosSearchTarget(
       });
       return sim;
     },
-    invariants: [
-      (run) => epaxosSafety(run.events),
-      linearizable<EpaxosMessage>({ model: "kv" }),
-    ],
+    invariants,
   };
+}
+
+/** The liveness phase starts by healing everything: partitions, loss, delays, crashed replicas. */
+function healAll(atMs: number, replicas: readonly NodeId[]): Fault[] {
+  return [
+    { atMs, kind: "heal" },
+    {
+      atMs,
+      kind: "network",
+      set: { lossProbability: DEFAULT_LINK.lossProbability, latency: DEFAULT_LINK.latency },
+    },
+    ...replicas.map((node): Fault => ({ atMs, kind: "restart", node })),
+  ];
 }

@@ -11,8 +11,16 @@
  * protocol guarantees that of two conflicting commands at least one depends on the other, so
  * every replica meets them in the same component or in the same component order.
  *
+ * The search is incremental: a commit looks again only at the instance committed and at those
+ * recorded as waiting for it (or for an instance that then executes), in one Tarjan pass that
+ * visits each instance at most once and does not descend into instances already known to
+ * wait for an uncommitted one. Redoing the whole search for every waiting instance on each
+ * commit costs time cubic in the backlog when commits arrive newest first (measured with
+ * `tests/bench/epaxos_bench.ts`: 1,000 conflicting commits took 35 s, now milliseconds).
+ *
  * Guarantees: given the same committed attributes, every replica executes conflicting
- * commands in the same order, whatever order the commits arrive in.
+ * commands in the same order, whatever order the commits arrive in; after each commit, exactly
+ * the instances whose transitive dependencies are all committed have executed.
  * Non-goals: the agreement protocol itself (PreAccept, Accept, Commit, recovery), which
  * decides the attributes this module consumes.
  *
@@ -89,7 +97,12 @@ export class EpaxosExecutor {
   #order: EpaxosInstanceId[] = [];
   /** Committed instance -> its deps not yet executed (pruned as they execute). */
   #pending = new Map<EpaxosInstanceId, EpaxosInstanceId[]>();
-  /** Uncommitted instance -> the instances whose execution waits for it. */
+  /**
+   * Committed, unexecuted instance -> the instance it was last found waiting for: one that is
+   * not committed, or not executed, and that it reaches in the dependency graph.
+   */
+  #blockedOn = new Map<EpaxosInstanceId, EpaxosInstanceId>();
+  /** The reverse of `#blockedOn`: what to look at again when an instance commits or executes. */
   #waiting = new Map<EpaxosInstanceId, Set<EpaxosInstanceId>>();
 
   constructor(options: { variant?: EpaxosExecutionVariant } = {}) {
@@ -126,13 +139,8 @@ export class EpaxosExecutor {
     if (this.variant === "ignore-dependencies") {
       this.#run([id]);
     } else {
-      // Only this instance and those that were waiting for it to commit can have become
-      // executable; trying every unexecuted instance would cost quadratic time under conflicts.
-      const waiting = [...(this.#waiting.get(id) ?? [])].sort();
-      this.#waiting.delete(id);
-      for (const candidate of [id, ...waiting]) {
-        if (!this.#executed.has(candidate)) this.#tryExecute(candidate);
-      }
+      // Only this instance and those found waiting for it can have become executable.
+      this.#evaluate([id, ...this.#takeWaiting(id)]);
     }
     return this.#order.slice(before);
   }
@@ -142,76 +150,95 @@ export class EpaxosExecutor {
       if (this.#executed.has(id)) continue;
       this.#executed.add(id);
       this.#order.push(id);
+      this.#pending.delete(id);
+      this.#unblock(id);
     }
   }
 
-  // §4.3.2 steps 1–2: wait for the transitive dependencies to be committed, then execute the
-  // strongly connected components of the unexecuted graph, dependencies first.
-  #tryExecute(root: EpaxosInstanceId): void {
-    const reachable = new Set<EpaxosInstanceId>();
-    const stack = [root];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (reachable.has(id) || this.#executed.has(id)) continue;
-      const c = this.#committed.get(id);
-      if (c === undefined) {
-        // A dependency is not committed yet: wait, and try again when it is.
-        if (!this.#waiting.has(id)) this.#waiting.set(id, new Set());
-        this.#waiting.get(id)!.add(root);
-        return;
-      }
-      reachable.add(id);
-      // Executed dependencies never matter again: drop them, so that long-lived conflict
-      // chains cost each dependency once rather than once per attempt.
-      const pending = this.#pending.get(id)!.filter((d) => !this.#executed.has(d));
-      this.#pending.set(id, pending);
-      for (const d of pending) stack.push(d);
-    }
-    for (const component of this.#components(root, reachable)) {
-      const ordered = [...component].sort((a, b) =>
-        this.#committed.get(a)!.seq - this.#committed.get(b)!.seq || (a < b ? -1 : a > b ? 1 : 0)
-      );
-      this.#run(ordered);
-    }
+  #takeWaiting(id: EpaxosInstanceId): EpaxosInstanceId[] {
+    const waiting = [...(this.#waiting.get(id) ?? [])].sort();
+    this.#waiting.delete(id);
+    for (const w of waiting) this.#blockedOn.delete(w);
+    return waiting;
   }
 
-  // Tarjan's algorithm, iterative; components come out in reverse topological order of the
-  // "depends on" edges, that is, dependencies before the instances that depend on them.
-  #components(root: EpaxosInstanceId, nodes: Set<EpaxosInstanceId>): EpaxosInstanceId[][] {
+  #unblock(id: EpaxosInstanceId): void {
+    const on = this.#blockedOn.get(id);
+    if (on === undefined) return;
+    this.#waiting.get(on)?.delete(id);
+    this.#blockedOn.delete(id);
+  }
+
+  #block(id: EpaxosInstanceId, on: EpaxosInstanceId): void {
+    this.#unblock(id);
+    this.#blockedOn.set(id, on);
+    if (!this.#waiting.has(on)) this.#waiting.set(on, new Set());
+    this.#waiting.get(on)!.add(id);
+  }
+
+  /** The deps of a committed instance that are not executed yet (pruned, so each costs once). */
+  #edges(id: EpaxosInstanceId): EpaxosInstanceId[] {
+    const pending = this.#pending.get(id)!.filter((d) => !this.#executed.has(d));
+    this.#pending.set(id, pending);
+    return pending;
+  }
+
+  /**
+   * Whether `id` is known, without looking, to wait for an instance not yet committed: it
+   * reaches that instance through committed ones, whose deps never change, and none of them can
+   * execute before it commits.
+   */
+  #knownBlocked(id: EpaxosInstanceId): boolean {
+    const on = this.#blockedOn.get(id);
+    return on !== undefined && !this.#committed.has(on);
+  }
+
+  // §4.3.2 steps 1–2, incrementally: one Tarjan pass from the given roots over the committed,
+  // unexecuted instances not already known to wait for an uncommitted one. Its strongly
+  // connected components come out dependencies first; a component with a dependency that is
+  // uncommitted, or in a component that must wait, waits too (and records on what); any other
+  // executes at once, in increasing seq, and whatever waited for its instances is looked at
+  // again in the same pass. Each instance is visited at most once per pass, and a pass visits
+  // only what the new commit can have unblocked.
+  #evaluate(roots: EpaxosInstanceId[]): void {
     const index = new Map<EpaxosInstanceId, number>();
     const low = new Map<EpaxosInstanceId, number>();
     const onStack = new Set<EpaxosInstanceId>();
     const stack: EpaxosInstanceId[] = [];
-    const out: EpaxosInstanceId[][] = [];
     let counter = 0;
-    const edges = (id: EpaxosInstanceId) => this.#pending.get(id)!.filter((d) => nodes.has(d));
-    const work: { id: EpaxosInstanceId; next: number }[] = [{ id: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1];
-      const deps = edges(frame.id);
-      if (frame.next < deps.length) {
-        const d = deps[frame.next++];
-        if (!index.has(d)) {
-          index.set(d, counter);
-          low.set(d, counter++);
-          stack.push(d);
-          onStack.add(d);
-          work.push({ id: d, next: 0 });
-        } else if (onStack.has(d)) {
-          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(d)!));
+    const visit = (id: EpaxosInstanceId) => {
+      index.set(id, counter);
+      low.set(id, counter++);
+      stack.push(id);
+      onStack.add(id);
+    };
+    for (let r = 0; r < roots.length; r++) {
+      const root = roots[r];
+      if (this.#executed.has(root) || index.has(root) || !this.#committed.has(root)) continue;
+      visit(root);
+      const work: { id: EpaxosInstanceId; deps: EpaxosInstanceId[]; next: number }[] = [
+        { id: root, deps: this.#edges(root), next: 0 },
+      ];
+      while (work.length > 0) {
+        const frame = work[work.length - 1];
+        if (frame.next < frame.deps.length) {
+          const d = frame.deps[frame.next++];
+          if (this.#executed.has(d) || !this.#committed.has(d)) continue;
+          if (!index.has(d)) {
+            if (this.#knownBlocked(d)) continue;
+            visit(d);
+            work.push({ id: d, deps: this.#edges(d), next: 0 });
+          } else if (onStack.has(d)) {
+            low.set(frame.id, Math.min(low.get(frame.id)!, index.get(d)!));
+          }
+          continue;
         }
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1].id;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
-      }
-      if (low.get(frame.id) === index.get(frame.id)) {
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1].id;
+          low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+        }
+        if (low.get(frame.id) !== index.get(frame.id)) continue;
         const component: EpaxosInstanceId[] = [];
         let id: EpaxosInstanceId;
         do {
@@ -219,9 +246,27 @@ export class EpaxosExecutor {
           onStack.delete(id);
           component.push(id);
         } while (id !== frame.id);
-        out.push(component);
+        const members = new Set(component);
+        let blocker: EpaxosInstanceId | null = null;
+        for (const m of component) {
+          for (const d of this.#pending.get(m)!) {
+            // Outside the component, every dependency not executed is uncommitted, known to
+            // wait, or in a component of this pass that waits: this one must wait for it.
+            if (!members.has(d) && !this.#executed.has(d)) blocker ??= d;
+          }
+        }
+        if (blocker !== null) {
+          for (const m of component) {
+            this.#block(m, blocker);
+          }
+          continue;
+        }
+        const ordered = component.sort((a, b) =>
+          this.#committed.get(a)!.seq - this.#committed.get(b)!.seq || (a < b ? -1 : a > b ? 1 : 0)
+        );
+        this.#run(ordered);
+        for (const m of ordered) roots.push(...this.#takeWaiting(m));
       }
     }
-    return out;
   }
 }

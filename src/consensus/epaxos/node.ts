@@ -14,28 +14,34 @@
  * and runs Paxos-Accept with a majority, then commits. Commit goes to every replica, which
  * executes by strongly connected components of the dependency graph (`execution.ts`).
  *
- * Fast quorum: by default 2F of N = 2F + 1 replicas (`simple`, §4.3), the size for which
- * Figure 3's recovery is proven. Option `fastQuorum: "optimized"` uses the paper's smaller
- * F + ⌊(F + 1) / 2⌋ (§4.4): the same 2 of 3, but 3 of 5 instead of 4, so a leader waits only
- * for its nearest peers — what the wide-area experiment measures. For N ≥ 5 the optimized size
- * needs the technical report's TryPreAccept round in recovery, which this node does not
- * implement: the fault search finds the hole (a recovered command and a fast-committed one
- * with no dependency between them), see `epaxos_target_test.ts`. Use it where command leaders
- * do not fail, or with N = 3.
+ * Fast quorum: by default the paper's F + ⌊(F + 1) / 2⌋ of N = 2F + 1 replicas (`optimized`,
+ * §4.4): 2 of 3, 3 of 5, so a leader waits only for its nearest peers — what the wide-area
+ * experiment measures. Option `fastQuorum: "simple"` uses 2F (§4.3), for which Figure 3's
+ * recovery alone is proven. For N ≥ 5 the optimized size needs the TryPreAccept round of the
+ * technical report (Moraru et al., "A Proof of Correctness for Egalitarian Paxos",
+ * CMU-PDL-13-111) in recovery, which this node runs (`recovery_rules.ts`); without it the fault
+ * search found a recovered command and a fast-committed one with no dependency between them.
  *
  * Recovery (Figure 3, §4.5): a replica that waits too long on an instance (its own, another's,
  * or a dependency it has never seen) takes it over with a higher ballot (explicit Prepare), and
  * from a majority's replies: commits what is committed; re-runs Accept for the highest-ballot
- * accepted attributes; re-runs Accept for the leader's attributes when at least
- * fastQuorum - F replies (none from the leader) pre-accepted them unchanged at the default
- * ballot; restarts Phase 1 for a command someone pre-accepted, avoiding the fast path; or
- * commits a no-op.
+ * accepted attributes; re-runs Accept for the leader's attributes when at least F replies
+ * (none from the leader) pre-accepted them unchanged at the default ballot; with at least
+ * fastQuorum - F but fewer than F such replies, tries to pre-accept them at the others
+ * (TryPreAccept) and accepts, restarts or defers by what they answer; restarts Phase 1 for a
+ * command someone pre-accepted, avoiding the fast path; or commits a no-op.
+ *
+ * Catch-up (not in the paper): every `catchUpIntervalMs` a replica tells the others the
+ * highest instance number it knows per command leader (`Frontier`). Numbers are dense, so a
+ * replica that was crashed or cut off while some commands went by, and holds nothing that
+ * depends on them, learns they exist and recovers them; a committed one comes back with its
+ * Commit. Once faults heal, every replica executes the same commands.
  *
  * Guarantees: every replica commits an instance with the same attributes (consistency); two
  * committed conflicting commands have a dependency between them; replicas execute conflicting
  * commands in the same order. Acceptor state is persisted before any message that reveals it.
- * Non-goals: the technical report's TryPreAccept for N ≥ 5 with the optimized fast quorum,
- * reconfiguration, checkpoints and log truncation, batching, client retries.
+ * Non-goals: the report's bookkeeping that breaks cycles of deferred recoveries (a deferred
+ * recovery here retries after its timeout), reconfiguration, checkpoints and log truncation, batching, client retries.
  *
  * Known-broken variants: `small-fast-quorum` (the fast quorum one replica too small),
  * `ignore-dependencies` (execution in commit order, see `execution.ts`) and
@@ -59,7 +65,17 @@ import {
   EpaxosExecutor,
   type EpaxosInstanceId,
 } from "./execution.ts";
-import { type EpaxosInstance, epaxosInstanceLeader, type EpaxosMessage } from "./types.ts";
+import {
+  epaxosFastQuorumPossible,
+  epaxosPreAcceptedRecovery,
+  epaxosTryPreAcceptConflict,
+} from "./recovery_rules.ts";
+import {
+  type EpaxosInstance,
+  epaxosInstanceLeader,
+  type EpaxosMessage,
+  type EpaxosTryPreAcceptConflict,
+} from "./types.ts";
 
 /** A way to run EPaxos: the paper's, or a known-broken variant for the checkers to catch. */
 export type EpaxosVariant =
@@ -82,7 +98,7 @@ export interface EpaxosOptions {
   nodes: readonly NodeId[];
   /** @default "correct" */
   variant?: EpaxosVariant;
-  /** `simple`: 2F (§4.3); `optimized`: F + ⌊(F + 1) / 2⌋ (§4.4, unsafe in recovery for N ≥ 5). @default "simple" */
+  /** `optimized`: F + ⌊(F + 1) / 2⌋ (§4.4, with TryPreAccept in recovery); `simple`: 2F (§4.3). @default "optimized" */
   fastQuorum?: "optimized" | "simple";
   /**
    * How long a leader that holds a majority's PreAcceptOKs waits for the rest of its fast
@@ -91,6 +107,11 @@ export interface EpaxosOptions {
   fastPathTimeoutMs?: number;
   /** How long an instance may sit uncommitted before a replica recovers it. @default 300 */
   recoveryTimeoutMs?: number;
+  /**
+   * How often a replica tells the others the highest instance number it knows per command
+   * leader, so that one that missed instances (crashed, cut off) learns of them. @default 1000
+   */
+  catchUpIntervalMs?: number;
 }
 
 /**
@@ -122,9 +143,10 @@ export function resolveEpaxosOptions(
   const resolved = {
     nodes,
     variant: options.variant ?? "correct",
-    fastQuorum: options.fastQuorum ?? "simple",
+    fastQuorum: options.fastQuorum ?? "optimized",
     fastPathTimeoutMs: options.fastPathTimeoutMs ?? 100,
     recoveryTimeoutMs: options.recoveryTimeoutMs ?? 300,
+    catchUpIntervalMs: options.catchUpIntervalMs ?? 1000,
   };
   if (!EPAXOS_VARIANTS.includes(resolved.variant)) {
     throw new RangeError(
@@ -138,7 +160,7 @@ export function resolveEpaxosOptions(
       `${where} option fastQuorum must be "optimized" or "simple", got ${resolved.fastQuorum}`,
     );
   }
-  for (const name of ["fastPathTimeoutMs", "recoveryTimeoutMs"] as const) {
+  for (const name of ["fastPathTimeoutMs", "recoveryTimeoutMs", "catchUpIntervalMs"] as const) {
     if (!(resolved[name] > 0 && Number.isFinite(resolved[name]))) {
       throw new RangeError(`${where} option ${name} must be a number > 0, got ${resolved[name]}`);
     }
@@ -154,8 +176,8 @@ export function resolveEpaxosOptions(
  * ```ts
  * import assert from "node:assert/strict";
  * import { epaxosQuorums } from "./node.ts";
- * assert.deepEqual(epaxosQuorums(5), { f: 2, slow: 3, fast: 4, recovery: 2 });
- * assert.deepEqual(epaxosQuorums(5, { fastQuorum: "optimized" }), { f: 2, slow: 3, fast: 3, recovery: 1 });
+ * assert.deepEqual(epaxosQuorums(5), { f: 2, slow: 3, fast: 3, recovery: 1 });
+ * assert.deepEqual(epaxosQuorums(5, { fastQuorum: "simple" }), { f: 2, slow: 3, fast: 4, recovery: 2 });
  * assert.equal(epaxosQuorums(3, { variant: "small-fast-quorum" }).fast, 1);
  * ```
  */
@@ -164,10 +186,11 @@ export function epaxosQuorums(
   options: { variant?: EpaxosVariant; fastQuorum?: "optimized" | "simple" } = {},
 ): { f: number; slow: number; fast: number; recovery: number } {
   const f = Math.floor((n - 1) / 2);
-  let fast = options.fastQuorum === "optimized" ? f + Math.floor((f + 1) / 2) : 2 * f;
+  let fast = options.fastQuorum === "simple" ? 2 * f : f + Math.floor((f + 1) / 2);
   if (options.variant === "small-fast-quorum") fast -= 1;
   // A majority of F + 1 replies without the leader misses at most F - 1 of the fast quorum's
-  // other members, so it holds at least fast - F of them (Figure 3, line 34).
+  // other members, so it holds at least fast - F of them (Figure 3, line 34): fewer rule a
+  // fast commit out.
   return { f, slow: f + 1, fast, recovery: Math.max(1, fast - f) };
 }
 
@@ -206,7 +229,7 @@ export type EpaxosPath = "fast" | "slow" | "recovery";
 
 /** A phase this replica drives for one instance, as its leader or as a recoverer. */
 interface Proposal {
-  phase: "preaccept" | "accept" | "prepare";
+  phase: "preaccept" | "accept" | "prepare" | "trypreaccept";
   ballot: Ballot;
   command: EpaxosCommand | null;
   seq: number;
@@ -216,6 +239,17 @@ interface Proposal {
   recovering: boolean;
   replies: Map<NodeId, { seq: number; deps: EpaxosInstanceId[]; instance?: EpaxosInstance }>;
   startedMs: number;
+  /** Recovery's TryPreAccept round (`recovery_rules.ts`). */
+  trial?: {
+    /** Replicas that hold the attributes with no conflict: identical replies and OKs. */
+    holders: Set<NodeId>;
+    /** Replicas not ruled out of the fast quorum the command leader may have had. */
+    possible: Set<NodeId>;
+    /** Replicas asked that have not answered. */
+    waiting: Set<NodeId>;
+    /** The PreAcceptOKs recovery found, for a restart of Phase 1. */
+    preaccepted: EpaxosInstance[];
+  };
 }
 
 const ORIGIN: Ballot = Object.freeze({ round: 0, proposer: "" });
@@ -260,6 +294,13 @@ export class EpaxosNode {
     { client: NodeId; requestId: string; command: EpaxosCommand }
   >();
   #executor: EpaxosExecutor;
+  /** Committed instances not executed yet, in commit order. */
+  #unexecuted = new Set<EpaxosInstanceId>();
+  /** Per command leader, the highest instance number this replica has heard of. */
+  #highest = new Map<NodeId, number>();
+  /** Per command leader, the instance numbers up to which this replica knows every instance. */
+  #knownUpTo = new Map<NodeId, number>();
+  #lastFrontierMs = 0;
   #store = new Map<string, number | null>();
   #ready: EpaxosReady = emptyReady();
 
@@ -280,8 +321,10 @@ export class EpaxosNode {
     // Replay committed instances: the store is volatile, the log is not. What ran before the
     // crash runs again silently; what had not yet run is traced as it runs now.
     for (const [id, instance] of recovered) {
-      if (instance.status === "committed") this.#execute(id);
-      else this.#touched.set(id, 0);
+      if (instance.status === "committed") {
+        this.#unexecuted.add(id);
+        this.#execute(id);
+      } else this.#touched.set(id, 0);
     }
   }
 
@@ -331,8 +374,14 @@ export class EpaxosNode {
         return this.#onPrepare(from, msg);
       case "PrepareOK":
         return this.#onPrepareOK(from, msg);
+      case "TryPreAccept":
+        return this.#onTryPreAccept(from, msg);
+      case "TryPreAcceptReply":
+        return this.#onTryPreAcceptReply(from, msg);
       case "Nack":
         return this.#onNack(msg);
+      case "Frontier":
+        return this.#onFrontier(msg);
       case "Reply":
         return; // meant for clients
       default: {
@@ -361,13 +410,17 @@ export class EpaxosNode {
       }
     }
     // A committed instance waits on dependencies this replica may never have heard of.
-    for (const instance of this.#instances.values()) {
-      if (instance.status !== "committed" || instance.executed) continue;
-      for (const d of instance.deps) {
+    // Only those not yet executed: scanning every instance on each tick costs a long log dearly.
+    for (const id of this.#unexecuted) {
+      for (const d of this.#instances.get(id)!.deps) {
         if (this.#instances.get(d)?.status !== "committed" && !this.#touched.has(d)) {
           this.#touched.set(d, this.#now);
         }
       }
+    }
+    if (this.#now - this.#lastFrontierMs >= this.#options.catchUpIntervalMs) {
+      this.#lastFrontierMs = this.#now;
+      this.#broadcast({ type: "Frontier", highest: Object.fromEntries(this.#highest) });
     }
     // Stagger replicas so that they rarely duel over the same instance.
     const index = this.nodes.indexOf(this.id);
@@ -408,6 +461,7 @@ export class EpaxosNode {
 
   #remember(id: EpaxosInstanceId, instance: EpaxosInstance): void {
     this.#instances.set(id, instance);
+    this.#heardOf(id);
     if (instance.command !== null) {
       const key = instance.command.key;
       if (!this.#byKey.has(key)) this.#byKey.set(key, new Set());
@@ -430,8 +484,35 @@ export class EpaxosNode {
         executed: false,
       };
       this.#instances.set(id, instance);
+      this.#heardOf(id);
     }
     return instance;
+  }
+
+  #heardOf(id: EpaxosInstanceId): void {
+    const leader = epaxosInstanceLeader(id);
+    const number = Number(id.slice(leader.length + 1));
+    if (number > (this.#highest.get(leader) ?? 0)) this.#highest.set(leader, number);
+  }
+
+  // Catch-up: a command leader numbers its instances densely, so every number below the
+  // highest one heard of is an instance. One this replica never saw it recovers like any
+  // instance stuck uncommitted (§4.5): if it was committed, the Prepare brings back its Commit.
+  #onFrontier(msg: Extract<EpaxosMessage, { type: "Frontier" }>): void {
+    for (const [leader, highest] of Object.entries(msg.highest)) {
+      if (!this.nodes.includes(leader) || !(Number.isInteger(highest) && highest > 0)) continue;
+      if (highest > (this.#highest.get(leader) ?? 0)) this.#highest.set(leader, highest);
+      let upTo = this.#knownUpTo.get(leader) ?? 0;
+      for (let n = upTo + 1; n <= highest; n++) {
+        const id = `${leader}.${n}`;
+        if ((this.#instances.get(id)?.status ?? "none") !== "none") {
+          if (n === upTo + 1) upTo = n;
+        } else if (!this.#touched.has(id) && leader !== this.id) {
+          this.#touched.set(id, this.#now);
+        }
+      }
+      this.#knownUpTo.set(leader, upTo);
+    }
   }
 
   /** Sets an instance's command and attributes, keeping the conflict index right. */
@@ -691,6 +772,7 @@ export class EpaxosNode {
     this.#proposals.delete(id);
     this.#touched.delete(id);
     this.#set(id, { command, seq, deps: [...deps].sort(), status: "committed" });
+    this.#unexecuted.add(id);
     this.#persist(id);
     const change: Record<string, unknown> = { id, command, seq, deps: [...deps].sort() };
     if (path !== null) change.path = path;
@@ -708,6 +790,7 @@ export class EpaxosNode {
     const { command, seq, deps } = this.#instances.get(id)!;
     for (const ran of this.#executor.commit(id, { command, seq, deps })) {
       const instance = this.#instances.get(ran)!;
+      this.#unexecuted.delete(ran);
       let value: number | null = null;
       if (instance.command !== null) {
         if (instance.command.op === "write") {
@@ -806,35 +889,210 @@ export class EpaxosNode {
       return this.#accept(id, p.ballot, a.command, a.seq, a.deps, true);
     }
     const preaccepted = known.filter((k) => k.instance.status === "preaccepted");
-    // Line 34: enough replicas hold the leader's own attributes, unchanged, at the default
-    // ballot — a fast commit may have happened, so those attributes are the only safe choice.
+    // Line 34: replicas that hold the leader's own attributes, unchanged, at the default
+    // ballot — a fast commit may have happened, so those attributes may be the only safe choice.
     // A reply from the leader itself means it is alive and did not commit (it would say so).
     const unchanged = preaccepted.filter((k) => k.instance.unchanged && k.node !== leader);
     const leaderReplied = known.some((k) => k.node === leader);
     const check = this.#options.variant !== "no-recovery-check";
-    if (check && !leaderReplied && unchanged.length >= this.quorums.recovery) {
+    if (check && !leaderReplied && unchanged.length > 0) {
+      const rule = epaxosPreAcceptedRecovery(unchanged.length, this.quorums);
       const u = unchanged[0].instance;
-      return this.#accept(id, p.ballot, u.command, u.seq, u.deps, true);
+      if (rule === "accept") return this.#accept(id, p.ballot, u.command, u.seq, u.deps, true);
+      if (rule === "try-pre-accept") {
+        const replied = known.map((k) => k.node);
+        return this.#startTryPreAccept(id, p, u, unchanged.map((k) => k.node), replied);
+      }
     }
     if (preaccepted.length > 0) {
-      // Line 35: restart Phase 1 for the command, avoiding the fast path.
-      const command = preaccepted[0].instance.command;
-      const mine = this.#attributes(id, command);
-      const seq = Math.max(mine.seq, ...preaccepted.map((k) => k.instance.seq));
-      const deps = preaccepted.reduce((acc, k) => union(acc, k.instance.deps), mine.deps);
-      this.#set(id, {
-        command,
-        seq,
-        deps,
-        status: "preaccepted",
-        vballot: p.ballot,
-        unchanged: false,
-      });
-      this.#persist(id);
-      return this.#startPreAccept(id, p.ballot, command, seq, deps, true, true);
+      return this.#restartPreAccept(id, p, preaccepted.map((k) => k.instance));
     }
     // Line 36: nobody in a majority saw the command, so it cannot have been committed.
     return this.#accept(id, p.ballot, null, 0, [], true);
+  }
+
+  // Line 35: restart Phase 1 for the command, avoiding the fast path.
+  #restartPreAccept(id: EpaxosInstanceId, p: Proposal, preaccepted: EpaxosInstance[]): void {
+    const command = preaccepted[0].command;
+    const mine = this.#attributes(id, command);
+    const seq = Math.max(mine.seq, ...preaccepted.map((k) => k.seq));
+    const deps = preaccepted.reduce((acc, k) => union(acc, k.deps), mine.deps);
+    this.#set(id, {
+      command,
+      seq,
+      deps,
+      status: "preaccepted",
+      vballot: p.ballot,
+      unchanged: false,
+    });
+    this.#persist(id);
+    return this.#startPreAccept(id, p.ballot, command, seq, deps, true, true);
+  }
+
+  // The technical report's recovery: too few identical replies to prove a majority holds the
+  // leader's attributes, too many to rule out a fast commit. Ask the others to pre-accept them.
+  #startTryPreAccept(
+    id: EpaxosInstanceId,
+    p: Proposal,
+    attributes: EpaxosInstance,
+    identical: NodeId[],
+    replied: NodeId[],
+  ): void {
+    const leader = epaxosInstanceLeader(id);
+    const preaccepted = [...p.replies.values()].map((r) => r.instance!)
+      .filter((i) => i.status === "preaccepted");
+    // A replica that replied without the unchanged attributes was not in the fast quorum.
+    const possible = new Set(
+      this.nodes.filter((n) => n === leader || identical.includes(n) || !replied.includes(n)),
+    );
+    const trial = {
+      holders: new Set(identical),
+      possible,
+      waiting: new Set<NodeId>(),
+      preaccepted,
+    };
+    Object.assign(p, {
+      phase: "trypreaccept",
+      command: attributes.command,
+      seq: attributes.seq,
+      deps: [...attributes.deps],
+      trial,
+    });
+    if (!trial.holders.has(this.id)) {
+      const conflict = epaxosTryPreAcceptConflict(
+        id,
+        attributes.command,
+        attributes.deps,
+        this.#instances,
+      );
+      if (conflict?.committed) return this.#restartPreAccept(id, p, preaccepted);
+      if (conflict === null) {
+        this.#holdTrial(id, p.ballot, p.command, p.seq, p.deps);
+        trial.holders.add(this.id);
+      } else this.#ruleOut(id, p, this.id, conflict.fromLeader ? conflict.id : null);
+    }
+    for (const to of this.nodes) {
+      if (to === this.id || trial.holders.has(to)) continue;
+      trial.waiting.add(to);
+      this.#send(to, {
+        type: "TryPreAccept",
+        ballot: p.ballot,
+        id,
+        command: p.command,
+        seq: p.seq,
+        deps: p.deps,
+      });
+    }
+    this.#decideTryPreAccept(id, p);
+  }
+
+  /** Pre-accepts a TryPreAccept's attributes at its ballot (no fast path can follow from it). */
+  #holdTrial(
+    id: EpaxosInstanceId,
+    ballot: Ballot,
+    command: EpaxosCommand | null,
+    seq: number,
+    deps: EpaxosInstanceId[],
+  ): void {
+    this.#set(id, {
+      command,
+      seq,
+      deps: [...deps],
+      status: "preaccepted",
+      ballot,
+      vballot: ballot,
+      unchanged: false,
+    });
+    this.#persist(id);
+  }
+
+  // A replica that reported a conflict did not pre-accept the attributes unchanged; nor did the
+  // conflicting instance's own leader, when the replier holds that instance from the leader's
+  // default-ballot PreAccept without our instance in its deps: had the leader pre-accepted ours
+  // first it would have made its command depend on ours, and had it pre-accepted ours after
+  // proposing its own, it would have added its own to our deps (so changed them).
+  #ruleOut(id: EpaxosInstanceId, p: Proposal, replier: NodeId, from: EpaxosInstanceId | null) {
+    const leader = epaxosInstanceLeader(id);
+    p.trial!.possible.delete(replier);
+    if (from !== null && epaxosInstanceLeader(from) !== leader) {
+      p.trial!.possible.delete(epaxosInstanceLeader(from));
+    }
+  }
+
+  #decideTryPreAccept(id: EpaxosInstanceId, p: Proposal): void {
+    if (!sameBallot(this.#instances.get(id)!.ballot, p.ballot)) {
+      return void this.#proposals.delete(id);
+    }
+    const trial = p.trial!;
+    // A majority holds the attributes and none of them knows a command they would leave
+    // without a dependency either way: accepting them keeps Lemma 1.
+    if (trial.holders.size >= this.quorums.slow) {
+      return this.#accept(id, p.ballot, p.command, p.seq, p.deps, true);
+    }
+    // No fast quorum fits among the replicas not ruled out: no fast commit happened.
+    if (!epaxosFastQuorumPossible(trial.possible, this.quorums.fast)) {
+      return this.#restartPreAccept(id, p, trial.preaccepted);
+    }
+    // Neither can happen any more: defer, and let the recovery timeout try again later, when
+    // the conflicting instances may have been committed.
+    if (trial.holders.size + trial.waiting.size < this.quorums.slow) {
+      this.#proposals.delete(id);
+      this.#touched.set(id, this.#now);
+    }
+  }
+
+  // The report's TryPreAccept at an acceptor: pre-accept the attributes unless that would leave
+  // a conflicting instance this replica knows with no dependency either way.
+  #onTryPreAccept(from: NodeId, msg: Extract<EpaxosMessage, { type: "TryPreAccept" }>): void {
+    const instance = this.#known(msg.id);
+    this.#touched.set(msg.id, this.#now);
+    if (instance.status === "committed") return this.#sendCommit(from, msg.id);
+    if (compareBallots(msg.ballot, instance.ballot) < 0) {
+      return this.#send(from, {
+        type: "Nack",
+        id: msg.id,
+        ballot: msg.ballot,
+        promised: instance.ballot,
+      });
+    }
+    instance.ballot = msg.ballot;
+    this.#proposals.delete(msg.id);
+    const reply = (ok: boolean, conflict: EpaxosTryPreAcceptConflict | null) => {
+      this.#persist(msg.id);
+      this.#send(from, { type: "TryPreAcceptReply", ballot: msg.ballot, id: msg.id, ok, conflict });
+    };
+    // Accepted attributes must not regress to pre-accepted ones: let the recoverer start over.
+    if (instance.status === "accepted") {
+      return reply(false, { id: msg.id, committed: false, fromLeader: false });
+    }
+    // Already holding the leader's attributes unchanged: whatever it saw since depends on them.
+    if (
+      instance.status === "preaccepted" && instance.unchanged && instance.seq === msg.seq &&
+      sameDeps(instance.deps, msg.deps)
+    ) return reply(true, null);
+    const conflict = epaxosTryPreAcceptConflict(msg.id, msg.command, msg.deps, this.#instances);
+    if (conflict !== null) return reply(false, conflict);
+    this.#holdTrial(msg.id, msg.ballot, msg.command, msg.seq, msg.deps);
+    reply(true, null);
+  }
+
+  #onTryPreAcceptReply(
+    from: NodeId,
+    msg: Extract<EpaxosMessage, { type: "TryPreAcceptReply" }>,
+  ): void {
+    const p = this.#proposals.get(msg.id);
+    if (p === undefined || p.phase !== "trypreaccept" || !sameBallot(p.ballot, msg.ballot)) return;
+    const trial = p.trial!;
+    if (!trial.waiting.delete(from)) return;
+    this.#touched.set(msg.id, this.#now);
+    if (msg.ok) trial.holders.add(from);
+    else if (msg.conflict !== null && msg.conflict.id !== msg.id) {
+      // A committed conflicting command without a dependency either way: by Lemma 1 our
+      // instance cannot have been committed with these attributes, so Phase 1 may restart.
+      if (msg.conflict.committed) return this.#restartPreAccept(msg.id, p, trial.preaccepted);
+      this.#ruleOut(msg.id, p, from, msg.conflict.fromLeader ? msg.conflict.id : null);
+    }
+    this.#decideTryPreAccept(msg.id, p);
   }
 
   #onNack(msg: Extract<EpaxosMessage, { type: "Nack" }>): void {

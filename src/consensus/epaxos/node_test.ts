@@ -49,8 +49,8 @@ Deno.test("An acceptor adds the conflicting instances it knows to a PreAccept's 
   assert.deepEqual(log(r2), ["r2->r1 PreAcceptOK r1.2 seq=1 deps=[] b=0"], "no conflict on y");
 });
 
-Deno.test("A command leader commits on the fast path when the fast quorum (2F = 4 of 5) replies unchanged", () => {
-  const r1 = new EpaxosNode({ id: "r1", nodes: NODES });
+Deno.test("A command leader commits on the fast path when the simple fast quorum (2F = 4 of 5) replies unchanged", () => {
+  const r1 = new EpaxosNode({ id: "r1", nodes: NODES, fastQuorum: "simple" });
   request(r1, "x", 1);
   assert.equal(log(r1).length, 4);
   const ok: EpaxosMessage = {
@@ -94,8 +94,8 @@ Deno.test("A command leader takes the slow path with the union of deps and the h
 });
 
 /** A node that recovers r9.1 after the recovery timeout, its Prepares drained. */
-function recoverer(): EpaxosNode {
-  const r2 = new EpaxosNode({ id: "r2", nodes: NODES, recoveryTimeoutMs: 100 });
+function recoverer(fastQuorum: "optimized" | "simple" = "simple"): EpaxosNode {
+  const r2 = new EpaxosNode({ id: "r2", nodes: NODES, recoveryTimeoutMs: 100, fastQuorum });
   r2.step("r1", {
     type: "PreAccept",
     ballot: DEFAULT("r1"),
@@ -220,4 +220,130 @@ Deno.test("A recoverer that promised a higher ballot to another recoverer drops 
   r2.step("r4", prepareOK({}));
   r2.step("r5", prepareOK({}));
   assert.deepEqual(log(r2), [], "its ballot-1 quorum is stale");
+});
+
+// The technical report (CMU-PDL-13-111) adds TryPreAccept to recovery for the optimized fast
+// quorum: with 5 replicas it is 3, so a majority without the leader may hold only one of it.
+function tryingRecoverer(): EpaxosNode {
+  const r2 = recoverer("optimized");
+  r2.step("r3", prepareOK({}));
+  r2.step("r4", prepareOK({}));
+  assert.deepEqual(log(r2), [
+    "r2->r1 TryPreAccept r1.1 seq=1 deps=[] b=1",
+    "r2->r3 TryPreAccept r1.1 seq=1 deps=[] b=1",
+    "r2->r4 TryPreAccept r1.1 seq=1 deps=[] b=1",
+    "r2->r5 TryPreAccept r1.1 seq=1 deps=[] b=1",
+  ]);
+  return r2;
+}
+const tryReply = (ok: boolean, conflict: object | null = null): EpaxosMessage => ({
+  type: "TryPreAcceptReply",
+  ballot: { round: 1, proposer: "r2" },
+  id: "r1.1",
+  ok,
+  conflict: conflict === null
+    ? null
+    : { id: "r3.1", committed: false, fromLeader: false, ...conflict },
+});
+
+Deno.test("With the optimized fast quorum, recovery that finds one identical PreAcceptOK tries to pre-accept it and accepts once a majority holds it (technical report, TryPreAccept)", () => {
+  const r2 = tryingRecoverer();
+  r2.step("r3", tryReply(true));
+  assert.deepEqual(log(r2), [], "r2 and r3 are not yet a majority");
+  r2.step("r4", tryReply(true));
+  assert.deepEqual(log(r2), [
+    "r2->r1 Accept r1.1 seq=1 deps=[] b=1",
+    "r2->r3 Accept r1.1 seq=1 deps=[] b=1",
+    "r2->r4 Accept r1.1 seq=1 deps=[] b=1",
+    "r2->r5 Accept r1.1 seq=1 deps=[] b=1",
+  ]);
+});
+
+Deno.test("TryPreAccept recovery restarts Phase 1 when a committed conflicting command has no dependency either way (by Lemma 1 no commit of ours can have happened)", () => {
+  const r2 = tryingRecoverer();
+  r2.step("r3", tryReply(false, { committed: true }));
+  assert.deepEqual(log(r2).map((l) => l.split(" ").slice(0, 3).join(" ")), [
+    "r2->r1 PreAccept r1.1",
+    "r2->r3 PreAccept r1.1",
+    "r2->r4 PreAccept r1.1",
+    "r2->r5 PreAccept r1.1",
+  ]);
+});
+
+Deno.test("TryPreAccept recovery restarts Phase 1 once conflicts rule the fast quorum out, and defers while they do not", () => {
+  // r3 and r4 replied to Prepare without the attributes: only r1, r2 and r5 can have made up
+  // the fast quorum of 3. A conflict at r5 rules r5 out too.
+  const r2 = tryingRecoverer();
+  r2.step("r5", tryReply(false, {}));
+  assert.deepEqual(log(r2).map((l) => l.split(" ").slice(0, 2).join(" ")), [
+    "r2->r1 PreAccept",
+    "r2->r3 PreAccept",
+    "r2->r4 PreAccept",
+    "r2->r5 PreAccept",
+  ]);
+  // Conflicts at r3 and r4 (already out of the fast quorum) leave no majority to hold the
+  // attributes, but a fast commit with r5 is still possible: wait and retry later.
+  const again = tryingRecoverer();
+  again.step("r3", tryReply(false, {}));
+  again.step("r4", tryReply(false, {}));
+  assert.deepEqual(log(again), []);
+  again.step("r5", tryReply(true));
+  assert.deepEqual(log(again), [], "the recovery was deferred");
+  assert.equal(again.instance("r1.1")?.status, "preaccepted");
+});
+
+Deno.test("An acceptor answers TryPreAccept with the conflicting instance that would be left without a dependency, and otherwise pre-accepts at the recovery ballot", () => {
+  const r3 = new EpaxosNode({ id: "r3", nodes: NODES, fastQuorum: "optimized" });
+  request(r3, "x", 1);
+  log(r3);
+  const tryPreAccept = (deps: string[]): EpaxosMessage => ({
+    type: "TryPreAccept",
+    ballot: { round: 1, proposer: "r2" },
+    id: "r1.1",
+    command: write("x", 2),
+    seq: 1,
+    deps,
+  });
+  r3.step("r2", tryPreAccept([]));
+  const [conflict] = r3.ready().messages;
+  assert.deepEqual(conflict.msg, {
+    type: "TryPreAcceptReply",
+    ballot: { round: 1, proposer: "r2" },
+    id: "r1.1",
+    ok: false,
+    conflict: { id: "r3.1", committed: false, fromLeader: true },
+  });
+  r3.step("r2", tryPreAccept(["r3.1"]));
+  assert.deepEqual(log(r3), ["r3->r2 TryPreAcceptReply r1.1 b=1"]);
+  const held = r3.instance("r1.1")!;
+  assert.deepEqual([held.status, held.seq, held.deps, held.vballot.round], [
+    "preaccepted",
+    1,
+    ["r3.1"],
+    1,
+  ]);
+});
+
+Deno.test("A replica that hears of a higher instance number than it knows recovers the instances it missed (catch-up), and advertises what it knows", () => {
+  const r3 = new EpaxosNode({ id: "r3", nodes: NODES, recoveryTimeoutMs: 100 });
+  r3.step("r1", { type: "Commit", id: "r1.1", command: write("x", 1), seq: 1, deps: [] });
+  log(r3);
+  r3.step("r2", { type: "Frontier", highest: { r1: 2, r2: 1 } });
+  r3.tick(200);
+  assert.deepEqual(
+    log(r3).filter((l) => l.includes("Prepare")).map((l) => l.split(" ").slice(0, 3).join(" ")),
+    [
+      "r3->r1 Prepare r1.2",
+      "r3->r2 Prepare r1.2",
+      "r3->r4 Prepare r1.2",
+      "r3->r5 Prepare r1.2",
+      "r3->r1 Prepare r2.1",
+      "r3->r2 Prepare r2.1",
+      "r3->r4 Prepare r2.1",
+      "r3->r5 Prepare r2.1",
+    ],
+  );
+  r3.tick(1000);
+  const frontier = r3.ready().messages.find((m) => m.msg.type === "Frontier");
+  assert.deepEqual(frontier?.msg, { type: "Frontier", highest: { r1: 2, r2: 1 } });
 });

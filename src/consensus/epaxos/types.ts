@@ -85,8 +85,52 @@ export type EpaxosMessage =
     id: EpaxosInstanceId;
     instance: EpaxosInstance;
   }
+  /**
+   * Recovery's TryPreAccept (technical report CMU-PDL-13-111, §4.2 "Recovery"): a recoverer
+   * that found some, but too few, identical default-ballot PreAcceptOKs asks the other replicas
+   * to pre-accept the command with exactly those attributes.
+   */
+  | {
+    type: "TryPreAccept";
+    ballot: Ballot;
+    id: EpaxosInstanceId;
+    command: EpaxosCommand | null;
+    seq: number;
+    deps: EpaxosInstanceId[];
+  }
+  /**
+   * The answer to a TryPreAccept: `ok`, or the conflicting instance that stops the replica from
+   * pre-accepting (an instance that neither is in `deps` nor has the command in its own deps).
+   * `conflict` is the instance itself when the replier already accepted it at another ballot.
+   */
+  | {
+    type: "TryPreAcceptReply";
+    ballot: Ballot;
+    id: EpaxosInstanceId;
+    ok: boolean;
+    conflict: EpaxosTryPreAcceptConflict | null;
+  }
+  /**
+   * Catch-up (not in the paper, whose replicas learn of an instance only through a message
+   * about it or a dependency on it): per command leader, the highest instance number the sender
+   * knows of. Instance numbers are dense, so a replica that knows fewer has missed some and
+   * recovers them (§4.5) — a committed one comes back with its Commit.
+   */
+  | { type: "Frontier"; highest: Record<string, number> }
   /** The replier promised a higher ballot for the instance. */
   | { type: "Nack"; id: EpaxosInstanceId; ballot: Ballot; promised: Ballot };
+
+/** What stopped a replica from pre-accepting a TryPreAccept's attributes. */
+export interface EpaxosTryPreAcceptConflict {
+  id: EpaxosInstanceId;
+  /** Whether the replier holds the conflicting instance committed. */
+  committed: boolean;
+  /**
+   * Whether the replier holds it as pre-accepted from its command leader's own PreAccept (the
+   * default ballot): then that leader cannot have been in the recovered instance's fast quorum.
+   */
+  fromLeader: boolean;
+}
 
 /**
  * The command leader of an instance, from its id (`r2.5` is led by `r2`).
