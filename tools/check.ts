@@ -1,7 +1,7 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
  * [--max-states=N] [--explain-max-states=N] [--no-explain] [--from=jsonl|jepsen-log|porcupine-kv]
- * [--convert]`: checks a JSON-lines history for linearizability.
+ * [--convert] [--workers=N]`: checks a JSON-lines history for linearizability.
  *
  * `--from` reads another format instead (a Jepsen etcd log, a Porcupine key-value log; see
  * src/check/linearizability/convert.ts); `--convert` prints the history as JSON lines instead
@@ -11,6 +11,13 @@
  * process: one line per file, then a summary (`--format=json`: one object with `files` and
  * `summary`). The exit code is then the worst one: 2 if any file could not be read or
  * parsed, else 1 if any is not linearizable, else 3 if any is unknown, else 0.
+ *
+ * `--workers=N` (default 2; 1 = all on the main thread) shares the work out over Deno
+ * Workers: the files of the many-file mode, or, for one history, the keys its first (cheap)
+ * round over the keys left undecided. The output is the same for every N and every timing:
+ * files are printed in order, and a history's keys' results are taken in its own schedule's
+ * order (the first refuted key still stops the rest, and the workers are stopped then). Two
+ * hard keys searched at once need twice the memory of one; `--workers=1` bounds it.
  *
  * The verdict comes first; explaining a violation (the minimal prefix, a witness order before
  * the culprit) reruns searches and can take far longer than the verdict, so it has its own
@@ -25,22 +32,23 @@
  * @module
  */
 
+// The linearizability modules themselves, not src/check/mod.ts: every worker loads these,
+// and the rest of check/ (the protocol searches) would only slow its start.
+import { checkHistory, type CheckResult, planCheck } from "../src/check/linearizability/checker.ts";
 import {
-  checkHistory,
-  type CheckResult,
-  convertHistory,
-  HISTORY_FORMATS,
   HistoryError,
   type HistoryEvent,
-  type HistoryFormat,
   historyToJsonLines,
   type Operation,
   parseHistory,
-  planCheck,
-  type RegisterCheck,
-  type RegisterChecker,
-  runKeySchedule,
-} from "../src/check/mod.ts";
+} from "../src/check/linearizability/history.ts";
+import {
+  convertHistory,
+  HISTORY_FORMATS,
+  type HistoryFormat,
+} from "../src/check/linearizability/convert.ts";
+import { runKeySchedule } from "../src/check/linearizability/key_schedule.ts";
+import type { RegisterCheck, RegisterChecker } from "../src/check/linearizability/depth_first.ts";
 // Paths are the caller's (`deno task` runs in the repository root): read through fromCaller,
 // print as given.
 import { fromCaller } from "./_lib/caller_paths.ts";

@@ -10,7 +10,8 @@
  * @module
  */
 
-import { KeySchedule, type Operation, runKeySchedule } from "../src/check/mod.ts";
+import { KeySchedule, runKeySchedule } from "../src/check/linearizability/key_schedule.ts";
+import type { Operation } from "../src/check/linearizability/history.ts";
 import { checkOneFile, type FileOptions } from "./check.ts";
 
 /** The first message of a `keys` job. */
