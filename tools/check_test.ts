@@ -111,14 +111,12 @@ async function untimed(...args: string[]): Promise<{ code: number; stdout: strin
 Deno.test("check prints the same with one worker and with two, for single histories and folders", async () => {
   const folder = await Deno.makeTempDir({ prefix: "lin2-workers-" });
   try {
-    // A c50-like history whose keys "5" and "2" outlast the first round, so two workers share
-    // them; with a small budget "2" ends unknown. Another with a refuted key, and the fixtures.
-    await Deno.writeTextFile(
-      `${folder}/hard.jsonl`,
-      historyToJsonLines(
-        generateKvHistory(new Random(1), { operations: 3000, corruptKeys: ["2"] }),
-      ),
-    );
+    // A c50-like history whose key "2" outlasts the rounds the main thread runs, twice (the
+    // copy's keys and processes renamed), so two workers share the two; with a small budget
+    // both end unknown. Another with a refuted key, and the fixtures.
+    const events = generateKvHistory(new Random(1), { operations: 3000, corruptKeys: ["2"] });
+    const copy = events.map((e) => ({ ...e, key: `k${e.key}`, process: e.process + 1000 }));
+    await Deno.writeTextFile(`${folder}/hard.jsonl`, historyToJsonLines([...events, ...copy]));
     await Deno.writeTextFile(
       `${folder}/refuted.jsonl`,
       historyToJsonLines(
@@ -126,10 +124,10 @@ Deno.test("check prints the same with one worker and with two, for single histor
       ),
     );
     const cases = [
-      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=40000"],
-      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=40000", "--format=json"],
+      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000"],
+      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000", "--format=json"],
       [`${folder}/refuted.jsonl`, "--model=kv"],
-      [folder, "--model=kv", "--max-states=40000"],
+      [folder, "--model=kv", "--max-states=160000"],
       [FIXTURES.pathname, "--format=json"],
       [fixture("stale_read.jsonl")],
     ];
@@ -139,9 +137,9 @@ Deno.test("check prints the same with one worker and with two, for single histor
       assert.equal(two.code, one.code, args.join(" "));
       assert.equal(two.stdout, one.stdout, args.join(" "));
     }
-    const hard = await untimed(`${folder}/hard.jsonl`, "--model=kv", "--max-states=40000");
+    const hard = await untimed(`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000");
     assert.equal(hard.code, 3);
-    assert.match(hard.stdout, /unknown "2"/);
+    assert.match(hard.stdout, /unknown "2","k2"/);
     assert.equal((await untimed(`${folder}/refuted.jsonl`, "--model=kv")).code, 1);
   } finally {
     await Deno.remove(folder, { recursive: true });

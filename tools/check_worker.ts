@@ -5,7 +5,8 @@
  *   result (`{key, round, check}`) as it comes, then `{done: true}`. The main thread feeds
  *   the results to the history's own schedule in its order, so what it prints does not depend
  *   on which worker ran what, or when.
- * - `files`: checks whole files, one per message `{file: index}`, posting each outcome.
+ * - `files`: checks whole files, taking the next one from a counter it shares with the main
+ *   thread and the other workers, posting each outcome (`{file, outcome}`).
  *
  * @module
  */
@@ -28,11 +29,13 @@ export interface KeysJob {
   prefixMaxStates: number;
 }
 
-/** The first message of a `files` job; then `{file: index}` per file to check. */
+/** The message of a `files` job. */
 export interface FilesJob {
   job: "files";
   files: string[];
   options: FileOptions;
+  /** One Int32: the index of the next file nobody has taken yet. */
+  next: SharedArrayBuffer;
 }
 
 const scope = self as unknown as {
@@ -40,19 +43,16 @@ const scope = self as unknown as {
   postMessage(message: unknown): void;
 };
 
-let files: FilesJob | undefined;
-scope.onmessage = (event: MessageEvent<KeysJob | FilesJob | { file: number }>) => {
+scope.onmessage = (event: MessageEvent<KeysJob | FilesJob>) => {
   const message = event.data;
-  if ("file" in message) {
-    if (files === undefined) throw new Error("check_worker: a file before the files job");
-    scope.postMessage({
-      file: message.file,
-      outcome: checkOneFile(files.files[message.file], files.options),
-    });
-    return;
-  }
   if (message.job === "files") {
-    files = message;
+    // Files are taken from the shared counter, as the main thread does: no round trip
+    // through it between files.
+    const next = new Int32Array(message.next);
+    for (let file = Atomics.add(next, 0, 1); file < message.files.length;) {
+      scope.postMessage({ file, outcome: checkOneFile(message.files[file], message.options) });
+      file = Atomics.add(next, 0, 1);
+    }
     return;
   }
   const schedule = new KeySchedule(message.keyCount, {
