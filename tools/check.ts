@@ -1,7 +1,7 @@
 /**
  * `deno task check <history.jsonl> [--model=register|kv] [--format=text|json]
  * [--max-states=N] [--explain-max-states=N] [--no-explain] [--from=jsonl|jepsen-log|porcupine-kv]
- * [--convert]`: checks a JSON-lines history for linearizability.
+ * [--convert] [--workers=N]`: checks a JSON-lines history for linearizability.
  *
  * `--from` reads another format instead (a Jepsen etcd log, a Porcupine key-value log; see
  * src/check/linearizability/convert.ts); `--convert` prints the history as JSON lines instead
@@ -11,6 +11,14 @@
  * process: one line per file, then a summary (`--format=json`: one object with `files` and
  * `summary`). The exit code is then the worst one: 2 if any file could not be read or
  * parsed, else 1 if any is not linearizable, else 3 if any is unknown, else 0.
+ *
+ * `--workers=N` (default 2; 1 = all on the main thread) shares the work out over N threads:
+ * the main thread and N - 1 Deno Workers take the files of the many-file mode one by one;
+ * for one history, the keys that its first two (cheap) rounds left undecided go to N
+ * workers. The output is the same for every N and every timing: files are printed in order,
+ * and a history's keys' results are taken in its own schedule's order (the first refuted key
+ * still stops the rest, and the workers are stopped then). Two hard keys searched at once
+ * need twice the memory of one; `--workers=1` bounds it.
  *
  * The verdict comes first; explaining a violation (the minimal prefix, a witness order before
  * the culprit) reruns searches and can take far longer than the verdict, so it has its own
@@ -25,24 +33,30 @@
  * @module
  */
 
+// The linearizability modules themselves, not src/check/mod.ts: every worker loads these,
+// and the rest of check/ (the protocol searches) would only slow its start.
+import { checkHistory, type CheckResult, planCheck } from "../src/check/linearizability/checker.ts";
 import {
-  checkHistory,
-  type CheckResult,
-  convertHistory,
-  HISTORY_FORMATS,
   HistoryError,
   type HistoryEvent,
-  type HistoryFormat,
   historyToJsonLines,
+  type Operation,
   parseHistory,
-} from "../src/check/mod.ts";
+} from "../src/check/linearizability/history.ts";
+import {
+  convertHistory,
+  HISTORY_FORMATS,
+  type HistoryFormat,
+} from "../src/check/linearizability/convert.ts";
+import { runKeySchedule } from "../src/check/linearizability/key_schedule.ts";
+import type { RegisterCheck, RegisterChecker } from "../src/check/linearizability/depth_first.ts";
 // Paths are the caller's (`deno task` runs in the repository root): read through fromCaller,
 // print as given.
 import { fromCaller } from "./_lib/caller_paths.ts";
 
 const USAGE = "Usage: deno task check <history.jsonl>... | <folder> [--model=register|kv] " +
   "[--format=text|json] [--max-states=N] [--explain-max-states=N] [--no-explain] " +
-  "[--from=jsonl|jepsen-log|porcupine-kv] [--convert]";
+  "[--from=jsonl|jepsen-log|porcupine-kv] [--convert] [--workers=N]";
 
 /** The files a folder contributes in the many-file mode, by `--from`. */
 const EXTENSIONS: Record<HistoryFormat, string> = {
@@ -74,7 +88,21 @@ interface Arguments {
   from: HistoryFormat;
   /** Print the history as JSON lines instead of checking it. */
   convert: boolean;
+  /** Worker threads; 1 checks on the main thread. */
+  workers: number;
 }
+
+/** What checking one file in the many-file mode needs (what a worker is sent). */
+export type FileOptions = Omit<Arguments, "path" | "paths">;
+
+/** Workers by default: this machine's two cores. */
+const DEFAULT_WORKERS = 2;
+/**
+ * Rounds over a history's keys run on the main thread before any key goes to a worker: with
+ * budgets of 10 000 and 40 000 states they take well under a second, less than starting
+ * workers costs on keys they decide.
+ */
+const IN_PROCESS_ROUNDS = 2;
 
 class UsageError extends Error {}
 
@@ -87,6 +115,7 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
   let explainMaxStates = DEFAULT_EXPLAIN_MAX_STATES;
   let from: HistoryFormat = "jsonl";
   let convert = false;
+  let workers = DEFAULT_WORKERS;
   const budget = (flag: string, value: string | undefined) => {
     const parsed = Number(value);
     if (
@@ -124,6 +153,10 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
       case "--explain-max-states":
         explainMaxStates = budget(name, value);
         break;
+      case "--workers":
+        workers = budget(name, value);
+        if (workers > 64) throw new UsageError(`--workers must be at most 64, got ${workers}`);
+        break;
       case "--from":
         if (!HISTORY_FORMATS.includes(value as HistoryFormat)) {
           throw new UsageError(
@@ -155,6 +188,7 @@ function parseArguments(args: readonly string[]): Arguments | "help" {
     explainMaxStates,
     from,
     convert,
+    workers,
   };
 }
 
@@ -235,7 +269,7 @@ function report(
   }
 }
 
-function main(args: readonly string[]): number {
+async function main(args: readonly string[]): Promise<number> {
   let parsed: Arguments | "help";
   try {
     parsed = parseArguments(args);
@@ -251,7 +285,7 @@ function main(args: readonly string[]): number {
   }
   const { path, model, format, maxStates, explain, explainMaxStates } = parsed;
   if (parsed.convert) return convertFiles(parsed);
-  if (parsed.paths.length > 1 || isDirectory(path)) return checkMany(parsed);
+  if (parsed.paths.length > 1 || isDirectory(path)) return await checkMany(parsed);
   const read = readHistoryText(path);
   if (typeof read !== "string") {
     console.error(read.error);
@@ -260,12 +294,12 @@ function main(args: readonly string[]): number {
   const text = read;
   let result: CheckResult;
   try {
-    result = checkHistory(readEvents(text, parsed.from), {
+    result = await checkOnWorkers(readEvents(text, parsed.from), {
       model,
       maxStates,
       explain,
       explainMaxStates,
-    });
+    }, parsed);
   } catch (error) {
     if (error instanceof HistoryError) {
       console.error(`${path}:${error.line}: ${error.detail}`);
@@ -380,7 +414,11 @@ function readHistoryText(path: string): string | { error: string } {
   return text;
 }
 
-function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">): FileOutcome {
+/**
+ * Checks one file for the many-file mode (on this thread: the files themselves are what the
+ * workers share out then).
+ */
+export function checkOneFile(path: string, options: FileOptions): FileOutcome {
   const start = performance.now();
   const elapsed = () => Math.round(performance.now() - start);
   const text = readHistoryText(path);
@@ -411,6 +449,178 @@ function checkOneFile(path: string, options: Omit<Arguments, "path" | "paths">):
       ms: elapsed(),
     };
   }
+}
+
+const WORKER = new URL("./check_worker.ts", import.meta.url).href;
+
+/** Starts a worker that reports its messages and its errors. */
+function startWorker(
+  onMessage: (data: unknown) => void,
+  onError: (error: Error) => void,
+): Worker {
+  const worker = new Worker(WORKER, { type: "module" });
+  worker.onmessage = (event) => onMessage(event.data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    onError(new Error(`a worker failed: ${event.message}`));
+  };
+  return worker;
+}
+
+/**
+ * Checks one history, its keys' rounds shared out over workers when it pays (two keys or
+ * more still open after the first round). Each worker runs the schedule of its
+ * own keys; their round results are fed to the history's schedule in its own order, so the
+ * result is exactly that of {@linkcode checkHistory}, whichever worker finishes first. Once
+ * that schedule is over (a key refuted, or every key decided), the workers still running are
+ * stopped.
+ */
+async function checkOnWorkers(
+  events: HistoryEvent[],
+  options: Parameters<typeof checkHistory>[1] & object,
+  parsed: Arguments,
+): Promise<CheckResult> {
+  const plan = planCheck(events, options);
+  const lists = plan.keyOperations;
+  // The first rounds (cheap) run here: they decide most histories, and starting workers
+  // costs more than they do. Only keys they left open go to the workers, which redo those
+  // rounds (at most 50 000 states each) to have their searches at hand.
+  const open: number[] = [];
+  const checkers = new Map<number, RegisterChecker>();
+  runKeySchedule(lists, plan.schedule, {
+    ...plan.keyOptions,
+    checkers,
+    until: (task) => task.round >= IN_PROCESS_ROUNDS,
+  });
+  for (let key = 0; key < lists.length; key++) {
+    if (plan.schedule.verdicts[key] === "unchecked") open.push(key);
+  }
+  const count = Math.min(parsed.workers, open.length);
+  if (plan.schedule.next() === undefined || count < 2) {
+    runKeySchedule(lists, plan.schedule, { ...plan.keyOptions, checkers });
+    return plan.finish();
+  }
+  // Largest keys first, each to the worker with the fewest operations so far.
+  const shares: number[][] = Array.from({ length: count }, () => []);
+  const loads = new Array(count).fill(0);
+  const bySize = open.sort((a, b) => lists[b].length - lists[a].length || a - b);
+  for (const key of bySize) {
+    const w = loads.indexOf(Math.min(...loads));
+    shares[w].push(key);
+    loads[w] += lists[key].length;
+  }
+  checkers.clear(); // the workers have their own
+  const results = new Map<string, RegisterCheck>();
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const advance = () => {
+        for (let task = plan.schedule.next(); task !== undefined; task = plan.schedule.next()) {
+          const id = `${task.round}:${task.key}`;
+          const check = results.get(id);
+          if (check === undefined) return;
+          results.delete(id);
+          plan.schedule.record(check);
+        }
+        resolve();
+      };
+      for (const share of shares) {
+        const worker = startWorker((data) => {
+          const message = data as { key: number; round: number; check: RegisterCheck } | {
+            done: true;
+          };
+          if ("done" in message) return;
+          results.set(`${message.round}:${message.key}`, message.check);
+          advance();
+        }, reject);
+        workers.push(worker);
+        const mine: Operation[][] = [];
+        for (const key of share.sort((a, b) => a - b)) mine[key] = lists[key];
+        worker.postMessage({
+          job: "keys",
+          lists: mine,
+          keyCount: lists.length,
+          keys: share,
+          maxStates: plan.keyOptions.maxStates,
+          checkAllKeys: plan.checkAllKeys,
+          prefix: plan.keyOptions.prefix,
+          prefixMaxStates: plan.keyOptions.prefixMaxStates,
+        });
+      }
+    });
+  } finally {
+    for (const worker of workers) worker.terminate();
+  }
+  return plan.finish();
+}
+
+/**
+ * Checks files on `--workers` threads when there are several files, the main thread and
+ * `--workers` - 1 workers (each takes the next file when it is free, from a shared counter),
+ * reporting each outcome in the files' order as soon as it and
+ * those before it are known.
+ */
+async function checkFiles(
+  files: readonly string[],
+  parsed: Arguments,
+  report: (outcome: FileOutcome) => void,
+): Promise<FileOutcome[]> {
+  const { path: _path, paths: _paths, ...options } = parsed;
+  const outcomes: FileOutcome[] = [];
+  const count = Math.min(parsed.workers, files.length);
+  if (count < 2) {
+    for (const file of files) {
+      const outcome = checkOneFile(file, options);
+      outcomes.push(outcome);
+      report(outcome);
+    }
+    return outcomes;
+  }
+  const done: (FileOutcome | undefined)[] = new Array(files.length);
+  let reported = 0;
+  // The next file nobody has taken, shared with the workers (each takes one with Atomics.add).
+  const shared = new SharedArrayBuffer(4);
+  const next = new Int32Array(shared);
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const finished = (file: number, outcome: FileOutcome) => {
+        done[file] = outcome;
+        for (; reported < files.length && done[reported] !== undefined; reported++) {
+          outcomes.push(done[reported] as FileOutcome);
+          report(done[reported] as FileOutcome);
+          done[reported] = undefined;
+        }
+        if (reported === files.length) resolve();
+      };
+      for (let w = 1; w < count; w++) {
+        const worker = startWorker((data) => {
+          const { file, outcome } = data as { file: number; outcome: FileOutcome };
+          finished(file, outcome);
+        }, reject);
+        workers.push(worker);
+        worker.postMessage({ job: "files", files, options, next: shared });
+      }
+      // The main thread is one of the `count` checkers: it takes files while the workers
+      // start (so a small folder is done before they are ready), yielding between files so
+      // their outcomes are received.
+      const mainThread = () => {
+        const file = Atomics.add(next, 0, 1);
+        if (file >= files.length) return;
+        try {
+          finished(file, checkOneFile(files[file], options));
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        setTimeout(mainThread, 0);
+      };
+      mainThread();
+    });
+  } finally {
+    for (const worker of workers) worker.terminate();
+  }
+  return outcomes;
 }
 
 /**
@@ -453,19 +663,16 @@ function fileLine(outcome: FileOutcome): string {
 }
 
 /** The many-file mode: one line per file, a summary, the worst exit code. */
-function checkMany(parsed: Arguments): number {
+async function checkMany(parsed: Arguments): Promise<number> {
   const extension = EXTENSIONS[parsed.from];
   const files = expandPaths(parsed.paths, extension);
   if (files.length === 0) {
     console.error(`${parsed.paths.join(", ")}: no *${extension} history files. ${USAGE}`);
     return 2;
   }
-  const outcomes: FileOutcome[] = [];
-  for (const file of files) {
-    const outcome = checkOneFile(file, parsed);
-    outcomes.push(outcome);
+  const outcomes = await checkFiles(files, parsed, (outcome) => {
     if (parsed.format === "text") console.log(fileLine(outcome));
-  }
+  });
   const count = (verdict: FileOutcome["verdict"]) =>
     outcomes.filter((o) => o.verdict === verdict).length;
   const summary = {
@@ -489,7 +696,7 @@ function checkMany(parsed: Arguments): number {
 
 if (import.meta.main) {
   try {
-    Deno.exit(main(Deno.args));
+    Deno.exit(await main(Deno.args));
   } catch (error) {
     // Never a stack trace: an internal error is still reported in one line.
     console.error(`check: internal error: ${error instanceof Error ? error.message : error}`);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { generateKvHistory, historyToJsonLines } from "../src/check/mod.ts";
+import { Random } from "../src/sim/random.ts";
 
 const FIXTURES = new URL("../tests/fixtures/histories/", import.meta.url);
 const CLI = new URL("./check.ts", import.meta.url).pathname;
@@ -97,4 +99,57 @@ Deno.test("check over a folder checks its .jsonl files in name order in one proc
   assert.equal(summary.badInput, 1);
   const malformed = files.find((f: { path: string }) => f.path.endsWith("malformed.jsonl"));
   assert.match(malformed.error, /malformed\.jsonl:3: bad JSON/);
+});
+
+/** The CLI's output with the timings (which vary run to run) blanked. */
+async function untimed(...args: string[]): Promise<{ code: number; stdout: string }> {
+  const { code, stdout, stderr } = await check(...args);
+  assert.equal(stderr, "");
+  return { code, stdout: stdout.replace(/\b\d+ ms\b/g, "_ ms").replace(/"ms": \d+/g, '"ms": _') };
+}
+
+Deno.test("check prints the same with one worker and with two, for single histories and folders", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "lin2-workers-" });
+  try {
+    // A c50-like history whose key "2" outlasts the rounds the main thread runs, twice (the
+    // copy's keys and processes renamed), so two workers share the two; with a small budget
+    // both end unknown. Another with a refuted key, and the fixtures.
+    const events = generateKvHistory(new Random(1), { operations: 3000, corruptKeys: ["2"] });
+    const copy = events.map((e) => ({ ...e, key: `k${e.key}`, process: e.process + 1000 }));
+    await Deno.writeTextFile(`${folder}/hard.jsonl`, historyToJsonLines([...events, ...copy]));
+    await Deno.writeTextFile(
+      `${folder}/refuted.jsonl`,
+      historyToJsonLines(
+        generateKvHistory(new Random(2), { operations: 600, corruptKeys: ["1", "3"] }),
+      ),
+    );
+    const cases = [
+      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000"],
+      [`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000", "--format=json"],
+      [`${folder}/refuted.jsonl`, "--model=kv"],
+      [folder, "--model=kv", "--max-states=160000"],
+      [FIXTURES.pathname, "--format=json"],
+      [fixture("stale_read.jsonl")],
+    ];
+    for (const args of cases) {
+      const one = await untimed(...args, "--workers=1");
+      const two = await untimed(...args, "--workers=2");
+      assert.equal(two.code, one.code, args.join(" "));
+      assert.equal(two.stdout, one.stdout, args.join(" "));
+    }
+    const hard = await untimed(`${folder}/hard.jsonl`, "--model=kv", "--max-states=160000");
+    assert.equal(hard.code, 3);
+    assert.match(hard.stdout, /unknown "2","k2"/);
+    assert.equal((await untimed(`${folder}/refuted.jsonl`, "--model=kv")).code, 1);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("check refuses a --workers that is not a whole number from 1 to 64", async () => {
+  for (const bad of ["--workers=0", "--workers=x", "--workers=65", "--workers"]) {
+    const { code, stderr } = await check(fixture("stale_read.jsonl"), bad);
+    assert.equal(code, 2, bad);
+    assert.match(stderr, /--workers must be/);
+  }
 });

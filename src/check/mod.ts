@@ -35,10 +35,12 @@ export {
 export {
   checkHistory,
   type CheckOptions,
+  type CheckPlan,
   type CheckResult,
   type KeyResult,
   type KeyVerdict,
   type Model,
+  planCheck,
   type Verdict,
 } from "./linearizability/checker.ts";
 export {
@@ -48,6 +50,14 @@ export {
   type TimelineOperation,
   type Violation,
 } from "./linearizability/explain.ts";
+export {
+  type KeyCheckOptions,
+  KeySchedule,
+  type KeyScheduleOptions,
+  type KeyTask,
+  runKeySchedule,
+} from "./linearizability/key_schedule.ts";
+export { type RegisterCheck, type RegisterChecker } from "./linearizability/depth_first.ts";
 export { bruteForceLinearizable } from "./linearizability/brute_force.ts";
 export {
   convertHistory,

@@ -38,7 +38,7 @@ import {
   pairOperations,
   validateEvent,
 } from "./history.ts";
-import { type RegisterCheck, type RegisterChecker, registerChecker } from "./depth_first.ts";
+import { type KeyCheckOptions, KeySchedule, runKeySchedule } from "./key_schedule.ts";
 import { explainViolation, keyName, type Violation } from "./explain.ts";
 
 /**
@@ -153,6 +153,57 @@ export function checkHistory(
   events: readonly HistoryEventLike[],
   options: CheckOptions = {},
 ): CheckResult {
+  const plan = planCheck(events, options);
+  runKeySchedule(plan.keyOperations, plan.schedule, plan.keyOptions);
+  return plan.finish();
+}
+
+/**
+ * A history's check taken apart, for a caller that runs the keys' rounds elsewhere (the CLI's
+ * workers): validated and partitioned by key, with the {@linkcode KeySchedule} to feed and
+ * the function that builds the result once the schedule is over.
+ */
+export interface CheckPlan {
+  /** Per key (in order of first appearance): its operations. */
+  keyOperations: Operation[][];
+  /** The rounds over the keys; feed it every result it asks for, in its order. */
+  schedule: KeySchedule;
+  /** What each key's checker needs (see {@linkcode runKeySchedule}). */
+  keyOptions: KeyCheckOptions;
+  /** Whether to go on after a refuted key. */
+  checkAllKeys: boolean;
+  /** The result, once `schedule.next()` is `undefined` (explaining a violation if asked). */
+  finish(): CheckResult;
+}
+
+/**
+ * Validates a history and plans its check: {@linkcode checkHistory} is `planCheck`, then
+ * {@linkcode runKeySchedule} on the plan's schedule, then `finish()`. Whoever computes the
+ * keys' rounds, the result is the same as long as the schedule is fed them in its order.
+ *
+ * @param events The history, in real-time order; validated here.
+ * @param options As for {@linkcode checkHistory}.
+ * @returns The plan.
+ * @throws {HistoryError} when the events are malformed.
+ * @throws {RangeError} when an option is out of range.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planCheck } from "./checker.ts";
+ * import { runKeySchedule } from "./key_schedule.ts";
+ * const plan = planCheck([
+ *   { process: 1, type: "invoke", f: "read", key: "x" },
+ *   { process: 1, type: "ok", f: "read", key: "x", value: 1 },
+ * ], { explain: false });
+ * runKeySchedule(plan.keyOperations, plan.schedule, plan.keyOptions);
+ * assert.equal(plan.finish().verdict, "not-linearizable");
+ * ```
+ */
+export function planCheck(
+  events: readonly HistoryEventLike[],
+  options: CheckOptions = {},
+): CheckPlan {
   const model = options.model ?? "register";
   if (model !== "register" && model !== "kv") {
     throw new RangeError(`checkHistory: model must be "register" or "kv", got "${model}"`);
@@ -176,93 +227,56 @@ export function checkHistory(
   }
   const operations = pairOperations(validated);
   const byKey = partitionByKey(operations);
-
+  const keyOperations = [...byKey.values()];
+  const checkAllKeys = options.checkAllKeys ?? false;
+  const schedule = new KeySchedule(keyOperations.length, { maxStates, checkAllKeys });
   // Without an explanation, a key the depth-first search refuted needs no minimal prefix; with
   // one, the prefix search is explanation work and gets the explanation's budget.
-  const { keys, failing, unknownKeys } = checkKeys(byKey, maxStates, {
-    checkAllKeys: options.checkAllKeys,
+  const keyOptions = {
+    maxStates,
     prefix: options.explain !== false,
     prefixMaxStates: explainMaxStates,
-  });
-  const unknownReason = unknownKeys.length === 0 ? undefined : `Search budget exceeded: more ` +
-    `than ${maxStates} states explored on ${unknownKeys.map(keyName).join(", ")}; raise maxStates`;
-  const verdict: Verdict = failing.length > 0
-    ? "not-linearizable"
-    : unknownReason !== undefined
-    ? "unknown"
-    : "linearizable";
-  const result: CheckResult = {
-    verdict,
-    model,
-    events: validated.length,
-    operations: operations.length,
-    keys,
-    statesExplored: keys.reduce((sum, k) => sum + k.statesExplored, 0),
   };
-  if (verdict === "unknown") result.reason = unknownReason;
-  if (verdict === "not-linearizable" && options.explain !== false) {
-    result.violation = explainViolation(failing, explainMaxStates);
-  }
-  return result;
-}
-
-/** Budget of the first round over the keys: cheap, and enough for most keys. */
-const FIRST_ROUND_STATES = 10_000;
-
-/**
- * Verdict-driven scheduling over keys. Keys are independent (locality, Herlihy & Wing §3.3),
- * so one refuted key settles the whole history, and a key that needs the whole budget must
- * not hold up the others: every round gives each undecided key the same budget, four times
- * the last round's, until the keys are decided or the budget is `maxStates`. Each key's check
- * starts where its previous round ended, so the rounds cost at most a third more than one
- * search at the final budget. The verdicts stay exact: a key is linearizable or refuted
- * only on a finished search; one left open is `unchecked` (the run stopped) or `unknown`.
- */
-function checkKeys(
-  byKey: ReadonlyMap<string | number | null, Operation[]>,
-  maxStates: number,
-  options: { checkAllKeys?: boolean; prefix: boolean; prefixMaxStates: number },
-): {
-  keys: KeyResult[];
-  failing: { operations: Operation[]; check: RegisterCheck }[];
-  unknownKeys: (string | number | null)[];
-} {
-  const keys: KeyResult[] = [...byKey].map(([key, operations]) => ({
-    key,
-    verdict: "unchecked",
-    operations: operations.length,
-    statesExplored: 0,
-  }));
-  const lists = [...byKey.values()];
-  const failing: { operations: Operation[]; check: RegisterCheck }[] = [];
-  let open = keys.map((_, i) => i);
-  // Each key's checker lives across rounds, so its depth-first search resumes.
-  const checkers: (RegisterChecker | undefined)[] = [];
-  let budget = Math.min(FIRST_ROUND_STATES, maxStates);
-  rounds: while (open.length > 0) {
-    const stillOpen: number[] = [];
-    for (const i of open) {
-      const checker = checkers[i] ??= registerChecker(lists[i], maxStates, options);
-      const check = checker.round(budget);
-      keys[i].statesExplored += check.statesExplored;
-      // A decided key's searches are not needed any more: let their memory go.
-      if (check.verdict !== "unknown" || budget === maxStates) checkers[i] = undefined;
-      if (check.verdict === "unknown") {
-        if (budget === maxStates) keys[i].verdict = "unknown";
-        else stillOpen.push(i);
-        continue;
-      }
-      keys[i].verdict = check.verdict;
-      if (check.verdict !== "not-linearizable") continue;
-      failing.push({ operations: lists[i], check });
-      if (!options.checkAllKeys) break rounds;
+  const finish = (): CheckResult => {
+    if (schedule.next() !== undefined) {
+      throw new Error("planCheck: finish() called before the schedule is over");
     }
-    if (budget === maxStates) break;
-    open = stillOpen;
-    budget = Math.min(budget * 4, maxStates);
-  }
-  const unknownKeys = keys.filter((k) => k.verdict === "unknown").map((k) => k.key);
-  return { keys, failing, unknownKeys };
+    const names = [...byKey.keys()];
+    const keys: KeyResult[] = keyOperations.map((list, i) => ({
+      key: names[i],
+      verdict: schedule.verdicts[i],
+      operations: list.length,
+      statesExplored: schedule.statesExplored[i],
+    }));
+    const failing = schedule.failing.map(({ key, check }) => ({
+      operations: keyOperations[key],
+      check,
+    }));
+    const unknownKeys = keys.filter((k) => k.verdict === "unknown").map((k) => k.key);
+    const unknownReason = unknownKeys.length === 0 ? undefined : `Search budget exceeded: ` +
+      `more than ${maxStates} states explored on ${
+        unknownKeys.map(keyName).join(", ")
+      }; raise maxStates`;
+    const verdict: Verdict = failing.length > 0
+      ? "not-linearizable"
+      : unknownReason !== undefined
+      ? "unknown"
+      : "linearizable";
+    const result: CheckResult = {
+      verdict,
+      model,
+      events: validated.length,
+      operations: operations.length,
+      keys,
+      statesExplored: keys.reduce((sum, k) => sum + k.statesExplored, 0),
+    };
+    if (verdict === "unknown") result.reason = unknownReason;
+    if (verdict === "not-linearizable" && options.explain !== false) {
+      result.violation = explainViolation(failing, explainMaxStates);
+    }
+    return result;
+  };
+  return { keyOperations, schedule, keyOptions, checkAllKeys, finish };
 }
 
 function partitionByKey(

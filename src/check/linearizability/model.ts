@@ -13,6 +13,7 @@
  */
 
 import { canonicalJson, type JsonValue, type Operation } from "./history.ts";
+import { EMPTY, StringTrie } from "./string_trie.ts";
 
 /** Opcodes of compiled operations. */
 export enum OpCode {
@@ -72,21 +73,11 @@ export interface ModelOperation {
  * ```
  */
 export class RegisterModel {
+  // Strings (most values of an append history, and millions on a hard key) live in the trie;
+  // other values are interned by canonical JSON and kept here.
+  #trie = new StringTrie();
   #ids = new Map<string, number>();
-  #values: JsonValue[] = [];
-  // Strings are identified by a polynomial hash that composes under concatenation
-  // (h(a + b) = h(a) * B^|b| + h(b)), so the value an append makes is found from its parent's
-  // hash and the appended text's, without hashing the whole (long) string; a full comparison
-  // happens only when the hash and length match, which is when the value is already known.
-  #stringBuckets = new NumberTable(); // bucket key -> latest id with it
-  #nextInBucket: number[] = []; // id -> the previous id in its bucket, or -1
-  #stringHash: number[] = [];
-  // Appended texts get small ids, so the append memo is keyed by one number.
-  #textIds = new Map<string, number>();
-  #texts: string[] = [];
-  #textHash: number[] = [];
-  #textPower: number[] = [];
-  #appendMemo = new NumberTable();
+  #others = new Map<number, JsonValue>();
 
   constructor() {
     this.intern(null);
@@ -99,30 +90,14 @@ export class RegisterModel {
    * @returns Its id; equal values (by canonical JSON) share an id.
    */
   intern(value: JsonValue): number {
-    if (typeof value === "string") return this.#internString(value, stringHash(value));
+    if (typeof value === "string") return this.#trie.intern(value);
     const text = canonicalJson(value);
     let id = this.#ids.get(text);
     if (id === undefined) {
-      id = this.#values.length;
+      id = this.#trie.opaque();
       this.#ids.set(text, id);
-      this.#values.push(value);
-      this.#stringHash.push(0);
-      this.#nextInBucket.push(-1);
+      this.#others.set(id, value);
     }
-    return id;
-  }
-
-  #internString(value: string, hash: number): number {
-    const bucketKey = hash * LENGTH_SPAN + (value.length % LENGTH_SPAN);
-    const first = this.#stringBuckets.get(bucketKey);
-    for (let id = first; id >= 0; id = this.#nextInBucket[id]) {
-      if (this.#values[id] === value) return id;
-    }
-    const id = this.#values.length;
-    this.#stringBuckets.set(bucketKey, id);
-    this.#nextInBucket[id] = first;
-    this.#values.push(value);
-    this.#stringHash.push(hash);
     return id;
   }
 
@@ -133,28 +108,22 @@ export class RegisterModel {
    * @returns Its id among appended texts.
    */
   textId(text: string): number {
-    let id = this.#textIds.get(text);
-    if (id === undefined) {
-      id = this.#texts.length;
-      if (id >= TEXT_SPAN) {
-        throw new RangeError(`RegisterModel: more than ${TEXT_SPAN} distinct appended texts`);
-      }
-      this.#textIds.set(text, id);
-      this.#texts.push(text);
-      this.#textHash.push(stringHash(text));
-      this.#textPower.push(hashPower(text.length));
-    }
-    return id;
+    return this.#trie.textId(text);
   }
 
   /**
    * The value behind an id.
    *
-   * @param id An id from {@linkcode RegisterModel.intern}.
+   * @param id An id from {@linkcode RegisterModel.intern} or {@linkcode RegisterModel.step}.
    * @returns The value.
    */
   value(id: number): JsonValue {
-    return this.#values[id];
+    return this.#trie.isString(id) ? this.#trie.string(id) : this.#others.get(id) as JsonValue;
+  }
+
+  /** Values with an id so far (strings reached by appends included). */
+  get size(): number {
+    return this.#trie.size;
   }
 
   /**
@@ -253,103 +222,10 @@ export class RegisterModel {
   }
 
   #append(state: number, textId: number): number {
-    const memoKey = state * TEXT_SPAN + textId;
-    const known = this.#appendMemo.get(memoKey);
-    if (known !== NOT_FOUND) return known;
-    const current = this.#values[state];
-    const text = this.#texts[textId];
-    const next = current === null
-      ? this.#internString(text, this.#textHash[textId])
-      : typeof current === "string"
-      ? this.#internString(
-        current + text,
-        (Math.imul(this.#stringHash[state], this.#textPower[textId]) + this.#textHash[textId]) >>>
-          0,
-      )
-      : INVALID;
-    this.#appendMemo.set(memoKey, next);
-    return next;
+    // Id 0 is null, which appends treat as the empty string.
+    if (state === 0) return this.#trie.append(EMPTY, textId);
+    return this.#trie.isString(state) ? this.#trie.append(state, textId) : INVALID;
   }
-}
-
-/** What {@linkcode NumberTable.get} returns for a key it does not hold. */
-const NOT_FOUND = -1;
-
-/**
- * A map from non-negative integers below 2^53 to small non-negative integers, in two typed
- * arrays (open addressing, linear probing). The search makes millions of append memo and
- * string bucket entries whose keys exceed the small-integer range, which a `Map` would box
- * one by one; here an entry costs 12–24 bytes.
- */
-class NumberTable {
-  #keys = new Float64Array(1024).fill(-1);
-  #values = new Int32Array(1024);
-  #size = 0;
-
-  get(key: number): number {
-    const mask = this.#keys.length - 1;
-    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
-      const k = this.#keys[slot];
-      if (k === key) return this.#values[slot];
-      if (k === -1) return NOT_FOUND;
-    }
-  }
-
-  set(key: number, value: number): void {
-    if (2 * (this.#size + 1) > this.#keys.length) this.#grow();
-    const mask = this.#keys.length - 1;
-    for (let slot = mix(key) & mask;; slot = (slot + 1) & mask) {
-      const k = this.#keys[slot];
-      if (k === key || k === -1) {
-        if (k === -1) this.#size++;
-        this.#keys[slot] = key;
-        this.#values[slot] = value;
-        return;
-      }
-    }
-  }
-
-  #grow(): void {
-    const keys = this.#keys;
-    const values = this.#values;
-    this.#keys = new Float64Array(keys.length * 2).fill(-1);
-    this.#values = new Int32Array(keys.length * 2);
-    this.#size = 0;
-    for (let slot = 0; slot < keys.length; slot++) {
-      if (keys[slot] !== -1) this.set(keys[slot], values[slot]);
-    }
-  }
-}
-
-/** Scrambles both 32-bit halves of an integer key into a table slot hash. */
-function mix(key: number): number {
-  const low = key >>> 0;
-  const high = (key - low) / 2 ** 32;
-  const hash = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1);
-  return (hash ^ (hash >>> 16)) >>> 0;
-}
-
-/** Appended texts per model: their ids fit below this, so (state, text) is one number. */
-const TEXT_SPAN = 2 ** 21;
-/** String lengths enter the bucket key modulo this (a collision only costs a comparison). */
-const LENGTH_SPAN = 2 ** 20;
-/** The base of the polynomial string hash (odd, so powers of it never vanish mod 2^32). */
-const HASH_BASE = 0x01000193;
-
-/** Polynomial hash mod 2^32 of a string's UTF-16 code units (Horner's rule). */
-function stringHash(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) {
-    hash = (Math.imul(hash, HASH_BASE) + text.charCodeAt(i)) >>> 0;
-  }
-  return hash;
-}
-
-/** HASH_BASE to the power `length`, mod 2^32. */
-function hashPower(length: number): number {
-  let power = 1;
-  for (let i = 0; i < length; i++) power = Math.imul(power, HASH_BASE) >>> 0;
-  return power;
 }
 
 /**
