@@ -21,6 +21,13 @@ export interface LibraryAnswer {
   export: string;
   /** The learner's export in `labs/<lab>/starter.ts` with the same parameters (`send`). */
   learner: string;
+  /**
+   * The fork's body, when the library's signature is not the starter's (a variant parameter, a
+   * state type the starter leaves open): a block for a function, an expression for a const,
+   * where `$learner` names the starter's module. It may hold the library's deliberately broken
+   * variants, never the correct one.
+   */
+  replacement?: string;
 }
 
 /** A lab's `answers.json`. */
@@ -70,8 +77,17 @@ function skipLiteral(text: string, i: number): number {
   return i;
 }
 
-/** Index of the bracket closing the one at `open`. */
-function matchBracket(text: string, open: number): number {
+/**
+ * Index of the bracket closing the one at `open`, skipping strings, templates and comments.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matchBracket } from "./workshop_answers.ts";
+ * assert.equal(matchBracket("f({ a: '}' })", 1), 12);
+ * ```
+ */
+export function matchBracket(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length;) {
     const skipped = skipLiteral(text, i);
@@ -243,12 +259,15 @@ export function delegateToLearner(
     options.lab.replace(/(^|[-_])([a-z0-9])/g, (_, _sep, ch: string) => ch.toUpperCase())
   }`;
   const call = `${alias}.${answer.learner}(${found.params.join(", ")})`;
+  const replacement = answer.replacement?.replaceAll("$learner", alias);
   const doc =
     `/**\n * In this workshop \`${answer.export}\` is yours: it runs \`${answer.learner}\` from ` +
     `labs/${options.lab}/starter.ts,\n * so the site and the experiments run your code.\n */\n`;
   const definition = found.kind === "function"
-    ? `${found.head}${found.returns ? ` ${found.returns}` : ""} {\n  return ${call};\n}`
-    : `${found.head} => ${call};`;
+    ? `${found.head}${found.returns ? ` ${found.returns}` : ""} ${
+      replacement ?? `{\n  return ${call};\n}`
+    }`
+    : `${found.head} => ${replacement ?? call};`;
   let out = text.slice(0, found.start) + doc + definition + text.slice(found.end);
   const importLine = `import * as ${alias} from "${options.starterPath}";`;
   if (!out.includes(importLine)) {
