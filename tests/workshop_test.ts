@@ -420,6 +420,15 @@ Deno.test("a workshop fork ships no answer: no solution body, and the library's 
     Deno.symlinkSync(`${root}/node_modules`, `${fork}/node_modules`);
     const check = await sh(`"${Deno.execPath()}" check src/mod.ts`, fork);
     assert.equal(check.code, 0, check.stderr);
+    // A page that runs an unsolved lab's code shows what to do, not a bare stack trace.
+    const unsolved = await sh(
+      `"${Deno.execPath()}" eval 'import { correctSagaNext } from "./src/transactions/saga_rules.ts"; correctSagaNext([], 2);'`,
+      fork,
+    );
+    assert.match(
+      unsolved.stderr,
+      /This page runs your labs\/saga code; it throws: TODO [^\n]* — run `npm run lab -- saga`/,
+    );
   } finally {
     Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
   }

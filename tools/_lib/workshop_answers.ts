@@ -242,7 +242,8 @@ function splitTopLevel(params: string): string[] {
  *   starterPath: "../labs/adder/starter.ts",
  * });
  * assert.match(out, /export const add: Op = \(a, b\) => learnerAdder\.plus\(a, b\);/);
- * assert.match(out, /import \* as learnerAdder from "\.\.\/labs\/adder\/starter\.ts";/);
+ * assert.match(out, /import \* as learnerAdderStarter from "\.\.\/labs\/adder\/starter\.ts";/);
+ * assert.match(out, /const learnerAdder = yourLab\("adder", learnerAdderStarter\);/);
  * assert.doesNotMatch(out, /return a \+ b/);
  * ```
  */
@@ -269,8 +270,11 @@ export function delegateToLearner(
     }`
     : `${found.head} => ${replacement ?? call};`;
   let out = text.slice(0, found.start) + doc + definition + text.slice(found.end);
-  const importLine = `import * as ${alias} from "${options.starterPath}";`;
+  const importLine = `import * as ${alias}Starter from "${options.starterPath}";\n` +
+    `// A throw from your code names the lab to finish, so a page that runs it says what to do.\n` +
+    `const ${alias} = yourLab("${options.lab}", ${alias}Starter);`;
   if (!out.includes(importLine)) {
+    if (!out.includes("function yourLab<")) out += YOUR_LAB;
     // After the last import, so the module's own doc comment stays first.
     const imports = [...out.matchAll(/^import [\s\S]*?;\n/gm)];
     const moduleDoc = /^\/\*\*[\s\S]*?\*\/\n/.exec(out);
@@ -283,6 +287,35 @@ export function delegateToLearner(
   }
   return out;
 }
+
+/**
+ * The helper a delegating module gets: the starter's functions, each turning a throw into one
+ * that names the lab (the pages show the message of what they run).
+ */
+const YOUR_LAB = `
+/** The starter's functions; a throw says which lab to finish. */
+function yourLab<T extends object>(lab: string, starter: T): T {
+  // Looked up on each call, not copied: the starter may not have run yet when this module does.
+  return new Proxy(starter, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        try {
+          return value(...args);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (message.startsWith("This page runs your labs/")) throw error;
+          throw new Error(
+            \`This page runs your labs/\${lab} code; it throws: \${message} — run \\\`npm run lab -- \${lab}\\\`\`,
+            { cause: error },
+          );
+        }
+      };
+    },
+  });
+}
+`;
 
 /**
  * Text with comments and all whitespace removed, for finding code however it is laid out.
