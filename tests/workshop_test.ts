@@ -10,7 +10,12 @@
 import assert from "node:assert/strict";
 import { discoverLabs, MUTANTS_FILE } from "../tools/lab.ts";
 import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
-import { findExport, normalizeCode, readLabAnswers } from "../tools/_lib/workshop_answers.ts";
+import {
+  findExport,
+  matchBracket,
+  normalizeCode,
+  readLabAnswers,
+} from "../tools/_lib/workshop_answers.ts";
 
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const decoder = new TextDecoder();
@@ -324,24 +329,52 @@ function forkSources(fork: string): Map<string, string> {
 function answerBodies(lab: string): { what: string; body: string }[] {
   const out: { what: string; body: string }[] = [];
   const solution = Deno.readTextFileSync(`${root}/labs/${lab}/solution.ts`);
-  for (const m of solution.matchAll(/^export (?:function|const) ([\w$]+)/gm)) {
-    const found = findExport(solution, m[1]);
-    if (found) out.push({ what: `labs/${lab}/solution.ts ${m[1]}`, body: found.body });
+  // Functions and arrow consts (a value like `RING_SIZE = 2 ** 32` has no body).
+  for (
+    const m of solution.matchAll(/^export (?:function ([\w$]+)|const ([\w$]+)[^=\n]*=\s*\()/gm)
+  ) {
+    const name = m[1] ?? m[2];
+    const found = findExport(solution, name);
+    if (found) out.push({ what: `labs/${lab}/solution.ts ${name}`, body: found.body });
   }
+  // The solution's own classes and helpers hold the answer too (`createBreaker` only says
+  // `new Breaker(settings)`).
+  const answers = JSON.parse(
+    (() => {
+      try {
+        return Deno.readTextFileSync(`${root}/labs/${lab}/answers.json`);
+      } catch {
+        return "{}";
+      }
+    })(),
+  );
+  // A helper the lab's own hints state, with the reason, in answers.json's notTheAnswer.
+  const notTheAnswer = new Set(Object.keys(answers.notTheAnswer ?? {}));
+  for (const m of solution.matchAll(/^(?:class|function) ([\w$]+)[^{]*/gm)) {
+    if (notTheAnswer.has(m[1])) continue;
+    const open = m.index! + m[0].length;
+    const body = solution.slice(open, matchBracket(solution, open) + 1);
+    out.push({ what: `labs/${lab}/solution.ts ${m[1]}`, body });
+  }
+  // A body the starter hands the learner too (`return new Breaker(settings)`) is scaffolding.
+  const starter = normalizeCode(Deno.readTextFileSync(`${root}/labs/${lab}/starter.ts`));
   for (const answer of readLabAnswers(`${root}/labs/${lab}`).library) {
     const found = findExport(Deno.readTextFileSync(`${root}/${answer.module}`), answer.export);
     assert.ok(found, `labs/${lab}/answers.json names ${answer.export}, not in ${answer.module}`);
     out.push({ what: `${answer.module} ${answer.export}`, body: found.body });
   }
   // Very short bodies (`{ return r + w > n; }`) are too common to mean a copy.
-  return out.map((a) => ({ ...a, body: normalizeCode(a.body) })).filter((a) => a.body.length >= 25);
+  return out.map((a) => ({ ...a, body: normalizeCode(a.body) }))
+    .filter((a) => a.body.length >= 25 && !starter.includes(a.body));
 }
 
 Deno.test("a workshop fork ships no answer: no solution body, and the library's answers call the learner's starter", async () => {
-  const withAnswers = discoverLabs(`${root}/labs`).filter((l) =>
-    l.hasSolution && readLabAnswers(l.dir).library.length > 0
-  ).map((l) => l.name);
-  assert.ok(withAnswers.length > 0, "no lab declares its library answers (answers.json)");
+  // Every lab: its solution's bodies must be absent whether or not it lists library answers.
+  const withAnswers = discoverLabs(`${root}/labs`).filter((l) => l.hasSolution).map((l) => l.name);
+  assert.ok(
+    withAnswers.some((lab) => readLabAnswers(`${root}/labs/${lab}`).library.length > 0),
+    "no lab declares its library answers (answers.json)",
+  );
   const fork = `${Deno.makeTempDirSync({ prefix: "netsplit-fork-" })}/workshop`;
   try {
     const made = await sh(
@@ -349,6 +382,10 @@ Deno.test("a workshop fork ships no answer: no solution body, and the library's 
       root,
     );
     assert.equal(made.code, 0, made.stdout + made.stderr);
+    // No prebuilt site bundle or build output ships: a bundle would hold the answers compiled.
+    for (const built of ["docs/lib", "dist", "docs/.observablehq"]) {
+      assert.throws(() => Deno.statSync(`${fork}/${built}`), `the fork ships ${built}`);
+    }
     const sources = forkSources(fork);
     for (const lab of withAnswers) {
       for (const { what, body } of answerBodies(lab)) {
@@ -359,9 +396,13 @@ Deno.test("a workshop fork ships no answer: no solution body, and the library's 
         const text = Deno.readTextFileSync(`${fork}/${answer.module}`);
         const found = findExport(text, answer.export);
         assert.ok(found, `${answer.module} lost ${answer.export} (the fork's pages need it)`);
+        // A plain delegation returns the starter's answer; a replacement (a library signature
+        // the starter does not share) calls it somewhere in its body.
         assert.match(
           found.body,
-          new RegExp(`^(\\{\\s*return\\s+)?learner\\w+\\.${answer.learner}\\(`),
+          answer.replacement === undefined
+            ? new RegExp(`^(\\{\\s*return\\s+)?learner\\w+\\.${answer.learner}\\(`)
+            : new RegExp(`\\blearner\\w+\\.${answer.learner}\\(`),
           `${answer.export} in the fork should call labs/${lab}/starter.ts`,
         );
         assert.doesNotMatch(
@@ -379,6 +420,15 @@ Deno.test("a workshop fork ships no answer: no solution body, and the library's 
     Deno.symlinkSync(`${root}/node_modules`, `${fork}/node_modules`);
     const check = await sh(`"${Deno.execPath()}" check src/mod.ts`, fork);
     assert.equal(check.code, 0, check.stderr);
+    // A page that runs an unsolved lab's code shows what to do, not a bare stack trace.
+    const unsolved = await sh(
+      `"${Deno.execPath()}" eval 'import { correctSagaNext } from "./src/transactions/saga_rules.ts"; correctSagaNext([], 2);'`,
+      fork,
+    );
+    assert.match(
+      unsolved.stderr,
+      /This page runs your labs\/saga code; it throws: TODO [^\n]* — run `npm run lab -- saga`/,
+    );
   } finally {
     Deno.removeSync(fork.replace(/\/workshop$/, ""), { recursive: true });
   }

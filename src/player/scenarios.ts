@@ -82,6 +82,23 @@ interface HeartbeatProcess extends Process<Message> {
 }
 
 /**
+ * When a heartbeat detector last heard from `peer` (its monotonic ms), or 0 if never. Own keys
+ * only: a peer named like an `Object.prototype` member (`constructor`) was never heard from,
+ * and reading the inherited member would make it look heard at a function.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lastHeardAtMs } from "./scenarios.ts";
+ * assert.equal(lastHeardAtMs({ n1: 40 }, "n1"), 40);
+ * assert.equal(lastHeardAtMs({}, "constructor"), 0);
+ * ```
+ */
+export function lastHeardAtMs(lastHeardMs: Readonly<Record<NodeId, number>>, peer: NodeId): number {
+  return Object.hasOwn(lastHeardMs, peer) ? lastHeardMs[peer] : 0;
+}
+
+/**
  * A heartbeat failure detector: every node sends `Heartbeat` to its peers every
  * `intervalMs` and suspects a peer it has not heard from for `timeoutMs` (of its own clock).
  * Loss, partitions, slow nodes and clock jumps all cause false suspicions, which is the
@@ -168,7 +185,7 @@ export const heartbeatScenario: PlayerScenario = {
             }
             const now = rt.monotonic();
             const silent = rt.peers().filter((p) =>
-              now - (view.lastHeardMs[p] ?? 0) > timeoutMs && !view.suspects.includes(p)
+              now - lastHeardAtMs(view.lastHeardMs, p) > timeoutMs && !view.suspects.includes(p)
             );
             if (silent.length > 0) {
               view.suspects = [...view.suspects, ...silent].sort();

@@ -21,6 +21,13 @@ export interface LibraryAnswer {
   export: string;
   /** The learner's export in `labs/<lab>/starter.ts` with the same parameters (`send`). */
   learner: string;
+  /**
+   * The fork's body, when the library's signature is not the starter's (a variant parameter, a
+   * state type the starter leaves open): a block for a function, an expression for a const,
+   * where `$learner` names the starter's module. It may hold the library's deliberately broken
+   * variants, never the correct one.
+   */
+  replacement?: string;
 }
 
 /** A lab's `answers.json`. */
@@ -70,8 +77,17 @@ function skipLiteral(text: string, i: number): number {
   return i;
 }
 
-/** Index of the bracket closing the one at `open`. */
-function matchBracket(text: string, open: number): number {
+/**
+ * Index of the bracket closing the one at `open`, skipping strings, templates and comments.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { matchBracket } from "./workshop_answers.ts";
+ * assert.equal(matchBracket("f({ a: '}' })", 1), 12);
+ * ```
+ */
+export function matchBracket(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length;) {
     const skipped = skipLiteral(text, i);
@@ -226,7 +242,8 @@ function splitTopLevel(params: string): string[] {
  *   starterPath: "../labs/adder/starter.ts",
  * });
  * assert.match(out, /export const add: Op = \(a, b\) => learnerAdder\.plus\(a, b\);/);
- * assert.match(out, /import \* as learnerAdder from "\.\.\/labs\/adder\/starter\.ts";/);
+ * assert.match(out, /import \* as learnerAdderStarter from "\.\.\/labs\/adder\/starter\.ts";/);
+ * assert.match(out, /const learnerAdder = yourLab\("adder", learnerAdderStarter\);/);
  * assert.doesNotMatch(out, /return a \+ b/);
  * ```
  */
@@ -243,15 +260,21 @@ export function delegateToLearner(
     options.lab.replace(/(^|[-_])([a-z0-9])/g, (_, _sep, ch: string) => ch.toUpperCase())
   }`;
   const call = `${alias}.${answer.learner}(${found.params.join(", ")})`;
+  const replacement = answer.replacement?.replaceAll("$learner", alias);
   const doc =
     `/**\n * In this workshop \`${answer.export}\` is yours: it runs \`${answer.learner}\` from ` +
     `labs/${options.lab}/starter.ts,\n * so the site and the experiments run your code.\n */\n`;
   const definition = found.kind === "function"
-    ? `${found.head}${found.returns ? ` ${found.returns}` : ""} {\n  return ${call};\n}`
-    : `${found.head} => ${call};`;
+    ? `${found.head}${found.returns ? ` ${found.returns}` : ""} ${
+      replacement ?? `{\n  return ${call};\n}`
+    }`
+    : `${found.head} => ${replacement ?? call};`;
   let out = text.slice(0, found.start) + doc + definition + text.slice(found.end);
-  const importLine = `import * as ${alias} from "${options.starterPath}";`;
+  const importLine = `import * as ${alias}Starter from "${options.starterPath}";\n` +
+    `// A throw from your code names the lab to finish, so a page that runs it says what to do.\n` +
+    `const ${alias} = yourLab("${options.lab}", ${alias}Starter);`;
   if (!out.includes(importLine)) {
+    if (!out.includes("function yourLab<")) out += YOUR_LAB;
     // After the last import, so the module's own doc comment stays first.
     const imports = [...out.matchAll(/^import [\s\S]*?;\n/gm)];
     const moduleDoc = /^\/\*\*[\s\S]*?\*\/\n/.exec(out);
@@ -264,6 +287,35 @@ export function delegateToLearner(
   }
   return out;
 }
+
+/**
+ * The helper a delegating module gets: the starter's functions, each turning a throw into one
+ * that names the lab (the pages show the message of what they run).
+ */
+const YOUR_LAB = `
+/** The starter's functions; a throw says which lab to finish. */
+function yourLab<T extends object>(lab: string, starter: T): T {
+  // Looked up on each call, not copied: the starter may not have run yet when this module does.
+  return new Proxy(starter, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        try {
+          return value(...args);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (message.startsWith("This page runs your labs/")) throw error;
+          throw new Error(
+            \`This page runs your labs/\${lab} code; it throws: \${message} — run \\\`npm run lab -- \${lab}\\\`\`,
+            { cause: error },
+          );
+        }
+      };
+    },
+  });
+}
+`;
 
 /**
  * Text with comments and all whitespace removed, for finding code however it is laid out.
