@@ -86,7 +86,10 @@ export function sizeSpec(spec, width, height) {
   // On a phone a row of legends side by side, or one legend of many entries, is wider than the
   // chart and is cut off at the card's edge: entries wrap into columns (their layout stacks).
   if (width !== undefined && width < 500) {
+    // A legend on the right would take half of a phone's plot: below it, unless the spec
+    // places it itself.
     sized.config.legend = {
+      orient: "bottom",
       columns: width < 400 ? 2 : 3,
       labelLimit: 120,
       ...sized.config.legend,

@@ -212,6 +212,79 @@ export async function openPage(
 }
 
 /**
+ * How far the page scrolls sideways, and the outermost elements that stick out (at most 6).
+ *
+ * @param page A loaded page.
+ * @returns Overflow in pixels (0 or less: none) and a line per culprit.
+ */
+export async function sidewaysOverflow(
+  page: Page,
+): Promise<{ overflowPx: number; culprits: string[] }> {
+  return await page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const overflowPx = document.documentElement.scrollWidth - viewport;
+    // An element sticking out of a box that clips or scrolls (overflow other than visible)
+    // does not widen the page; only the outermost unclipped ones are worth reporting.
+    const clipped = (element: Element) => {
+      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const culprits = overflowPx <= 0 ? [] : [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > viewport + 1)
+      .filter((element) => !clipped(element))
+      .filter((element, _, wide) => !wide.includes(element.parentElement!))
+      .slice(0, 6)
+      .map((element) =>
+        `${element.tagName.toLowerCase()}.${
+          String(element.getAttribute("class") ?? "").replaceAll(" ", ".")
+        } right=${
+          Math.round(element.getBoundingClientRect().right)
+        } in ${element.parentElement?.tagName.toLowerCase()}.${
+          element.parentElement?.getAttribute("class") ?? ""
+        }`
+      );
+    return { overflowPx, culprits };
+  });
+}
+
+/**
+ * Text a reader should never see: a cell value or table cell that is the bare word `null` or
+ * `undefined` (issue 12: Checking printed "null" under its verdicts, CRDT's summary table
+ * showed "first violation: null").
+ *
+ * @param page A loaded page.
+ * @returns The offending texts, one per element.
+ */
+export function bareNulls(page: Page): Promise<string[]> {
+  return page.$$eval(
+    "#observablehq-main .observablehq--inspect, #observablehq-main td",
+    (elements) =>
+      elements.map((element) => (element.textContent ?? "").trim())
+        .filter((text) => text === "null" || text === "undefined"),
+  );
+}
+
+/**
+ * Disclosures with nothing to disclose: `<details>` whose only content is their summary.
+ *
+ * @param page A loaded page.
+ * @returns The summaries of the empty ones.
+ */
+export function emptyDisclosures(page: Page): Promise<string[]> {
+  return page.$$eval(
+    "#observablehq-main details",
+    (elements) =>
+      elements.filter((details) =>
+        [...details.childNodes].every((node) =>
+          node.nodeName === "SUMMARY" || (node.textContent ?? "").trim() === ""
+        )
+      ).map((details) => details.querySelector("summary")?.textContent?.trim() ?? "(no summary)"),
+  );
+}
+
+/**
  * Fails with every recorded problem of a page, one per line.
  *
  * @param opened The result of {@linkcode openPage}.
