@@ -35,6 +35,9 @@ siteTest(
       assert.deepEqual(await cellErrors(page), [], "cells threw after a bad history");
       assert.deepEqual(await bareNulls(page), [], "a bad history shows a bare null");
       assert.deepEqual(await emptyDisclosures(page), [], "a bad history leaves an empty <details>");
+      // The default example's timeline went with its violation.
+      const timelines = await page.locator('[data-chart^="Not linearizable"]').count();
+      assert.equal(timelines, 0, "a bad history still shows the last violation's timeline");
 
       // The correct variant: the search finds nothing, and the page says so without a trace
       // disclosure or a counterexample chart.
@@ -48,7 +51,8 @@ siteTest(
         [],
         "a clean search leaves an empty <details>",
       );
-      const traces = await page.getByText("The trace up to the violation").count();
+      const traces = await page.locator("summary", { hasText: "The trace up to the violation" })
+        .count();
       assert.equal(traces, 0, "a clean search offers a trace of a violation it did not find");
       expectNoConsoleErrors(opened);
     } finally {
