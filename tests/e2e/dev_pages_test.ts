@@ -20,13 +20,23 @@ import {
   chromiumArgs,
   chromiumMissing,
   chromiumPath,
+  renderDeferredCharts,
   repoRoot,
   sidewaysOverflow,
   waitForCharts,
 } from "./browser.ts";
 
 /** The default subset: wide tables, message diagrams, code cells, recorded charts. */
-const DEFAULT_PAGES = ["index", "checking", "byzantine", "real", "playground"];
+const DEFAULT_PAGES = [
+  "index",
+  "checking",
+  "byzantine",
+  "paxos",
+  "raft",
+  "real",
+  "time",
+  "playground",
+];
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -89,6 +99,8 @@ Deno.test({
               timeout: 120_000,
             });
             await waitForCharts(page, { timeoutMs: 120_000 });
+            // Charts render as they near the viewport; a chart is what most often sticks out.
+            await renderDeferredCharts(page, { timeoutMs: 120_000 });
             assert.deepEqual(await cellErrors(page), [], `${name}: cells threw`);
             assert.deepEqual(await bareNulls(page), [], `${name} shows a bare null`);
             const { overflowPx, culprits } = await sidewaysOverflow(page);
