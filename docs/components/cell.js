@@ -215,11 +215,18 @@ export function Cell(code, options = {}) {
     banner.replaceChildren();
     root.dataset.state = result.type;
     const ms = result.ms === undefined ? "" : ` in ${Math.round(result.ms)} ms`;
-    for (const value of result.outputs ?? []) output.appendChild(renderValue(value, { width }));
+    // Charts get the width asked for, or the output's own width when that is less (a phone):
+    // a 640 px chart in a 350 px cell is cut off at the cell's edge.
+    const fitted = Math.min(width, output.clientWidth > 0 ? output.clientWidth - 16 : width);
+    for (const value of result.outputs ?? []) {
+      output.appendChild(renderValue(value, { width: fitted }));
+    }
     switch (result.type) {
       case "result":
         status.textContent = `Done${ms}`;
-        if (result.value !== undefined) output.appendChild(renderValue(result.value, { width }));
+        if (result.value !== undefined) {
+          output.appendChild(renderValue(result.value, { width: fitted }));
+        }
         break;
       case "error": {
         const error = { ...result.error };

@@ -466,7 +466,9 @@ export function Player(recording, options = {}) {
         ...(scenario.inspect
           ? [el("td", {
             className: "ns-player-process",
-            textContent: n.process === undefined ? "" : compact(n.process),
+            // A node the scenario cannot look inside (the saga's client) has nothing to show,
+            // not the word "null".
+            textContent: n.process === undefined || n.process === null ? "—" : compact(n.process),
           })]
           : []),
       ])

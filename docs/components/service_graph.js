@@ -30,6 +30,10 @@ export function ServiceGraph(services, calls, busy, options = {}) {
   const boxW = Math.min(110, (width - 20) / services.length - 24);
   const gap = (width - boxW * services.length) / (services.length + 1);
   const height = 96;
+  // On a phone the boxes are narrow: smaller names, and "3/16" without " busy" (the 12 px
+  // names and "busy" counts of neighbouring boxes ran into each other).
+  const narrow = boxW < 80;
+  const nameSize = narrow ? 10 : 12;
   const root = svg("svg", {
     class: "ns-service-graph",
     viewBox: `0 0 ${width} ${height}`,
@@ -92,15 +96,21 @@ export function ServiceGraph(services, calls, busy, options = {}) {
     root.append(
       svg(
         "text",
-        { x: x0 + boxW / 2, y: 44, "text-anchor": "middle", "font-weight": 600 },
+        {
+          x: x0 + boxW / 2,
+          y: 44,
+          "text-anchor": "middle",
+          "font-weight": 600,
+          "font-size": nameSize,
+        },
         s.label ?? s.id,
       ),
     );
     root.append(
       svg(
         "text",
-        { x: x0 + boxW / 2, y: 82, "text-anchor": "middle" },
-        `${busy[s.id] ?? 0}/${s.workers} busy`,
+        { x: x0 + boxW / 2, y: 82, "text-anchor": "middle", "font-size": nameSize },
+        `${busy[s.id] ?? 0}/${s.workers}${narrow ? "" : " busy"}`,
       ),
     );
   }

@@ -20,7 +20,9 @@ export function SummaryTable(summary, { caption } = {}) {
       .toLowerCase()
       .replace(/ ms$/, " (ms)");
     const cell = row.insertCell();
-    cell.textContent = typeof value === "number" && !Number.isInteger(value)
+    cell.textContent = value === null || value === undefined
+      ? "—"
+      : typeof value === "number" && !Number.isInteger(value)
       ? String(Math.round(value * 100) / 100)
       : String(value);
     cell.style.textAlign = "right";
@@ -41,7 +43,10 @@ export function NumbersTable(summary) {
     const row = table.insertRow();
     row.insertCell().textContent = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
     const cell = row.insertCell();
-    cell.textContent = typeof value === "number"
+    // A missing value (`firstViolation: null` when nothing broke) reads as a dash, not "null".
+    cell.textContent = value === null || value === undefined
+      ? "—"
+      : typeof value === "number"
       ? String(Math.round(value * 1000) / 1000)
       : String(value);
     cell.style.textAlign = "right";

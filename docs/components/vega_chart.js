@@ -7,7 +7,8 @@
  * page, so one broken cell never hides the rest of a notebook.
  *
  * Every chart element carries `data-chart` (its title) and `data-chart-state`
- * (`pending` → `rendered` | `error`); the browser tests wait on these.
+ * (`deferred` until it nears the viewport → `pending` → `rendered` | `error`); the browser
+ * tests wait on these.
  *
  * @module
  */
@@ -72,8 +73,54 @@ export function sizeSpec(spec, width, height) {
       };
     }
   }
+  // A vertical stack of plain views without widths of their own (the game day chart) would
+  // draw each at Vega-Lite's default width, wider than a phone: each gets the width minus room
+  // for its y axis labels instead.
+  if (Array.isArray(spec.vconcat) && width !== undefined) {
+    sized.vconcat = spec.vconcat.map((view) =>
+      view.width !== undefined || compositeKeys.some((key) => key in view)
+        ? view
+        : { ...view, width: Math.max(120, Math.floor(width) - VCONCAT_AXIS_PX) }
+    );
+  }
   if (!composite && height !== undefined && spec.height === undefined) sized.height = height;
+  // On a phone a row of legends side by side, or one legend of many entries, is wider than the
+  // chart and is cut off at the card's edge: entries wrap into columns (their layout stacks).
+  if (width !== undefined && width < 500) {
+    // A legend on the right would take half of a phone's plot: below it, unless the spec
+    // places it itself.
+    sized.config.legend = {
+      orient: "bottom",
+      columns: width < 400 ? 2 : 3,
+      labelLimit: 120,
+      ...sized.config.legend,
+    };
+  }
   return sized;
+}
+
+/** Room left of a stacked view for its y axis labels and title, in pixels. */
+const VCONCAT_AXIS_PX = 170;
+
+/**
+ * Vega config for a narrow chart: several legends on one side stack vertically instead of
+ * standing side by side (Vega-Lite has no such setting; it goes into the compiled Vega spec).
+ *
+ * @param {object} compiled A compiled Vega spec.
+ * @param {number | undefined} width Available width in pixels.
+ * @returns {object} The spec, with legends stacked when `width` is narrow.
+ */
+export function stackLegends(compiled, width) {
+  if (width === undefined || width >= 500) return compiled;
+  const stacked = { direction: "vertical", anchor: "start" };
+  const config = compiled.config ?? {};
+  return {
+    ...compiled,
+    config: {
+      ...config,
+      legend: { ...config.legend, layout: { top: stacked, bottom: stacked } },
+    },
+  };
 }
 
 /**
@@ -101,7 +148,7 @@ export function VegaChart(spec, options = {}) {
   const element = document.createElement("div");
   element.className = "netsplit-chart";
   element.dataset.chart = options.title ?? titleOf(spec) ?? "";
-  element.dataset.chartState = "pending";
+  element.dataset.chartState = "deferred";
   const target = document.createElement("div");
   element.append(target);
   element.rendered = render(element, target, spec, { width, height, renderer, invalidation });
@@ -200,6 +247,8 @@ async function render(element, target, spec, { width, height, renderer, invalida
     if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
       throw new TypeError(`Expected a Vega-Lite spec object, got ${describe(spec)}`);
     }
+    await nearViewport(element, invalidation);
+    element.dataset.chartState = "pending";
     const result = await enqueue(async () => {
       // A User Timing entry per chart ("chart: <title>"): the browser tests and DevTools show
       // which chart costs the main thread what.
@@ -210,10 +259,13 @@ async function render(element, target, spec, { width, height, renderer, invalida
         // Compiling Vega-Lite is about a third of a chart's cost: done in a task of its own,
         // so the browser can paint and answer input before parsing and drawing. Framework's
         // default theme follows the reader's light/dark preference; so do charts.
-        const compiled = vegaLite.compile(sizeSpec(spec, width, height), {
-          logger,
-          ...(prefersDark() ? { config: themes.dark } : {}),
-        }).spec;
+        const compiled = stackLegends(
+          vegaLite.compile(sizeSpec(spec, width, height), {
+            logger,
+            ...(prefersDark() ? { config: themes.dark } : {}),
+          }).spec,
+          width,
+        );
         await nextTask();
         return await embed(target, compiled, { renderer, actions: false, mode: "vega", logger });
       } finally {
@@ -228,6 +280,30 @@ async function render(element, target, spec, { width, height, renderer, invalida
     element.dataset.chartState = "error";
     return null;
   }
+}
+
+/**
+ * Resolves once `element` is on screen or within a screen's height of it. A page displays
+ * all its charts at load, and compiling and drawing those below the fold made the reader wait
+ * (a resilience page's load had main-thread tasks of 0.6 to 0.9 s): charts now render as they
+ * come near the viewport. Until then a chart's `data-chart-state` is `deferred`.
+ *
+ * @param {Element} element The chart element (it may not be in the document yet).
+ * @param {Promise<unknown> | undefined} invalidation Stops watching when the cell is redrawn.
+ * @returns {Promise<void>}
+ */
+function nearViewport(element, invalidation) {
+  if (typeof IntersectionObserver !== "function") return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) {
+        observer.disconnect();
+        resolve();
+      }
+    }, { rootMargin: "100% 0px" });
+    observer.observe(element);
+    invalidation?.then(() => observer.disconnect());
+  });
 }
 
 function prefersDark() {
@@ -258,6 +334,13 @@ function describe(value) {
  * @returns {HTMLElement}
  */
 export function PlotWidthChart(spec, { width }) {
+  // On a phone a legend on the right takes half the plot: legends go below it instead (specs
+  // that place a legend themselves keep it), and the plot keeps room for its y axis only.
+  if (width < 500) {
+    const config = { ...spec.config, legend: { orient: "bottom", ...spec.config?.legend } };
+    const plotWidth = Math.max(160, Math.floor(width) - 70);
+    return VegaChart({ ...spec, config, width: plotWidth }, { width });
+  }
   const plotWidth = Math.max(160, Math.floor(width) - 150);
   return VegaChart({ ...spec, width: plotWidth }, { width });
 }

@@ -32,6 +32,25 @@ const ROLE_COLORS: Record<OperationRole, string> = {
   other: "#bbbbbb",
 };
 
+/** Width of one label character in pixels at Vega's default 11 px font (a generous mean). */
+const LABEL_CHAR_PX = 6.5;
+
+/**
+ * Where the label of `op` must end: the start of the next operation of the same process, or
+ * the right edge of the chart.
+ */
+function roomOf(
+  op: TimelineData["operations"][number],
+  operations: TimelineData["operations"],
+  domainEnd: number,
+): number {
+  let room = domainEnd;
+  for (const other of operations) {
+    if (other.process === op.process && other.start > op.start) room = Math.min(room, other.start);
+  }
+  return room;
+}
+
 /**
  * Turns timeline data (from a `Violation`'s `timeline`) into a Vega-Lite spec. Pure and
  * JSON-serialisable: no functions inside, the same data gives the same spec.
@@ -67,10 +86,12 @@ export function historyTimeline(
     throw new RangeError(`historyTimeline: laneHeight must be > 0, got ${laneHeight}`);
   }
   const processes = [...new Set(data.operations.map((op) => op.process))].sort((a, b) => a - b);
+  const domainEnd = data.prefixLength + 1.5;
   const values = data.operations.map((op) => ({
     ...op,
     lane: `process ${op.process}`,
     status: op.open ? "unknown outcome" : op.outcome,
+    room: roomOf(op, data.operations, domainEnd),
   }));
   const roles = Object.keys(ROLE_COLORS) as OperationRole[];
   const x = {
@@ -83,7 +104,7 @@ export function historyTimeline(
       domain: [
         (data.operations.length > 0 ? Math.min(...data.operations.map((op) => op.start)) : 1) -
         0.5,
-        data.prefixLength + 1.5,
+        domainEnd,
       ],
     },
     axis: { tickMinStep: 1, format: "d" },
@@ -126,7 +147,21 @@ export function historyTimeline(
       },
       {
         mark: { type: "text", align: "left", baseline: "bottom", dx: 2, dy: -laneHeight * 0.24 },
-        encoding: { x, y, text: { field: "label" } },
+        encoding: {
+          x,
+          y,
+          // A label is drawn only where it fits: above its own bar, up to the next operation of
+          // the same process (`room`, in lines). On a narrow chart or a long history the labels
+          // of short operations would run into each other; the tooltip still names every bar.
+          text: {
+            condition: {
+              test:
+                `scale('x', datum.room) - scale('x', datum.start) >= ${LABEL_CHAR_PX} * length(datum.label)`,
+              field: "label",
+            },
+            value: "",
+          },
+        },
       },
       {
         data: { values: [{ line: data.prefixLength }] },

@@ -318,6 +318,10 @@ export function messageDiagram(
       ticks: false,
       domain: false,
       labelFontWeight: "bold",
+      // Every lane needs its name: Vega's default drops every other label once two touch
+      // (a phone lost the last acceptor's), and would flush the outer ones inwards.
+      labelOverlap: false,
+      labelFlush: false,
     },
   };
   const y = {
@@ -372,6 +376,12 @@ export function messageDiagram(
       },
     },
   ];
+  // A label is cut (with "…") to the share of a lane `legibleLabels` reserved for it, in pixels
+  // of the width the chart is drawn at: on a phone lanes are narrow and long state labels
+  // (`executed=n1 c1#1#write:1`) would otherwise run across the next lanes' labels.
+  const laneLimit = (share: number, offsetPx: number) => ({
+    expr: `max(20, width / ${Math.max(nodes.length, 1)} * ${share} - ${offsetPx})`,
+  });
   const legible = legibleLabels(arrows, marks, height);
   if (labels) {
     layer.push({
@@ -380,7 +390,7 @@ export function messageDiagram(
         { calculate: "(datum.x + datum.x2) / 2", as: "mx" },
         { calculate: "(datum.y + datum.y2) / 2", as: "my" },
       ],
-      mark: { type: "text", fontSize: 9, dy: -4, color: "#555" },
+      mark: { type: "text", fontSize: 9, dy: -4, color: "#555", limit: laneLimit(0.8, 0) },
       encoding: {
         x: { field: "mx", type: "quantitative", scale: xScale },
         y: { field: "my", type: "quantitative" },
@@ -425,7 +435,14 @@ export function messageDiagram(
       },
     }, {
       data: { values: legible.marks },
-      mark: { type: "text", align: "left", dx: 7, fontSize: 9, color: "#333" },
+      mark: {
+        type: "text",
+        align: "left",
+        dx: 7,
+        fontSize: 9,
+        color: "#333",
+        limit: laneLimit(0.9, 7),
+      },
       encoding: {
         x: { field: "x", type: "quantitative", scale: xScale },
         y: { field: "y", type: "quantitative" },

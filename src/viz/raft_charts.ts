@@ -69,6 +69,8 @@ export function electionCdfChart(
         type: "quantitative",
         title: "time without leader (ms)",
         scale: options.logScale ? { type: "log" } : { zero: true },
+        // A log axis on a phone put "10" and "20" edge to edge ("1020").
+        axis: { labelSeparation: 4 },
       },
       y: {
         field: "fraction",
@@ -82,7 +84,8 @@ export function electionCdfChart(
         type: "nominal",
         title: "election timeout (ms)",
         sort: ranges,
-        legend: { orient: "bottom", columns: 6 },
+        // No fixed column count: one row where it fits, wrapped on a phone (the page's config).
+        legend: { orient: "bottom" },
       },
       tooltip: [
         { field: "range", type: "nominal" },

@@ -212,6 +212,14 @@ export interface ResilienceBarValue {
   group?: string;
 }
 
+/** 0 and the powers of ten up to the largest value: the ticks of a symlog axis. */
+function powersOfTen(values: readonly ResilienceBarValue[]): number[] {
+  const max = Math.max(1, ...values.map((v) => v.value));
+  const ticks = [0];
+  for (let tick = 1; tick <= max; tick *= 10) ticks.push(tick);
+  return ticks;
+}
+
 /**
  * Horizontal bars, one per category (grouped by `group` when present): amplification per
  * policy, p50 and p99 per load-balancing policy.
@@ -243,7 +251,11 @@ export function resilienceBarChart(
         type: "quantitative",
         title: options.xTitle ?? "",
         // symlog, not log: a bar of zero is a value here (a log scale would drop it, and warn).
-        ...(options.logScale ? { scale: { type: "symlog" } } : {}),
+        // Its default ticks crowd the top decade ("500" and "1,500" run together): ticks at
+        // the powers of ten instead.
+        ...(options.logScale
+          ? { scale: { type: "symlog" }, axis: { values: powersOfTen(values), labelOverlap: true } }
+          : {}),
       },
       color: grouped
         ? { field: "group", type: "nominal", title: null, legend: { orient: "bottom" } }

@@ -164,6 +164,11 @@ export interface OpenOptions {
   warnings?: boolean;
   /** Viewport to open the page at, before it loads. @default the context's (1280 x 900) */
   viewport?: { width: number; height: number };
+  /**
+   * Scroll every chart below the fold into view so that it renders (charts render as they
+   * near the viewport). Off: only what a reader sees without scrolling. @default true
+   */
+  renderAll?: boolean;
 }
 
 /**
@@ -208,7 +213,109 @@ export async function openPage(
   });
   await page.goto(url, { waitUntil: "networkidle", timeout: timeoutMs });
   await waitForCharts(page, { timeoutMs });
+  if (options.renderAll ?? true) await renderDeferredCharts(page, { timeoutMs });
   return { page, problems };
+}
+
+/**
+ * Scrolls every chart still `deferred` (vega_chart.js renders a chart only as it nears the
+ * viewport) into view, one after the other, until each has rendered; then back to the top.
+ *
+ * @param page A loaded page.
+ * @param options Timeout in milliseconds for the whole page (default 60000).
+ */
+export async function renderDeferredCharts(
+  page: Page,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  for (let round = 0; round < 500; round++) {
+    // A chart that never shows (inside a closed <details>) is tried once, then skipped.
+    const found = await page.evaluate(() => {
+      const chart = [...document.querySelectorAll<HTMLElement>('[data-chart-state="deferred"]')]
+        .find((element) => element.dataset.chartTried === undefined);
+      if (chart === undefined) return false;
+      chart.dataset.chartTried = "1";
+      chart.scrollIntoView({ block: "center" });
+      return true;
+    });
+    if (!found) break;
+    await page.waitForTimeout(50);
+    await waitForCharts(page, options);
+  }
+  await page.evaluate(() => globalThis.scrollTo(0, 0));
+}
+
+/**
+ * How far the page scrolls sideways, and the outermost elements that stick out (at most 6).
+ *
+ * @param page A loaded page.
+ * @returns Overflow in pixels (0 or less: none) and a line per culprit.
+ */
+export async function sidewaysOverflow(
+  page: Page,
+): Promise<{ overflowPx: number; culprits: string[] }> {
+  return await page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const overflowPx = document.documentElement.scrollWidth - viewport;
+    // An element sticking out of a box that clips or scrolls (overflow other than visible)
+    // does not widen the page; only the outermost unclipped ones are worth reporting.
+    const clipped = (element: Element) => {
+      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const culprits = overflowPx <= 0 ? [] : [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > viewport + 1)
+      .filter((element) => !clipped(element))
+      .filter((element, _, wide) => !wide.includes(element.parentElement!))
+      .slice(0, 6)
+      .map((element) =>
+        `${element.tagName.toLowerCase()}.${
+          String(element.getAttribute("class") ?? "").replaceAll(" ", ".")
+        } right=${
+          Math.round(element.getBoundingClientRect().right)
+        } in ${element.parentElement?.tagName.toLowerCase()}.${
+          element.parentElement?.getAttribute("class") ?? ""
+        }`
+      );
+    return { overflowPx, culprits };
+  });
+}
+
+/**
+ * Text a reader should never see: a cell value or table cell that is the bare word `null` or
+ * `undefined` (issue 12: Checking printed "null" under its verdicts, CRDT's summary table
+ * showed "first violation: null").
+ *
+ * @param page A loaded page.
+ * @returns The offending texts, one per element.
+ */
+export function bareNulls(page: Page): Promise<string[]> {
+  return page.$$eval(
+    "#observablehq-main .observablehq--inspect, #observablehq-main td",
+    (elements) =>
+      elements.map((element) => (element.textContent ?? "").trim())
+        .filter((text) => text === "null" || text === "undefined"),
+  );
+}
+
+/**
+ * Disclosures with nothing to disclose: `<details>` whose only content is their summary.
+ *
+ * @param page A loaded page.
+ * @returns The summaries of the empty ones.
+ */
+export function emptyDisclosures(page: Page): Promise<string[]> {
+  return page.$$eval(
+    "#observablehq-main details",
+    (elements) =>
+      elements.filter((details) =>
+        [...details.childNodes].every((node) =>
+          node.nodeName === "SUMMARY" || (node.textContent ?? "").trim() === ""
+        )
+      ).map((details) => details.querySelector("summary")?.textContent?.trim() ?? "(no summary)"),
+  );
 }
 
 /**
@@ -274,12 +381,15 @@ export function chartsRendered(page: Page): Promise<ChartStatus[]> {
 }
 
 /**
- * Fails unless every chart on the page rendered a non-empty SVG or canvas.
+ * Fails unless every chart on the page rendered a non-empty SVG or canvas, once scrolled into
+ * view ({@linkcode renderDeferredCharts}).
  *
  * @param page A loaded page.
  * @returns The statuses, for further checks.
  */
 export async function expectChartsRendered(page: Page): Promise<ChartStatus[]> {
+  // Charts render as they near the viewport: bring the rest into view first.
+  await renderDeferredCharts(page);
   const charts = await chartsRendered(page);
   const broken = charts.filter((chart) =>
     chart.state !== "rendered" || (chart.svgElements === 0 && chart.canvasArea === 0)

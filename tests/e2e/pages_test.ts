@@ -14,15 +14,17 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import {
+  bareNulls,
   builtPages,
   cellErrors,
   chromiumMissing,
   expectChartsRendered,
   expectNoConsoleErrors,
   openPage,
+  renderDeferredCharts,
   screenshotDir,
+  sidewaysOverflow,
   siteMissing,
   withSite,
 } from "./browser.ts";
@@ -79,37 +81,6 @@ function installProbes(): void {
     childList: true,
     attributes: true,
     attributeFilter: ["data-chart-state"],
-  });
-}
-
-/** How far the page scrolls sideways, and the widest elements that stick out. */
-async function sidewaysOverflow(page: Page): Promise<{ overflowPx: number; culprits: string[] }> {
-  return await page.evaluate(() => {
-    const viewport = document.documentElement.clientWidth;
-    const overflowPx = document.documentElement.scrollWidth - viewport;
-    // An element sticking out of a box that clips or scrolls (overflow other than visible)
-    // does not widen the page; only the outermost unclipped ones are worth reporting.
-    const clipped = (element: Element) => {
-      for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
-        if (getComputedStyle(up).overflowX !== "visible") return true;
-      }
-      return false;
-    };
-    const culprits = overflowPx <= 0 ? [] : [...document.querySelectorAll("body *")]
-      .filter((element) => element.getBoundingClientRect().right > viewport + 1)
-      .filter((element) => !clipped(element))
-      .filter((element, _, wide) => !wide.includes(element.parentElement!))
-      .slice(0, 6)
-      .map((element) =>
-        `${element.tagName.toLowerCase()}.${
-          String(element.getAttribute("class") ?? "").replaceAll(" ", ".")
-        } right=${
-          Math.round(element.getBoundingClientRect().right)
-        } in ${element.parentElement?.tagName.toLowerCase()}.${
-          element.parentElement?.getAttribute("class") ?? ""
-        }`
-      );
-    return { overflowPx, culprits };
   });
 }
 
@@ -175,6 +146,9 @@ Deno.test({
             const opened = await openPage(site.context, `${site.url}${path}`, {
               warnings: true,
               viewport: { width, height: 900 },
+              // What a reader waits for: the page as it opens. Charts below the fold render
+              // as they near the viewport, after the measurement (renderDeferredCharts).
+              renderAll: false,
             });
             try {
               const settledMs = await opened.page.evaluate(() => performance.now());
@@ -193,6 +167,8 @@ Deno.test({
                   ? null
                   : { title: charts[0].name.slice(7), ms: Math.round(charts[0].duration) };
               });
+              // The rest of the checks look at every chart, below the fold too.
+              await renderDeferredCharts(opened.page);
               const labelOverlaps = await opened.page.evaluate(() => {
                 let pairs = 0;
                 for (const svg of document.querySelectorAll("[data-chart] svg")) {
@@ -224,12 +200,7 @@ Deno.test({
               assert.deepEqual(await cellErrors(opened.page), [], `${file}: cells threw`);
               // A cell whose value is null or undefined shows the bare word: never meant for a
               // reader (issue 12: Checking printed "null" under its verdicts).
-              const bareValues = await opened.page.$$eval(
-                "#observablehq-main .observablehq--inspect",
-                (elements) =>
-                  elements.map((element) => (element.textContent ?? "").trim())
-                    .filter((text) => text === "null" || text === "undefined"),
-              );
+              const bareValues = await bareNulls(opened.page);
               assert.deepEqual(bareValues, [], `${file} at ${width} px shows a bare null`);
               await expectChartsRendered(opened.page);
               const { overflowPx, culprits } = await sidewaysOverflow(opened.page);
