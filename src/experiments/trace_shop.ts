@@ -82,6 +82,21 @@ export interface ShopResult {
  * The caller's side of a call: a client span, child of `current`, whose context goes into
  * `headers` as a W3C `traceparent`. Its own function so a workshop fork can run the learner's
  * tracing lab here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tracer } from "../observe/mod.ts";
+ * import { Random } from "../sim/mod.ts";
+ * import { shopCallOut, shopHandleIn } from "./trace_shop.ts";
+ * const tracer = new Tracer("gateway", { random: new Random(1), now: () => 0 });
+ * const root = tracer.startSpan("POST /checkout");
+ * const headers: Record<string, string> = {};
+ * const client = shopCallOut(tracer, root.context, "orders", headers);
+ * const server = shopHandleIn(tracer, "orders.place", headers);
+ * assert.equal(server.context.traceId, root.context.traceId);
+ * assert.equal(client.context.traceId, root.context.traceId);
+ * ```
  */
 export function shopCallOut(
   tracer: Tracer,

@@ -90,6 +90,18 @@ export interface QuorumReply {
 /**
  * The reply a read returns: the newest version, whatever order the replies arrived in
  * (Dynamo §4.4). Its own function so a workshop fork can run the learner's quorum lab here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newestQuorumReply, staleQuorumNodes } from "./quorum_coordinator.ts";
+ * const replies = [
+ *   { node: "a", value: 2, version: { counter: 2, writer: "w" } },
+ *   { node: "b", value: 1, version: { counter: 1, writer: "w" } },
+ * ];
+ * assert.equal(newestQuorumReply(replies).node, "a");
+ * assert.deepEqual(staleQuorumNodes(replies, replies[0]), ["b"]);
+ * ```
  */
 export function newestQuorumReply(replies: readonly QuorumReply[]): QuorumReply {
   return replies.reduce((a, b) => compareVersions(b.version, a.version) > 0 ? b : a);
