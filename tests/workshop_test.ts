@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { discoverLabs, MUTANTS_FILE } from "../tools/lab.ts";
 import { filterPages, parseArgs, UsageError } from "../tools/workshop.ts";
 import {
+  delegateToLearner,
   findExport,
   matchBracket,
   normalizeCode,
@@ -483,4 +484,23 @@ Deno.test("workshop argument parsing and page filtering", () => {
     { name: "Raft", path: "/raft" },
     { name: "Patterns", pages: [{ name: "Clocks", path: "/time" }] },
   ]);
+});
+
+Deno.test("a class answer is replaced by the body answers.json gives, and refused without one", () => {
+  const text =
+    "/** A breaker. *\/\nexport class Breaker {\n  #open = false;\n  trip(): void {\n    this.#open = true;\n  }\n}\n";
+  assert.equal(findExport(text, "Breaker")?.kind, "class");
+  const answer = { module: "src/b.ts", export: "Breaker", learner: "createBreaker" };
+  const options = { lab: "circuit-breaker", starterPath: "../labs/circuit-breaker/starter.ts" };
+  // A class has no single call to forward, so a fork without a body would ship the answer.
+  assert.throws(() => delegateToLearner(text, answer, options), /must give its replacement/);
+  const out = delegateToLearner(text, {
+    ...answer,
+    replacement: "{\n  #b = $learner.createBreaker();\n}",
+  }, options);
+  assert.match(
+    out,
+    /export class Breaker \{\n {2}#b = learnerCircuitBreaker\.createBreaker\(\);\n\}/,
+  );
+  assert.doesNotMatch(out, /this\.#open = true/);
 });

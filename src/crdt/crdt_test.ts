@@ -69,6 +69,25 @@ Deno.test("OR-Set: a concurrent add wins over a remove, a remove of what was see
   assert.deepEqual(o.value(o.merge(readded, base)), ["x"]);
 });
 
+Deno.test("OR-Set elements named like Object.prototype keys behave like any other element", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom("constructor", "__proto__", "toString", "hasOwnProperty", "x"),
+      fc.boolean(),
+      (element, removeFirst) => {
+        const o = orSet();
+        let s = o.initial();
+        if (removeFirst) s = applyCrdtOp(o, s, { type: "remove", element }, "b").state;
+        const added = applyCrdtOp(o, s, { type: "add", element }, "a").state;
+        assert.deepEqual(o.value(o.merge(s, added)), [element]);
+        const removed = applyCrdtOp(o, added, { type: "remove", element }, "a").state;
+        assert.deepEqual(o.value(o.merge(added, removed)), []);
+      },
+    ),
+    { seed: 16 },
+  );
+});
+
 Deno.test("OR-Set keeps no tombstones: removed elements leave only the compact context", () => {
   const o = orSet();
   let s = o.initial();

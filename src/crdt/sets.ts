@@ -115,6 +115,14 @@ export interface OrSetState {
 }
 
 /**
+ * The element's live dots: an own key only, so an element named "constructor" or "__proto__"
+ * reads its own entry, not a method of Object.prototype.
+ */
+function dotsOf(state: OrSetState, element: string): readonly CrdtDot[] {
+  return Object.hasOwn(state.entries, element) ? state.entries[element] : [];
+}
+
+/**
  * Merges two OR-Set states (the dot-store join, entry by entry).
  *
  * @example
@@ -131,12 +139,20 @@ export function mergeOrSets(a: OrSetState, b: OrSetState): OrSetState {
   const entries: Record<string, CrdtDot[]> = {};
   for (const element of new Set([...Object.keys(a.entries), ...Object.keys(b.entries)])) {
     const dots = mergeDotSets(
-      a.entries[element] ?? [],
+      dotsOf(a, element),
       a.context,
-      b.entries[element] ?? [],
+      dotsOf(b, element),
       b.context,
     );
-    if (dots.length > 0) entries[element] = dots;
+    // defineProperty, not `entries[element] =`: assigning "__proto__" would set the prototype.
+    if (dots.length > 0) {
+      Object.defineProperty(entries, element, {
+        value: dots,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return { entries, context: joinContexts(a.context, b.context) };
 }
@@ -164,7 +180,7 @@ export function orSet(): CrdtType<OrSetState, SetOp, string[]> {
     initial: () => ({ entries: {}, context: emptyContext() }),
     mutate(state, op, replica) {
       const element = checkElement(name, op);
-      const observed = state.entries[element] ?? [];
+      const observed = dotsOf(state, element);
       switch (op.type) {
         case "add": {
           // Almeida et al. 2018, §6.1: add's delta holds the new dot and, in its context, the

@@ -16,6 +16,7 @@ import {
   extractContext,
   injectContext,
   MetricCounter,
+  type SpanContext,
   type SpanRecord,
   StructuredLogger,
   type StructuredLogRecord,
@@ -75,6 +76,47 @@ export interface ShopResult {
   sketch: DdSketch;
   errors: number;
   traceHash: string;
+}
+
+/**
+ * The caller's side of a call: a client span, child of `current`, whose context goes into
+ * `headers` as a W3C `traceparent`. Its own function so a workshop fork can run the learner's
+ * tracing lab here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Tracer } from "../observe/mod.ts";
+ * import { Random } from "../sim/mod.ts";
+ * import { shopCallOut, shopHandleIn } from "./trace_shop.ts";
+ * const tracer = new Tracer("gateway", { random: new Random(1), now: () => 0 });
+ * const root = tracer.startSpan("POST /checkout");
+ * const headers: Record<string, string> = {};
+ * const client = shopCallOut(tracer, root.context, "orders", headers);
+ * const server = shopHandleIn(tracer, "orders.place", headers);
+ * assert.equal(server.context.traceId, root.context.traceId);
+ * assert.equal(client.context.traceId, root.context.traceId);
+ * ```
+ */
+export function shopCallOut(
+  tracer: Tracer,
+  current: SpanContext,
+  to: string,
+  headers: Record<string, string>,
+): TraceSpan {
+  const span = tracer.startSpan(`call ${to}`, { parent: current, kind: "client" });
+  // The callee's parent is this client span, not the server span around it (OpenTelemetry).
+  injectContext(span.context, headers);
+  return span;
+}
+
+/** The callee's side: a server span continuing the caller's trace, or a new trace without one. */
+export function shopHandleIn(
+  tracer: Tracer,
+  name: string,
+  headers: Readonly<Record<string, string>>,
+): TraceSpan {
+  return tracer.startSpan(name, { parent: extractContext(headers), kind: "server" });
 }
 
 /**
@@ -164,10 +206,7 @@ export function runShop(options: ShopOptions): ShopResult {
       return {
         onMessage(from, msg) {
           if (msg.type === "Reply") return settleOutgoing(msg.callId, msg.ok, msg.error);
-          const span = tracer.startSpan(`${msg.op}`, {
-            parent: extractContext(msg.headers),
-            kind: "server",
-          });
+          const span = shopHandleIn(tracer, `${msg.op}`, msg.headers);
           const key = nextCall++;
           serving.set(key, { from, callId: msg.callId, span, waiting: 0, failed: null });
           const work = rt.random.exponential(workMeanMs) + (options.slowMs?.[service] ?? 0);
@@ -189,9 +228,8 @@ export function runShop(options: ShopOptions): ShopResult {
           s.waiting = next.length;
           for (const to of next) {
             const callId = nextCall++;
-            const span = tracer.startSpan(`call ${to}`, { parent: s.span.context, kind: "client" });
             const headers: Record<string, string> = {};
-            injectContext(span.context, headers);
+            const span = shopCallOut(tracer, s.span.context, to, headers);
             rt.send(to, {
               type: "Call",
               callId,

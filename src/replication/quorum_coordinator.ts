@@ -87,6 +87,34 @@ export interface QuorumReply {
   version: ReplicaVersion;
 }
 
+/**
+ * The reply a read returns: the newest version, whatever order the replies arrived in
+ * (Dynamo §4.4). Its own function so a workshop fork can run the learner's quorum lab here.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newestQuorumReply, staleQuorumNodes } from "./quorum_coordinator.ts";
+ * const replies = [
+ *   { node: "a", value: 2, version: { counter: 2, writer: "w" } },
+ *   { node: "b", value: 1, version: { counter: 1, writer: "w" } },
+ * ];
+ * assert.equal(newestQuorumReply(replies).node, "a");
+ * assert.deepEqual(staleQuorumNodes(replies, replies[0]), ["b"]);
+ * ```
+ */
+export function newestQuorumReply(replies: readonly QuorumReply[]): QuorumReply {
+  return replies.reduce((a, b) => compareVersions(b.version, a.version) > 0 ? b : a);
+}
+
+/** The nodes that answered with an older version than the chosen one: read repair's targets. */
+export function staleQuorumNodes(
+  replies: readonly QuorumReply[],
+  chosen: QuorumReply,
+): NodeId[] {
+  return replies.filter((r) => compareVersions(r.version, chosen.version) < 0).map((r) => r.node);
+}
+
 /** Options with their defaults filled in. */
 export type ResolvedQuorumOptions = Required<Omit<QuorumOptions, "choose">>;
 
@@ -362,9 +390,11 @@ export class QuorumCoordinator {
       return this.#complete(op);
     }
     if (replies.length < this.options.r) return;
+    const withNodes = [...op.replies].map(([node, r]) => ({ node, ...r }));
+    // The reply itself, not the copy with its node, so the operation's result is unchanged.
     const newest = this.#choose === null
-      ? replies.reduce((a, b) => compareVersions(b.version, a.version) > 0 ? b : a)
-      : this.#choose([...op.replies].map(([node, r]) => ({ node, ...r })));
+      ? op.replies.get(newestQuorumReply(withNodes).node)!
+      : this.#choose(withNodes);
     if (op.f === "write") {
       // ABD write, phase 1: one above the highest version a quorum has seen.
       op.chosen = {
@@ -379,7 +409,10 @@ export class QuorumCoordinator {
 
   #complete(op: Operation): void {
     const chosen = op.chosen!;
-    const stale = [...op.replies].filter(([, r]) => compareVersions(r.version, chosen.version) < 0);
+    const stale = staleQuorumNodes(
+      [...op.replies].map(([node, r]) => ({ node, ...r })),
+      { node: this.id, ...chosen },
+    );
     const repair = this.options.readRepair;
     if (
       repair === "none" || chosen.version.counter === NO_VERSION.counter ||
@@ -390,7 +423,7 @@ export class QuorumCoordinator {
     if (repair === "async") {
       // Dynamo §4.7: repair the stale replicas that answered, without waiting.
       const requestId = this.#nextRequestId++;
-      for (const [node] of stale) {
+      for (const node of stale) {
         this.#ready.messages.push({
           to: node,
           msg: {

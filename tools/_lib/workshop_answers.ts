@@ -17,14 +17,15 @@
 export interface LibraryAnswer {
   /** The module, relative to the repository root (`src/clocks/hlc.ts`). */
   module: string;
-  /** The exported function or const (`hlcSend`). */
+  /** The exported function, const or class (`hlcSend`). */
   export: string;
   /** The learner's export in `labs/<lab>/starter.ts` with the same parameters (`send`). */
   learner: string;
   /**
    * The fork's body, when the library's signature is not the starter's (a variant parameter, a
    * state type the starter leaves open): a block for a function, an expression for a const,
-   * where `$learner` names the starter's module. It may hold the library's deliberately broken
+   * a class body for a class (required: a class has no one call to delegate to), where
+   * `$learner` names the starter's module. It may hold the library's deliberately broken
    * variants, never the correct one.
    */
   replacement?: string;
@@ -118,13 +119,13 @@ export interface ExportDefinition {
   params: string[];
   /** For `export function`, the return type annotation (`: HlcTimestamp`), else "". */
   returns: string;
-  kind: "function" | "const";
-  /** The body as written: the function's block, or the arrow's body. */
+  kind: "function" | "const" | "class";
+  /** The body as written: the function's block, the arrow's body, or the class body. */
   body: string;
 }
 
 /**
- * Finds `export function name(…)` or `export const name… = (…) =>` at the top level of a
+ * Finds `export function name(…)`, `export const name… = (…) =>` or `export class name` at the top level of a
  * module, or null.
  *
  * @example
@@ -140,15 +141,22 @@ export interface ExportDefinition {
  */
 export function findExport(text: string, name: string): ExportDefinition | null {
   const escaped = name.replace(/[$]/g, "\\$");
-  const match = new RegExp(`^export (function|const) ${escaped}\\b`, "m").exec(text);
+  const match = new RegExp(`^export (function|const|class) ${escaped}\\b`, "m").exec(text);
   if (match === null) return null;
-  const kind = match[1] as "function" | "const";
+  const kind = match[1] as "function" | "const" | "class";
   const at = match.index;
   let start = at;
   const before = text.slice(0, at).trimEnd();
   if (before.endsWith("*/")) {
     const doc = before.lastIndexOf("/**");
     if (doc >= 0) start = doc;
+  }
+  if (kind === "class") {
+    // A class body: the first brace after the name (no `extends` with a literal type here).
+    const open = text.indexOf("{", at);
+    const end = matchBracket(text, open) + 1;
+    const head = text.slice(at, open).trimEnd();
+    return { start, end, head, params: [], returns: "", kind, body: text.slice(open, end) };
   }
   const searchFrom = kind === "const" ? text.indexOf("=", at + match[0].length) : at;
   const open = text.indexOf("(", searchFrom);
@@ -264,7 +272,14 @@ export function delegateToLearner(
   const doc =
     `/**\n * In this workshop \`${answer.export}\` is yours: it runs \`${answer.learner}\` from ` +
     `labs/${options.lab}/starter.ts,\n * so the site and the experiments run your code.\n */\n`;
-  const definition = found.kind === "function"
+  if (found.kind === "class" && replacement === undefined) {
+    throw new Error(
+      `${answer.module} ${answer.export} is a class: answers.json must give its replacement`,
+    );
+  }
+  const definition = found.kind === "class"
+    ? `${found.head} ${replacement}`
+    : found.kind === "function"
     ? `${found.head}${found.returns ? ` ${found.returns}` : ""} ${
       replacement ?? `{\n  return ${call};\n}`
     }`
